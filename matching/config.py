@@ -1,0 +1,29 @@
+"""Tunable knobs of the matcher, in one frozen object so a fitted index knows its settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class MatcherConfig:
+    """Weights of the score formula (see ``matching/README.md``) and performance limits.
+
+    Field weights multiply term counts before sublinear tf: a title word counts twice a body word.
+    The startup's name is off by default: company names say little about what they solve.
+    """
+
+    challenge_title_weight: float = 2.0
+    startup_name_weight: float = 0.0
+    body_weight: float = 1.0
+    tags_weight: float = 2.0  # tags and category names
+    word_share: float = 0.75  # α: word TF-IDF vs. character n-grams inside the text score
+    char_ngrams: tuple[int, int] = (2, 3)
+    hub_penalty: float = 1.0  # λ
+    hub_k: int = 10
+    category_weight: float = 0.15  # β_cat
+    region_weight: float = 0.05  # β_reg
+    explain_terms: int = 5
+    candidates: int = 60  # text candidates per document re-ranked in a batch rebuild
+    min_text_score: float = 1e-4
+    chunk_rows: int = 2_000

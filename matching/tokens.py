@@ -1,0 +1,146 @@
+"""Documents → per-field token lists, in parallel, with a cache the app can persist.
+
+Tokenising is the slowest step of a rebuild, and a document's tokens only change when its text
+does, so tokens are keyed by a fingerprint of the text (and of the tokeniser version). The app
+may keep :meth:`DocTokens.to_json` next to each document and hand it back through
+:class:`TokenCache` to rebuild without re-tokenising.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from matching.normalize import clean_text
+from matching.tokenize import TOKENIZER_VERSION, WordTokenizer
+from matching.types import ChallengeDoc, StartupDoc
+
+Doc = ChallengeDoc | StartupDoc
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class DocTokens:
+    """Content words of one document. ``title`` is a challenge's title or a startup's name;
+    ``tags`` holds tags and category names. ``empty`` is True when there was no text at all."""
+
+    title: tuple[str, ...] = ()
+    body: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    empty: bool = False
+
+    def to_json(self) -> str:
+        """Compact JSON for storage next to the document."""
+        return json.dumps(
+            {"t": self.title, "b": self.body, "g": self.tags, "e": self.empty}, ensure_ascii=False
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> DocTokens:
+        data = json.loads(text)
+        return cls(tuple(data["t"]), tuple(data["b"]), tuple(data["g"]), bool(data["e"]))
+
+
+def _fields(doc: Doc) -> tuple[str, str, str]:
+    title = doc.title if isinstance(doc, ChallengeDoc) else doc.name
+    return title, doc.body, " ".join((*doc.tags, *doc.categories))
+
+
+def fingerprint(doc: Doc) -> str:
+    """Hash of everything tokenisation reads: equal fingerprints mean equal tokens."""
+    raw = "\x1f".join((TOKENIZER_VERSION, type(doc).__name__, *_fields(doc)))
+    return hashlib.blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def tokenize_doc(doc: Doc, tokenizer: WordTokenizer) -> DocTokens:
+    """Tokenise one document's fields; never raises on odd text."""
+    title, body, tags = (clean_text(text) for text in _fields(doc))
+    return DocTokens(
+        title=tuple(tokenizer.tokens(title)),
+        body=tuple(tokenizer.tokens(body)),
+        tags=tuple(tokenizer.tokens(tags)),
+        empty=not (title or body or tags),
+    )
+
+
+class TokenCache:
+    """A dict of (kind, id) → (fingerprint, tokens); stale entries are simply re-tokenised."""
+
+    def __init__(self) -> None:
+        self._data: dict[tuple[str, str], tuple[str, DocTokens]] = {}
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    @staticmethod
+    def _key(doc: Doc) -> tuple[str, str]:
+        return ("c" if isinstance(doc, ChallengeDoc) else "s", doc.id)
+
+    def get(self, doc: Doc) -> DocTokens | None:
+        hit = self._data.get(self._key(doc))
+        return hit[1] if hit is not None and hit[0] == fingerprint(doc) else None
+
+    def put(self, doc: Doc, tokens: DocTokens, print_: str | None = None) -> None:
+        self._data[self._key(doc)] = (print_ or fingerprint(doc), tokens)
+
+
+_worker_tokenizer: WordTokenizer | None = None
+
+
+def _tokenize_batch(docs: Sequence[Doc]) -> list[DocTokens]:
+    """Process-pool entry point: Sudachi tokenisers are not picklable, so each worker owns one."""
+    global _worker_tokenizer
+    if _worker_tokenizer is None:
+        _worker_tokenizer = WordTokenizer()
+    return [tokenize_doc(doc, _worker_tokenizer) for doc in docs]
+
+
+def tokenize_all(
+    docs: Sequence[Doc],
+    *,
+    workers: int = 2,
+    progress: Progress | None = None,
+    cache: TokenCache | None = None,
+    batch_size: int = 500,
+) -> list[DocTokens]:
+    """Tokens for every document, from ``cache`` where fresh, else tokenised on ``workers``
+    processes (1 = in this process). Fresh results are written back to ``cache``."""
+    out: list[DocTokens | None] = [cache.get(d) if cache is not None else None for d in docs]
+    todo = [i for i, tokens in enumerate(out) if tokens is None]
+    total, done = len(docs), len(docs) - len(todo)
+    if progress is not None:
+        progress(done, total)
+    batches = [todo[i : i + batch_size] for i in range(0, len(todo), batch_size)]
+    if workers > 1 and len(batches) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = pool.map(_tokenize_batch, [[docs[i] for i in b] for b in batches])
+            for batch, tokens in zip(batches, results, strict=True):
+                done = _store(docs, out, batch, tokens, cache, done, total, progress)
+    else:
+        for batch in batches:
+            tokens = _tokenize_batch([docs[i] for i in batch])
+            done = _store(docs, out, batch, tokens, cache, done, total, progress)
+    return [t if t is not None else DocTokens(empty=True) for t in out]
+
+
+def _store(
+    docs: Sequence[Doc],
+    out: list[DocTokens | None],
+    batch: list[int],
+    tokens: list[DocTokens],
+    cache: TokenCache | None,
+    done: int,
+    total: int,
+    progress: Progress | None,
+) -> int:
+    for i, doc_tokens in zip(batch, tokens, strict=True):
+        out[i] = doc_tokens
+        if cache is not None:
+            cache.put(docs[i], doc_tokens)
+    done += len(batch)
+    if progress is not None:
+        progress(done, total)
+    return done
