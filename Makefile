@@ -1,0 +1,46 @@
+# Two commands for a new machine: `make run` and `make test`. Everything else is set up by them.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := run.py
+
+.PHONY: run test lint bench setup translations db demo clean help
+
+help:
+	@echo "make run    - set up, migrate, load the demo programme if empty, serve http://127.0.0.1:5000"
+	@echo "make test   - set up, lint, run the whole test suite"
+	@echo "make bench  - run the benchmarks and print their figures"
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+translations: $(VENV)/.installed
+	@$(BIN)/python tools/i18n.py compile >/dev/null
+
+setup: $(VENV)/.installed translations
+
+db: setup
+	$(BIN)/flask db upgrade
+
+run: db
+	$(BIN)/flask demo load --if-empty
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+bench: setup
+	$(BIN)/python -m tests.bench.search_bench
+	$(BIN)/python -m matching.bench --challenges 20000 --startups 20000
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,76 @@
+"""Account forms. They check syntax; the accounts service checks the rules."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
+
+from govtech.forms import PrefectureField
+from govtech.reference import lg_code_is_valid
+
+EMAIL = [InputRequired(), Email(message=_l("Enter a valid e-mail address.")), Length(max=254)]
+NEW_PASSWORD = [InputRequired(), Length(max=200)]
+
+
+def _same_password():
+    return EqualTo("password", message=_l("The two passwords do not match."))
+
+
+class SignupForm(FlaskForm):
+    kind = RadioField(_l("We are a"), choices=[("municipality", _l("Municipality")),
+                                               ("startup", _l("Startup"))],
+                      validators=[InputRequired()], default="municipality")
+    org_name = StringField(_l("Organisation name"), validators=[InputRequired(), Length(max=200)])
+    prefecture = PrefectureField(_l("Prefecture (head office for startups)"),
+                                 validators=[InputRequired()])
+    lg_code = StringField(_l("Local-government code (municipalities)"),
+                          validators=[Optional(), Length(min=6, max=6)],
+                          description=_l("The 6-digit 全国地方公共団体コード, e.g. 111007 for "
+                                         "Saitama City."))
+    name = StringField(_l("Your name"), validators=[InputRequired(), Length(max=100)])
+    email = EmailField(_l("E-mail"), validators=EMAIL)
+    password = PasswordField(_l("Password"), validators=NEW_PASSWORD,
+                             description=_l("At least 10 characters, hard to guess."))
+    password_confirm = PasswordField(_l("Password again"),
+                                     validators=[InputRequired(), _same_password()])
+
+    def validate_lg_code(self, field) -> None:
+        if self.kind.data == "municipality" and not field.data:
+            raise ValidationError(_l("Municipalities need their local-government code."))
+        if field.data and not lg_code_is_valid(field.data):
+            raise ValidationError(_l("This is not a valid local-government code (check digit)."))
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=EMAIL)
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=200)])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"),
+                                     validators=[InputRequired(), Length(max=200)])
+    password = PasswordField(_l("New password"), validators=NEW_PASSWORD,
+                             description=_l("At least 10 characters, hard to guess."))
+    password_confirm = PasswordField(_l("New password again"),
+                                     validators=[InputRequired(), _same_password()])
+
+
+class LanguageForm(FlaskForm):
+    locale = SelectField(_l("Language"), choices=[("ja", "日本語"), ("en", "English")])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=EMAIL)
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=NEW_PASSWORD,
+                             description=_l("At least 10 characters, hard to guess."))
+    password_confirm = PasswordField(_l("New password again"),
+                                     validators=[InputRequired(), _same_password()])
+
+
+class InviteForm(FlaskForm):
+    name = StringField(_l("Colleague's name"), validators=[InputRequired(), Length(max=100)])
+    email = EmailField(_l("Colleague's e-mail"), validators=EMAIL)

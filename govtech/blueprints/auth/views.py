@@ -1,0 +1,166 @@
+"""Accounts: sign up, log in and out, the account page, invitations and password reset."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from govtech.blueprints.auth import forms
+from govtech.extensions import limiter
+from govtech.forms import attach_error
+from govtech.models import OrgKind
+from govtech.services import accounts
+from govtech.services.errors import DomainError
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow a `next` that stays on this site."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") \
+                and not target.startswith("//"):
+            return target
+    return url_for("home.index")
+
+
+def _login_account_key() -> str:
+    return "login:" + accounts.normalise_email(request.form.get("email", ""))
+
+
+def _failed(response) -> bool:
+    return response.status_code == 401
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = forms.SignupForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.signup(
+                kind=OrgKind(form.kind.data), org_name=form.org_name.data, name=form.name.data,
+                email=form.email.data, password=form.password.data,
+                prefecture=form.prefecture.data, lg_code=form.lg_code.data,
+            )
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            login_user(user)
+            flash(_("Welcome! Your organisation is registered and waits for approval by the "
+                    "programme office."), "success")
+            return redirect(url_for("home.index"))
+    return render_template("auth/signup.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_login_account_key,
+               methods=["POST"], deduct_when=_failed, scope="login-account")
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
+               deduct_when=_failed, scope="login-address")
+def login():
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = forms.LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data)
+        except DomainError as error:
+            attach_error(form, error)
+            status = error.status
+        else:
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+    elif form.errors:
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("public.index"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+def account():
+    """Two small forms on one page; a hidden `form` value says which one was sent."""
+    password_form = forms.ChangePasswordForm(prefix="pw")
+    language_form = forms.LanguageForm(prefix="lang", locale=current_user.locale or "ja")
+    sent = request.form.get("form") if request.method == "POST" else None
+    if sent == "password" and password_form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, password_form.current_password.data,
+                                     password_form.password.data)
+        except DomainError as error:
+            attach_error(password_form, error)
+        else:
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("auth.account"))
+    elif sent == "language" and language_form.validate_on_submit():
+        accounts.set_locale(current_user, language_form.locale.data)
+        return redirect(url_for("auth.account"))
+    failed = sent is not None
+    return render_template("auth/account.html", password_form=password_form,
+                           language_form=language_form), 400 if failed else 200
+
+
+@bp.route("/account/invite", methods=["GET", "POST"])
+def invite():
+    form = forms.InviteForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.invite(current_user, email=form.email.data, name=form.name.data)
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            flash(_("An invitation has been sent to %(email)s.", email=user.email), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/invite.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def forgot_password():
+    form = forms.ForgotPasswordForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.email.data)
+        flash(_("If an account exists for this address, we have sent it a link to reset the "
+                "password. The link is valid for one hour."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form), 400 if form.errors else 200
+
+
+def _set_password_page(token: str, purpose: str):
+    try:
+        user = accounts.user_for_token(token, purpose)
+    except DomainError as error:
+        return render_template("auth/link_invalid.html", message=error.message), 400
+    form = forms.SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.reset_password(token, form.password.data, purpose)
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            login_user(user)
+            flash(_("Your password has been set."), "success")
+            return redirect(url_for("home.index"))
+    return render_template("auth/set_password.html", form=form, user=user,
+                           purpose=purpose), 400 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    return _set_password_page(token, "reset")
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    return _set_password_page(token, "invite")

@@ -1,0 +1,107 @@
+"""Configuration objects, picked by name (`GOVTECH_CONFIG`) or passed in by tests."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _secret_key(instance_path: str) -> str:
+    """Read SECRET_KEY from the environment, else from a file generated once under instance/.
+
+    The key is never a constant in the code, and a development restart keeps sessions valid.
+    """
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _database_url(url: str) -> str:
+    """Let people paste the common `postgres://` form; SQLAlchemy wants psycopg 3 spelled out."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    """Defaults for development: SQLite under instance/, mail to an outbox folder."""
+
+    SQLALCHEMY_DATABASE_URI: str | None = None  # filled in by load()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    BABEL_DEFAULT_LOCALE = "ja"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
+    LANGUAGES = ("ja", "en")
+    REDIS_URL = os.environ.get("REDIS_URL")
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
+    RESET_TOKEN_MAX_AGE = 3600
+    INVITE_TOKEN_MAX_AGE = 7 * 24 * 3600
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER",
+                                         "noreply@govtech-accelerator.example")
+    MAIL_OUTBOX = None  # folder for mail when no MAIL_SERVER; defaults to instance/outbox
+    PER_PAGE = 20
+    PASSWORD_HASH_METHOD = "scrypt"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    PROGRAMME_NAME = "GovTech Accelerator"
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestConfig(Config):
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+    SECRET_KEY = "test-only-not-secret"
+    RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_SERVER = None
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast; production uses scrypt
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {"development": DevelopmentConfig, "production": ProductionConfig, "test": TestConfig}
+
+
+def load(app, config: dict | None) -> None:
+    """Apply the named config class, the environment, then the caller's overrides."""
+    name = os.environ.get("GOVTECH_CONFIG", "development")
+    if config and "CONFIG_NAME" in config:
+        name = config["CONFIG_NAME"]
+    if name not in CONFIGS:
+        raise RuntimeError(f"Unknown GOVTECH_CONFIG {name!r}; use one of {sorted(CONFIGS)}")
+    app.config.from_object(CONFIGS[name])
+    if config:
+        app.config.update(config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        default = "sqlite:///" + os.path.join(app.instance_path, "govtech.sqlite3")
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ.get("DATABASE_URL", default)
+    app.config["SQLALCHEMY_DATABASE_URI"] = _database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config.get("REDIS_URL") and not app.config.get("TESTING"):
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    if not app.config.get("SECRET_KEY"):
+        if name == "production" and not os.environ.get("SECRET_KEY"):
+            raise RuntimeError("SECRET_KEY must be set in production")
+        app.config["SECRET_KEY"] = _secret_key(app.instance_path)
+    if not app.config.get("MAIL_OUTBOX"):
+        app.config["MAIL_OUTBOX"] = os.path.join(app.instance_path, "outbox")

@@ -1,0 +1,19 @@
+"""The states and kinds of the domain; their translated labels live in govtech.labels."""
+import enum
+
+
+class OrgKind(enum.StrEnum):
+    municipality = "municipality"
+    startup = "startup"
+
+
+class OrgState(enum.StrEnum):
+    pending = "pending"
+    approved = "approved"
+    suspended = "suspended"
+
+
+class Role(enum.StrEnum):
+    municipality = "municipality"
+    startup = "startup"
+    manager = "manager"

@@ -1,0 +1,71 @@
+"""Who may open which page: one policy table, enforced before every request.
+
+Every endpoint must appear in POLICY; an endpoint missing from it is refused (403) and fails the
+route × role test, so a new page cannot ship without a rule. Rules about one record ("own challenge
+only") are the services' job; this table decides who may reach the page at all.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, request
+from flask_login import current_user
+
+from govtech.extensions import login_manager
+from govtech.models.enums import Role
+
+ALL_ROLES = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """`roles` None means public; `approved` also requires an approved organisation."""
+
+    roles: frozenset[Role] | None
+    approved: bool = True
+
+
+PUBLIC = Rule(None)
+SIGNED_IN = Rule(ALL_ROLES, approved=False)  # pending users may see these
+MEMBERS = Rule(ALL_ROLES)
+MANAGERS = Rule(frozenset({Role.manager}))
+ORG_MEMBERS = Rule(frozenset({Role.municipality, Role.startup}))
+
+POLICY: dict[str, Rule] = {
+    "static": PUBLIC,
+    "public.index": PUBLIC,
+    "public.health": PUBLIC,
+    "auth.signup": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.forgot_password": PUBLIC,
+    "auth.reset_password": PUBLIC,
+    "auth.accept_invitation": PUBLIC,
+    "auth.logout": SIGNED_IN,
+    "auth.account": SIGNED_IN,
+    "auth.invite": ORG_MEMBERS,
+    "home.index": SIGNED_IN,
+    "admin.organisations": MANAGERS,
+    "admin.set_organisation_state": MANAGERS,
+}
+
+
+def rule_for(endpoint: str | None) -> Rule | None:
+    return POLICY.get(endpoint or "")
+
+
+def enforce() -> None:
+    """before_request hook: send anonymous users to log in, refuse wrong roles with 403."""
+    if request.endpoint is None:  # 404s and the like
+        return None
+    rule = rule_for(request.endpoint)
+    if rule is None:
+        abort(403)
+    if rule.roles is None:
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if current_user.role not in rule.roles:
+        abort(403)
+    if rule.approved and not current_user.is_approved:
+        abort(403, description="pending")
+    return None

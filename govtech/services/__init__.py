@@ -1,0 +1,1 @@
+"""The only code that writes: one module per aggregate, each verb one function with an actor."""

@@ -1,0 +1,46 @@
+"""Organisations: approval and suspension by the programme office."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from govtech.extensions import db
+from govtech.models import Organisation, OrgKind, OrgState, User
+from govtech.services import history, workflow
+from govtech.services.errors import ConcurrentChange, PermissionDenied
+
+
+def list_query(*, q: str = "", state: str = "", kind: str = "") -> Select[tuple[Organisation]]:
+    """Organisations for the approvals list: pending first, then by name."""
+    query = select(Organisation)
+    if q:
+        like = f"%{q.strip()}%"
+        query = query.where(or_(Organisation.name.ilike(like),
+                                Organisation.description.ilike(like)))
+    if state in OrgState.__members__:
+        query = query.where(Organisation.state == OrgState(state))
+    if kind in OrgKind.__members__:
+        query = query.where(Organisation.kind == OrgKind(kind))
+    pending_first = (Organisation.state != OrgState.pending)
+    return query.order_by(pending_first, Organisation.created_at.desc(), Organisation.id)
+
+
+def allowed_targets(org: Organisation) -> frozenset[str]:
+    """The states a manager may move this organisation to."""
+    return workflow.ORGANISATION.get(org.state, frozenset())
+
+
+def set_state(actor: User, org: Organisation, target: OrgState, note: str = "") -> None:
+    """Approve, suspend or reinstate an organisation, with its history event."""
+    if not actor.is_manager:
+        raise PermissionDenied(_("Only the programme office can approve organisations."))
+    workflow.check(workflow.ORGANISATION, org.state, target)
+    previous = org.state
+    org.state = target
+    history.record("organisation", org.id, actor, previous, target, note)
+    try:
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise ConcurrentChange(_("Someone else changed this organisation. Please reload.")) from exc

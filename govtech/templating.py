@@ -1,0 +1,70 @@
+"""What templates get: filters for labels and dates, navigation, and the language switch."""
+from __future__ import annotations
+
+from flask import Flask, request, url_for
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from govtech import labels, reference
+from govtech.models.enums import Role
+
+# (endpoint, label, roles that see it; None = everyone incl. the public)
+NAV = [
+    ("public.index", _l("Programme"), None),
+    ("home.index", _l("Home"), frozenset(Role)),
+    ("challenges.list_challenges", _l("Challenges"), None),
+    ("startups.list_startups", _l("Startups"), frozenset(Role)),
+    ("recommendations.list_recommendations", _l("Recommendations"), frozenset(Role)),
+    ("pilots.board", _l("Pilots"), frozenset(Role)),
+    ("marketing.list_activities", _l("Marketing"), frozenset(Role)),
+    ("dashboard.index", _l("Dashboard"), frozenset(Role)),
+    ("admin.organisations", _l("Organisations"), frozenset({Role.manager})),
+]
+
+
+def navigation(app: Flask) -> list[dict]:
+    """The header links this user may follow, among the pages that exist."""
+    role = current_user.role if current_user.is_authenticated else None
+    items = []
+    for endpoint, label, roles in NAV:
+        if endpoint not in app.view_functions:
+            continue
+        if roles is not None and role not in roles:
+            continue
+        if roles is not None and endpoint != "home.index" and not current_user.is_approved:
+            continue
+        items.append({"url": url_for(endpoint), "label": str(label),
+                      "active": request.endpoint == endpoint})
+    return items
+
+
+def lang_url(lang: str) -> str:
+    """This page in another language (keeps the path and the query)."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [lang]
+    if request.endpoint and request.url_rule and "GET" in request.url_rule.methods:
+        return url_for(request.endpoint, **(request.view_args or {}), **args)
+    return url_for("public.index", lang=lang)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        state=labels.state_label,
+        kind=labels.kind_label,
+        role=labels.role_label,
+        prefecture=reference.prefecture_name,
+        category=reference.category_label,
+        datetime=lambda value: format_datetime(value, "medium") if value else "",
+        date=lambda value: format_date(value, "medium") if value else "",
+    )
+
+    @app.context_processor
+    def inject() -> dict:
+        locale = get_locale()
+        return {
+            "nav_items": navigation(app),
+            "current_lang": locale.language if locale else "ja",
+            "lang_url": lang_url,
+            "programme_name": app.config["PROGRAMME_NAME"],
+        }

@@ -1,0 +1,74 @@
+"""Both catalogues are complete, and every page honours ?lang=."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "govtech" / "translations"
+
+
+def _catalog(lang: str):
+    with (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        return read_po(handle)
+
+
+def _template_ids() -> set[str]:
+    with (TRANSLATIONS / "messages.pot").open("rb") as handle:
+        return {m.id for m in read_po(handle) if m.id}
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_catalogue_is_complete(lang):
+    """Every extracted message has a translation, none fuzzy."""
+    catalog = _catalog(lang)
+    untranslated = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
+    assert untranslated == []
+    assert _template_ids() <= {m.id for m in catalog if m.id}
+
+
+def test_template_is_up_to_date(tmp_path):
+    """Extracting again finds no message missing from the catalogues (run tools/i18n.py update)."""
+    from babel.messages.frontend import CommandLineInterface
+
+    out = tmp_path / "fresh.pot"
+    root = Path(__file__).resolve().parent.parent
+    CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(root / "babel.cfg"),
+                                "-k", "_l", "--no-location", "-o", str(out), str(root / "govtech"),
+                                str(root / "templates")])
+    with out.open("rb") as handle:
+        fresh = {m.id for m in read_po(handle) if m.id}
+    assert fresh - _template_ids() == set()
+
+
+def test_japanese_is_the_default(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "プログラムに参加する" in page and 'lang="ja"' in page
+
+
+def test_browser_language_is_honoured(client):
+    page = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert "Join the programme" in page
+
+
+def test_lang_parameter_switches_and_is_remembered(client):
+    assert "Join the programme" in client.get("/?lang=en").get_data(as_text=True)
+    assert "Join the programme" in client.get("/").get_data(as_text=True)
+    assert "プログラムに参加する" in client.get("/?lang=ja").get_data(as_text=True)
+
+
+def test_unknown_language_is_a_clear_400(client):
+    response = client.get("/?lang=fr")
+    assert response.status_code == 400
+    assert "ja か en" in response.get_data(as_text=True)
+
+
+def test_choice_is_saved_per_user(app, client, login_as):
+    user = login_as("startup")
+    client.get("/home?lang=en")
+    other = app.test_client()
+    from tests.factories import login
+
+    login(other, user)
+    assert "Welcome" in other.get("/home").get_data(as_text=True)

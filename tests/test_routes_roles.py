@@ -1,0 +1,88 @@
+"""Every route × every role gets the status the policy table promises.
+
+The expected status is derived from govtech.permissions.POLICY; a route without a rule, or with a
+URL argument this test cannot fill, fails the suite. Object-level rules (own organisation only)
+are tested beside each feature.
+"""
+from __future__ import annotations
+
+import pytest
+
+from govtech.permissions import POLICY
+from tests import factories
+
+ROLES = ["anonymous", "municipality", "startup", "manager", "pending"]
+
+# Pages whose allowed status is not 200 for a GET (or 302 for a bare POST).
+OVERRIDES: dict[tuple[str, str], int] = {
+    # signed-in users are sent home from the sign-up and login pages
+    **{("auth.signup", role): 302 for role in ROLES if role != "anonymous"},
+    **{("auth.login", role): 302 for role in ROLES if role != "anonymous"},
+    # a made-up token is refused with an explanation
+    **{("auth.reset_password", role): 400 for role in ROLES},
+    **{("auth.accept_invitation", role): 400 for role in ROLES},
+}
+
+
+def sample_args(app, ids: dict[str, int]) -> dict[str, dict[str, object]]:
+    """URL arguments for every rule; unknown argument names fail loudly."""
+    values = {"org_id": ids["org_id"], "token": "not-a-token", "filename": "css/app.css"}
+    result = {}
+    for rule in app.url_map.iter_rules():
+        missing = set(rule.arguments) - set(values)
+        assert not missing, f"{rule.endpoint}: no sample value for {missing}"
+        result[rule.endpoint] = {name: values[name] for name in rule.arguments}
+    return result
+
+
+def expected_status(endpoint: str, role: str, method: str) -> int:
+    rule = POLICY[endpoint]
+    if (endpoint, role) in OVERRIDES:
+        return OVERRIDES[(endpoint, role)]
+    ok = 200 if method == "GET" else 302
+    if rule.roles is None:
+        return ok
+    if role == "anonymous":
+        return 302  # to the login page
+    actual_role = "municipality" if role == "pending" else role
+    if actual_role not in rule.roles:
+        return 403
+    if rule.approved and role == "pending":
+        return 403
+    return ok
+
+
+def test_every_route_has_a_rule(app):
+    """A new page cannot ship without an entry in the policy table."""
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - set(POLICY) == set()
+    assert set(POLICY) - endpoints == set(), "rules for routes that no longer exist"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_route_role_table(app, role):
+    """Each route answers each role as the policy table says."""
+    manager = factories.user(app, "manager")
+    if role == "pending":
+        user = factories.user(app, "municipality", state="pending")
+    elif role != "anonymous":
+        user = factories.user(app, role)
+    target_org = factories.user(app, "startup", state="pending").org_id
+    args = sample_args(app, {"org_id": target_org})
+    failures = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint):
+        method = "GET" if "GET" in rule.methods else "POST"
+        client = app.test_client()
+        if role != "anonymous":
+            factories.login(client, manager if role == "manager" else user)
+        with app.test_request_context():
+            from flask import url_for
+
+            url = url_for(rule.endpoint, **args[rule.endpoint])
+        response = client.open(url, method=method)
+        want = expected_status(rule.endpoint, role, method)
+        if response.status_code != want:
+            failures.append(f"{method} {url} as {role}: {response.status_code}, expected {want}")
+        if want == 302 and role == "anonymous" and POLICY[rule.endpoint].roles is not None:
+            assert "/login" in response.headers["Location"]
+    assert not failures, "\n".join(failures)

@@ -1,0 +1,133 @@
+"""Account pages: what people type is kept, errors are clear, limits and CSRF hold."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from govtech import create_app
+from tests import factories
+
+SIGNUP = {"kind": "municipality", "org_name": "さいたま市", "prefecture": "11",
+          "lg_code": "111007", "name": "埼玉 太郎", "email": "dx@city.saitama.example",
+          "password": "saitama-dx-2026", "password_confirm": "saitama-dx-2026"}
+
+
+def test_signup_then_waiting_home(client):
+    response = client.post("/signup", data=SIGNUP)
+    assert response.status_code == 302
+    page = client.get("/home").get_data(as_text=True)
+    assert "承認を待っています" in page
+
+
+def test_signup_errors_keep_what_was_typed(client):
+    response = client.post("/signup", data={**SIGNUP, "lg_code": "111008",
+                                            "password_confirm": "different-one-1"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "検査数字" in page and "一致しません" in page
+    assert 'value="さいたま市"' in page and 'value="dx@city.saitama.example"' in page
+
+
+def test_duplicate_email_message_on_the_field(client, app):
+    factories.user(app, "startup", email="dx@city.saitama.example")
+    page = client.post("/signup", data=SIGNUP).get_data(as_text=True)
+    assert "すでに存在します" in page
+
+
+def test_overlong_field_is_refused_with_message(client):
+    response = client.post("/signup", data={**SIGNUP, "org_name": "市" * 201})
+    assert response.status_code == 400
+    assert "200" in response.get_data(as_text=True)
+
+
+def test_wrong_password_is_401_with_message(client, app):
+    user = factories.user(app, "startup")
+    response = client.post("/login", data={"email": user.email, "password": "wrong-password"})
+    assert response.status_code == 401
+    assert "正しくありません" in response.get_data(as_text=True)
+
+
+def test_failed_logins_are_limited_per_account(client, app):
+    user = factories.user(app, "startup")
+    statuses = [client.post("/login", data={"email": user.email, "password": "nope-nope-1"})
+                .status_code for _ in range(6)]
+    assert statuses == [401] * 5 + [429]
+    page = client.post("/login", data={"email": user.email, "password": user.password})
+    assert page.status_code == 429 and "数分待って" in page.get_data(as_text=True)
+
+
+def test_failed_logins_are_limited_per_address(client, app, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ADDRESS", "3 per 15 minutes")
+    statuses = [client.post("/login", data={"email": f"who{i}@x.example", "password": "n0pe-n0pe"})
+                .status_code for i in range(4)]
+    assert statuses == [401, 401, 401, 429]
+
+
+def test_successful_logins_are_not_counted(client, app):
+    user = factories.user(app, "startup")
+    for _ in range(7):
+        factories.login(client, user)
+        client.post("/logout")
+
+
+def test_suspended_user_is_logged_out_and_refused(client, app):
+    user = factories.user(app, "startup", state="suspended")
+    response = client.post("/login", data={"email": user.email, "password": user.password})
+    assert response.status_code == 401 and "停止" in response.get_data(as_text=True)
+
+
+def test_missing_csrf_token_is_400_with_message(tmp_path):
+    app = create_app({"CONFIG_NAME": "test", "WTF_CSRF_ENABLED": True,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/csrf.sqlite3"})
+    response = app.test_client().post("/login", data={"email": "a@b.example", "password": "x"})
+    assert response.status_code == 400
+    assert "フォームの有効期限" in response.get_data(as_text=True)
+
+
+def test_password_reset_by_mail(client, app, outbox):
+    user = factories.user(app, "municipality")
+    client.post("/password/forgot", data={"email": user.email})
+    link = re.search(r"http://localhost(/password/reset/\S+)", outbox.last_body()).group(1)
+    assert client.get(link).status_code == 200
+    response = client.post(link, data={"password": "fresh-secret-77", "password_confirm":
+                                       "fresh-secret-77"})
+    assert response.status_code == 302
+    client.post("/logout")
+    reused = client.get(link)
+    assert reused.status_code == 400 and "すでに使用" in reused.get_data(as_text=True)
+
+
+def test_forgot_password_does_not_reveal_accounts(client, outbox):
+    response = client.post("/password/forgot", data={"email": "nobody@nowhere.example"})
+    assert response.status_code == 302 and outbox.messages() == []
+
+
+def test_change_password_page(client, login_as):
+    login_as("startup")
+    bad = client.post("/account", data={"form": "password", "pw-current_password": "wrong-one-1",
+                                        "pw-password": "new-secret-123",
+                                        "pw-password_confirm": "new-secret-123"})
+    assert bad.status_code == 400 and "現在のパスワード" in bad.get_data(as_text=True)
+    ok = client.post("/account", data={"form": "password",
+                                       "pw-current_password": factories.PASSWORD,
+                                       "pw-password": "new-secret-123",
+                                       "pw-password_confirm": "new-secret-123"})
+    assert ok.status_code == 302
+
+
+def test_invite_colleague_page(client, login_as, outbox):
+    login_as("municipality")
+    response = client.post("/account/invite", data={"name": "同僚", "email": "mate@city.example"})
+    assert response.status_code == 302
+    assert "/invitation/" in outbox.last_body()
+
+
+@pytest.mark.parametrize("next_url,expected", [("/admin/organisations", "/admin/organisations"),
+                                               ("https://evil.example/", "/home"),
+                                               ("//evil.example/", "/home")])
+def test_login_next_stays_on_site(client, app, next_url, expected):
+    user = factories.user(app, "manager")
+    response = client.post(f"/login?next={next_url}", data={"email": user.email,
+                                                            "password": user.password})
+    assert response.headers["Location"].endswith(expected)
