@@ -1,9 +1,12 @@
 """Shared form pieces: turning service errors into field errors, and common fields."""
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import SelectField, SelectMultipleField, StringField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from govtech import reference
 from govtech.services.errors import DomainError
@@ -18,17 +21,65 @@ def attach_error(form: FlaskForm, error: DomainError) -> None:
         form.form_errors.append(error.message)
 
 
-class PrefectureField(SelectField):
+class _LazyChoices:
+    """Choices built per request, so their labels follow the current language."""
+
+    def make_choices(self) -> list[tuple[str, str]]:
+        raise NotImplementedError
+
+    def pre_validate(self, form) -> None:
+        self.choices = self.make_choices()
+        super().pre_validate(form)
+
+    def iter_choices(self):
+        self.choices = self.make_choices()
+        return super().iter_choices()
+
+
+class PrefectureField(_LazyChoices, SelectField):
     """A select of the 47 prefectures in JIS order, labelled in the current language."""
 
     def __init__(self, label=None, validators=None, blank=_l("Choose a prefecture"), **kwargs):
         super().__init__(label, validators, choices=[], **kwargs)
         self.blank = blank
 
-    def pre_validate(self, form) -> None:
-        self.choices = reference.prefecture_choices(self.blank)
-        super().pre_validate(form)
+    def make_choices(self):
+        return reference.prefecture_choices(self.blank)
 
-    def iter_choices(self):
-        self.choices = reference.prefecture_choices(self.blank)
-        return super().iter_choices()
+
+class MultiCheckboxField(SelectMultipleField):
+    """Checkboxes instead of a multi-select box: usable on phones and without a mouse."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class CategoryField(_LazyChoices, MultiCheckboxField):
+    """The fixed challenge taxonomy, labelled in the current language."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, choices=[], **kwargs)
+
+    def make_choices(self):
+        return reference.category_choices()
+
+
+class RegionsField(_LazyChoices, MultiCheckboxField):
+    """Prefectures served, with 'all of Japan' first."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, choices=[], **kwargs)
+
+    def make_choices(self):
+        return [("all", str(_l("All of Japan")))] + reference.prefecture_choices()[1:]
+
+
+class TagsField(StringField):
+    """Free tags typed as one line, separated by commas (、 and ， work too)."""
+
+    def process_formdata(self, valuelist) -> None:
+        raw = valuelist[0] if valuelist else ""
+        self.data = [t.strip() for t in re.split(r"[,、，]", raw) if t.strip()]
+
+    def _value(self) -> str:
+        return ", ".join(self.data or [])

@@ -8,6 +8,11 @@ STATES = {
     "pending": _l("Awaiting approval"),
     "approved": _l("Approved"),
     "suspended": _l("Suspended"),
+    # challenges
+    "draft": _l("Draft"),
+    "open": _l("Open"),
+    "closed": _l("Closed"),
+    "archived": _l("Archived"),
 }
 
 KINDS = {

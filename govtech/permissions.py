@@ -30,6 +30,9 @@ SIGNED_IN = Rule(ALL_ROLES, approved=False)  # pending users may see these
 MEMBERS = Rule(ALL_ROLES)
 MANAGERS = Rule(frozenset({Role.manager}))
 ORG_MEMBERS = Rule(frozenset({Role.municipality, Role.startup}))
+MUNICIPALITIES = Rule(frozenset({Role.municipality}))
+CHALLENGE_EDITORS = Rule(frozenset({Role.municipality, Role.manager}))
+STARTUP_EDITORS = Rule(frozenset({Role.startup, Role.manager}))
 
 POLICY: dict[str, Rule] = {
     "static": PUBLIC,
@@ -44,6 +47,18 @@ POLICY: dict[str, Rule] = {
     "auth.account": SIGNED_IN,
     "auth.invite": ORG_MEMBERS,
     "home.index": SIGNED_IN,
+    # challenges: the list and pages are public (open ones, summary only); services decide more
+    "challenges.list_challenges": PUBLIC,
+    "challenges.show_challenge": PUBLIC,
+    "challenges.new_challenge": MUNICIPALITIES,
+    "challenges.edit_challenge": CHALLENGE_EDITORS,
+    "challenges.change_state": CHALLENGE_EDITORS,
+    "startups.list_startups": MEMBERS,
+    "startups.show_startup": MEMBERS,
+    "startups.edit_profile": STARTUP_EDITORS,
+    "startups.new_capability": STARTUP_EDITORS,
+    "startups.edit_capability": STARTUP_EDITORS,
+    "startups.delete_capability": STARTUP_EDITORS,
     "admin.organisations": MANAGERS,
     "admin.set_organisation_state": MANAGERS,
 }

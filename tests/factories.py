@@ -60,6 +60,38 @@ def user(app, role: str = "municipality", *, state: str = "approved", email: str
         return UserRecord(created.id, created.email, role, org.id, password)
 
 
+def challenge(app, owner: UserRecord, *, state: str = "open", **values) -> int:
+    """A challenge of the owner's municipality, moved to `state` through the service."""
+    from govtech.models import ChallengeState, User
+    from govtech.services import challenges
+
+    fields = {"title": "防災アプリによる避難情報の配信", "summary": "災害時の情報伝達を改善したい。",
+              "description": "## 背景\n避難情報が住民に届かない。", "categories": ["disaster"],
+              "tags": ["防災", "LINE"], "deadline": None} | values
+    with app.test_request_context():
+        actor = db.session.get(User, owner.id)
+        created = challenges.create(actor, **fields)
+        path = {"draft": [], "open": ["open"], "closed": ["open", "closed"],
+                "archived": ["open", "closed", "archived"]}[state]
+        for target in path:
+            challenges.transition(actor, created, ChallengeState(target))
+        return created.id
+
+
+def capability(app, owner: UserRecord, **values) -> int:
+    """A capability of the owner's startup."""
+    from govtech.models import User
+    from govtech.services import startups
+
+    fields = {"title": "避難所混雑マップ", "description": "IoTで避難所の混雑を可視化します。",
+              "categories": ["disaster"], "tags": ["IoT"],
+              "track_record": [{"town": "由利本荘市", "year": 2023, "note": ""}],
+              "regions": ["all"]} | values
+    with app.test_request_context():
+        actor = db.session.get(User, owner.id)
+        return startups.save_capability(actor, actor.organisation, None, **fields).id
+
+
 def login(client, record: UserRecord) -> None:
     response = client.post("/login", data={"email": record.email, "password": record.password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]

@@ -26,7 +26,7 @@ OVERRIDES: dict[tuple[str, str], int] = {
 
 def sample_args(app, ids: dict[str, int]) -> dict[str, dict[str, object]]:
     """URL arguments for every rule; unknown argument names fail loudly."""
-    values = {"org_id": ids["org_id"], "token": "not-a-token", "filename": "css/app.css"}
+    values = {**ids, "token": "not-a-token", "filename": "css/app.css"}
     result = {}
     for rule in app.url_map.iter_rules():
         missing = set(rule.arguments) - set(values)
@@ -62,19 +62,24 @@ def test_every_route_has_a_rule(app):
 @pytest.mark.parametrize("role", ROLES)
 def test_route_role_table(app, role):
     """Each route answers each role as the policy table says."""
-    manager = factories.user(app, "manager")
-    if role == "pending":
-        user = factories.user(app, "municipality", state="pending")
-    elif role != "anonymous":
-        user = factories.user(app, role)
-    target_org = factories.user(app, "startup", state="pending").org_id
-    args = sample_args(app, {"org_id": target_org})
+    # The sample records belong to the signed-in user's organisation where it has one, so the
+    # table tests the role rule; other organisations' records are tested beside each feature.
+    users = {"manager": factories.user(app, "manager"),
+             "municipality": factories.user(app, "municipality"),
+             "startup": factories.user(app, "startup"),
+             "pending": factories.user(app, "municipality", state="pending")}
+    challenge_id = factories.challenge(app, users["municipality"], state="open")
+    capability_id = factories.capability(app, users["startup"])
+    args = sample_args(app, {"org_id": users["startup"].org_id, "challenge_id": challenge_id,
+                             "capability_id": capability_id})
     failures = []
-    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint):
+    # GET pages first: a POST (delete, say) may remove a sample record another page needs.
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: ("GET" not in r.methods,
+                                                                 r.endpoint)):
         method = "GET" if "GET" in rule.methods else "POST"
         client = app.test_client()
         if role != "anonymous":
-            factories.login(client, manager if role == "manager" else user)
+            factories.login(client, users[role])
         with app.test_request_context():
             from flask import url_for
 

@@ -1,7 +1,9 @@
 """Every blueprint, registered in one list."""
 from govtech.blueprints.admin.views import bp as admin
 from govtech.blueprints.auth.views import bp as auth
+from govtech.blueprints.challenges.views import bp as challenges
 from govtech.blueprints.home.views import bp as home
 from govtech.blueprints.public.views import bp as public
+from govtech.blueprints.startups.views import bp as startups
 
-BLUEPRINTS = [public, auth, home, admin]
+BLUEPRINTS = [public, auth, home, challenges, startups, admin]

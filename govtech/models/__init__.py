@@ -1,8 +1,12 @@
 """All models, imported in one place so Alembic and the app see the whole schema."""
 from govtech.models.base import Base
-from govtech.models.enums import OrgKind, OrgState, Role
+from govtech.models.capability import Capability
+from govtech.models.challenge import Challenge
+from govtech.models.enums import ChallengeState, OrgKind, OrgState, Role
 from govtech.models.history import HistoryEvent
 from govtech.models.organisation import Organisation
+from govtech.models.search import SearchTerm
 from govtech.models.user import User
 
-__all__ = ["Base", "HistoryEvent", "OrgKind", "OrgState", "Organisation", "Role", "User"]
+__all__ = ["Base", "Capability", "Challenge", "ChallengeState", "HistoryEvent", "OrgKind",
+           "OrgState", "Organisation", "Role", "SearchTerm", "User"]

@@ -17,3 +17,10 @@ class Role(enum.StrEnum):
     municipality = "municipality"
     startup = "startup"
     manager = "manager"
+
+
+class ChallengeState(enum.StrEnum):
+    draft = "draft"
+    open = "open"
+    closed = "closed"
+    archived = "archived"

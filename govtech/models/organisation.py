@@ -10,6 +10,7 @@ from govtech.models.base import Base, Timestamped
 from govtech.models.enums import OrgKind, OrgState
 
 if TYPE_CHECKING:
+    from govtech.models.capability import Capability
     from govtech.models.user import User
 
 
@@ -36,6 +37,8 @@ class Organisation(Timestamped, Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     users: Mapped[list[User]] = relationship(back_populates="organisation")
+    capabilities: Mapped[list[Capability]] = relationship(
+        back_populates="organisation", order_by="Capability.id", cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from govtech.extensions import db
 from govtech.models import Organisation, OrgKind, OrgState
+from govtech.services import challenges
 
 
 def public_counts() -> dict[str, int]:
@@ -18,4 +19,5 @@ def public_counts() -> dict[str, int]:
     return {
         "municipalities": by_kind.get(OrgKind.municipality, 0),
         "startups": by_kind.get(OrgKind.startup, 0),
+        "open_challenges": challenges.count_open(),
     }

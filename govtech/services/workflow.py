@@ -6,13 +6,21 @@ from collections.abc import Mapping
 from flask_babel import gettext as _
 
 from govtech.labels import state_label
-from govtech.models.enums import OrgState
+from govtech.models.enums import ChallengeState, OrgState
 from govtech.services.errors import InvalidTransition
 
 ORGANISATION: Mapping[str, frozenset[str]] = {
     OrgState.pending: frozenset({OrgState.approved, OrgState.suspended}),
     OrgState.approved: frozenset({OrgState.suspended}),
     OrgState.suspended: frozenset({OrgState.approved}),
+}
+
+
+CHALLENGE: Mapping[str, frozenset[str]] = {
+    ChallengeState.draft: frozenset({ChallengeState.open, ChallengeState.archived}),
+    ChallengeState.open: frozenset({ChallengeState.closed}),
+    ChallengeState.closed: frozenset({ChallengeState.open, ChallengeState.archived}),
+    ChallengeState.archived: frozenset(),
 }
 
 

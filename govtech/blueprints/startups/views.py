@@ -1,0 +1,96 @@
+"""The startup directory, profiles, and their capabilities."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from govtech import reference
+from govtech.blueprints.startups.forms import CapabilityForm, ProfileForm, StartupFilterForm
+from govtech.extensions import db
+from govtech.forms import attach_error
+from govtech.services import startups
+from govtech.services.errors import DomainError
+
+bp = Blueprint("startups", __name__, url_prefix="/startups")
+
+
+@bp.get("/")
+def list_startups():
+    form = StartupFilterForm(request.args)
+    form.category.choices = [("", _("All"))] + reference.category_choices()
+    form.validate()
+    query = startups.list_query(startups.Filters(
+        q=form.q.data or "", category=form.category.data or "",
+        prefecture=form.prefecture.data or "", sort=form.sort.data or "name"))
+    page = db.paginate(query, per_page=20, error_out=False) if query is not None else None
+    args = {k: v for k, v in request.args.items() if k not in ("page", "lang") and v}
+    return render_template("startups/list.html", form=form, page=page, args=args)
+
+
+@bp.get("/<int:org_id>")
+def show_startup(org_id: int):
+    org = startups.get_visible(current_user, org_id)
+    return render_template("startups/show.html", org=org,
+                           can_edit=startups.can_edit(current_user, org),
+                           served=sorted(startups.served_prefectures(org.regions_served)))
+
+
+@bp.route("/<int:org_id>/edit", methods=["GET", "POST"])
+def edit_profile(org_id: int):
+    org = startups.get_editable(current_user, org_id)
+    form = ProfileForm(obj=org)
+    if request.method == "GET":
+        form.version.data = org.version
+    if form.validate_on_submit():
+        try:
+            startups.update_profile(current_user, org, int(form.version.data or 0),
+                                    **form.values())
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for("startups.show_startup", org_id=org.id))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("startups/profile_form.html", form=form, org=org), status
+
+
+def _capability_page(org, capability=None):
+    form = CapabilityForm(obj=capability)
+    if request.method == "GET" and capability is not None:
+        form.version.data = capability.version
+    if form.validate_on_submit():
+        try:
+            startups.save_capability(current_user, org, capability,
+                                     int(form.version.data or 0) if capability else None,
+                                     **form.values())
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for("startups.show_startup", org_id=org.id))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("startups/capability_form.html", form=form, org=org,
+                           capability=capability), status
+
+
+@bp.route("/<int:org_id>/capabilities/new", methods=["GET", "POST"])
+def new_capability(org_id: int):
+    return _capability_page(startups.get_editable(current_user, org_id))
+
+
+@bp.route("/capabilities/<int:capability_id>/edit", methods=["GET", "POST"])
+def edit_capability(capability_id: int):
+    capability = startups.get_capability(current_user, capability_id)
+    return _capability_page(capability.organisation, capability)
+
+
+@bp.post("/capabilities/<int:capability_id>/delete")
+def delete_capability(capability_id: int):
+    capability = startups.get_capability(current_user, capability_id)
+    org_id = capability.organisation_id
+    startups.delete_capability(current_user, capability)
+    flash(_("The capability is removed."), "success")
+    return redirect(url_for("startups.show_startup", org_id=org_id))

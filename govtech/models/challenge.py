@@ -1,0 +1,42 @@
+"""Challenges (課題): what a municipality wants solved."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, DateTime, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from govtech.models.base import Base, Timestamped
+from govtech.models.enums import ChallengeState
+from govtech.models.organisation import Organisation
+
+
+class Challenge(Timestamped, Base):
+    __tablename__ = "challenge"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    description: Mapped[str] = mapped_column(Text, default="")  # Markdown, sanitised on render
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)  # keys of CATEGORIES
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    desired_outcome: Mapped[str] = mapped_column(Text, default="")
+    budget_min: Mapped[int | None] = mapped_column(Integer)  # in units of 10,000 yen (万円)
+    budget_max: Mapped[int | None] = mapped_column(Integer)
+    pilot_start: Mapped[date | None] = mapped_column(Date)
+    pilot_end: Mapped[date | None] = mapped_column(Date)
+    deadline: Mapped[date | None] = mapped_column(Date, index=True)
+    state: Mapped[ChallengeState] = mapped_column(
+        Enum(ChallengeState, native_enum=False, length=20), default=ChallengeState.draft,
+        index=True)
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    organisation: Mapped[Organisation] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<Challenge {self.id} {self.title!r} {self.state}>"

@@ -1,0 +1,253 @@
+"""Challenges: who may see and change them, their states, and finding them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+
+from govtech.extensions import db
+from govtech.models import Challenge, ChallengeState, Organisation, OrgKind, OrgState, User
+from govtech.models.base import utcnow
+from govtech.reference import CATEGORIES, PREFECTURES
+from govtech.services import history, search, workflow
+from govtech.services.errors import ConcurrentChange, DomainError, NotFound, PermissionDenied
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+EDITABLE = ("title", "summary", "description", "categories", "tags", "desired_outcome",
+            "budget_min", "budget_max", "pilot_start", "pilot_end", "deadline")
+MAX_TAGS, MAX_TAG_LENGTH = 10, 30
+
+
+def today() -> date:
+    """Deadlines are Japanese calendar days."""
+    return datetime.now(TOKYO).date()
+
+
+def accepts_proposals(challenge: Challenge) -> bool:
+    """Open and not past its deadline: correct at any moment, no scheduled job needed."""
+    return challenge.state == ChallengeState.open and (
+        challenge.deadline is None or challenge.deadline >= today())
+
+
+# --- access ------------------------------------------------------------------------------------
+
+def is_owner(user: User | None, challenge: Challenge) -> bool:
+    return bool(user and user.is_authenticated
+                and user.organisation_id == challenge.organisation_id)
+
+
+def can_edit(user: User | None, challenge: Challenge) -> bool:
+    return bool(user and user.is_authenticated and (user.is_manager or (
+        is_owner(user, challenge) and user.is_approved)))
+
+
+def can_see_details(user: User | None, challenge: Challenge) -> bool:
+    """Signed-in, approved members see an open challenge in full; the public sees a summary."""
+    if can_edit(user, challenge):
+        return True
+    return bool(user and user.is_authenticated and user.is_approved
+                and challenge.state != ChallengeState.draft)
+
+
+def get_visible(user: User | None, challenge_id: int) -> Challenge:
+    """The challenge if this user may know it exists; drafts of others are 404, not 403."""
+    challenge = db.session.get(Challenge, challenge_id)
+    if challenge is None:
+        raise NotFound(_("This challenge does not exist."))
+    if challenge.state == ChallengeState.draft and not can_edit(user, challenge):
+        raise NotFound(_("This challenge does not exist."))
+    if challenge.state == ChallengeState.archived and not (
+            user and user.is_authenticated and user.is_approved):
+        raise NotFound(_("This challenge does not exist."))
+    return challenge
+
+
+def get_editable(user: User, challenge_id: int) -> Challenge:
+    challenge = get_visible(user, challenge_id)
+    if not can_edit(user, challenge):
+        raise PermissionDenied(_("Only the municipality that posted this challenge can change it."))
+    return challenge
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+def check_categories_and_tags(values: dict) -> None:
+    """Categories from the fixed taxonomy; a few short tags (challenges and capabilities alike)."""
+    unknown = [c for c in values.get("categories", []) if c not in CATEGORIES]
+    if unknown:
+        raise DomainError(_("Unknown category: %(name)s", name=", ".join(unknown)),
+                          field="categories")
+    tags = values.get("tags", [])
+    if len(tags) > MAX_TAGS:
+        raise DomainError(_("Use at most %(n)d tags.", n=MAX_TAGS), field="tags")
+    if any(len(tag) > MAX_TAG_LENGTH for tag in tags):
+        raise DomainError(_("A tag may have at most %(n)d characters.", n=MAX_TAG_LENGTH),
+                          field="tags")
+
+
+def _validate(values: dict) -> None:
+    """Rules that hold for every save; the form already checked types and lengths."""
+    check_categories_and_tags(values)
+    low, high = values.get("budget_min"), values.get("budget_max")
+    if (low is not None and low < 0) or (high is not None and high < 0):
+        raise DomainError(_("A budget cannot be negative."), field="budget_min")
+    if low is not None and high is not None and low > high:
+        raise DomainError(_("The lower budget is above the upper one."), field="budget_max")
+    start, end = values.get("pilot_start"), values.get("pilot_end")
+    if start and end and end < start:
+        raise DomainError(_("The pilot cannot end before it starts."), field="pilot_end")
+
+
+def _check_deadline(deadline: date | None, previous: date | None = None) -> None:
+    if deadline is not None and deadline != previous and deadline < today():
+        raise DomainError(_("The application deadline cannot be in the past."), field="deadline")
+
+
+def _reindex(challenge: Challenge) -> None:
+    org = challenge.organisation
+    facets = [search.facet("category", c) for c in challenge.categories]
+    if org.prefecture:
+        facets.append(search.facet("prefecture", org.prefecture))
+    search.index("challenge", challenge.id,
+                 [challenge.title, challenge.summary, challenge.description,
+                  challenge.desired_outcome, " ".join(challenge.tags), org.name], facets)
+
+
+def _commit(what: str) -> None:
+    try:
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise ConcurrentChange(what) from exc
+
+
+def create(actor: User, **values) -> Challenge:
+    """A new draft challenge of the actor's municipality."""
+    org = actor.organisation
+    if org is None or org.kind != OrgKind.municipality or not actor.is_approved:
+        raise PermissionDenied(_("Only approved municipalities can post challenges."))
+    _validate(values)
+    _check_deadline(values.get("deadline"))
+    challenge = Challenge(organisation=org, state=ChallengeState.draft,
+                          **{k: values.get(k) for k in EDITABLE if k in values})
+    db.session.add(challenge)
+    db.session.flush()
+    history.record("challenge", challenge.id, actor, None, ChallengeState.draft)
+    _reindex(challenge)
+    db.session.commit()
+    return challenge
+
+
+def update(actor: User, challenge: Challenge, version: int, **values) -> Challenge:
+    """Save edits, unless someone else saved since `version` was read."""
+    if not can_edit(actor, challenge):
+        raise PermissionDenied(_("Only the municipality that posted this challenge can change it."))
+    if challenge.version != version:
+        raise ConcurrentChange(_("Someone else saved this challenge while you were editing. "
+                                 "Your text is still in the form; compare it with the current "
+                                 "version before saving again."))
+    _validate(values)
+    _check_deadline(values.get("deadline"), challenge.deadline)
+    for key in EDITABLE:
+        if key in values:
+            setattr(challenge, key, values[key])
+    _reindex(challenge)
+    _commit(_("Someone else saved this challenge at the same moment. Please reload."))
+    return challenge
+
+
+def transition(actor: User, challenge: Challenge, target: ChallengeState, note: str = "") -> None:
+    """Open, close, reopen or archive a challenge, with its history event."""
+    if not can_edit(actor, challenge):
+        raise PermissionDenied(_("Only the municipality that posted this challenge can change it."))
+    workflow.check(workflow.CHALLENGE, challenge.state, target)
+    if target == ChallengeState.open:
+        if not challenge.summary or not challenge.categories:
+            raise DomainError(_("Add a summary and at least one category before opening."))
+        if challenge.deadline is not None and challenge.deadline < today():
+            raise DomainError(_("Move the deadline to a future date before opening."))
+        challenge.opened_at = challenge.opened_at or utcnow()
+    previous = challenge.state
+    challenge.state = target
+    history.record("challenge", challenge.id, actor, previous, target, note)
+    _commit(_("Someone else changed this challenge at the same moment. Please reload."))
+
+
+def allowed_targets(user: User | None, challenge: Challenge) -> list[str]:
+    if not can_edit(user, challenge):
+        return []
+    return sorted(workflow.CHALLENGE.get(challenge.state, frozenset()))
+
+
+# --- finding -----------------------------------------------------------------------------------
+
+@dataclass
+class Filters:
+    q: str = ""
+    category: str = ""
+    prefecture: str = ""
+    budget: int | None = None  # at least this much (万円)
+    state: str = ""
+    deadline: str = ""  # "accepting" | "soon"
+    sort: str = "new"  # new | deadline | title
+    mine: bool = False
+
+
+SORTS = {"new": (Challenge.opened_at.desc(), Challenge.id.desc()),
+         "deadline": (Challenge.deadline.asc(), Challenge.id.desc()),
+         "title": (Challenge.title.asc(), Challenge.id.desc())}
+
+
+def list_query(user: User | None, filters: Filters) -> Select[tuple[Challenge]] | None:
+    """Challenges this user may list, filtered and sorted; None when the query has no words."""
+    query = select(Challenge).join(Challenge.organisation).options(
+        joinedload(Challenge.organisation))
+    query = query.where(Organisation.state == OrgState.approved)
+    signed_in = bool(user and user.is_authenticated and user.is_approved)
+    own_org = user.organisation_id if signed_in and user.organisation_id else None
+    if filters.mine and own_org:
+        query = query.where(Challenge.organisation_id == own_org)
+    if filters.state in ChallengeState.__members__ and signed_in:
+        query = query.where(Challenge.state == ChallengeState(filters.state))
+        if filters.state == "draft" and not user.is_manager:
+            query = query.where(Challenge.organisation_id == own_org)
+    elif signed_in and (user.is_manager or filters.mine):
+        query = query.where(Challenge.state != ChallengeState.archived)
+        if not user.is_manager:
+            query = query.where(or_(Challenge.state != ChallengeState.draft,
+                                    Challenge.organisation_id == own_org))
+    else:
+        query = query.where(Challenge.state == ChallengeState.open)
+    terms: list[str] = []
+    if filters.q.strip():
+        terms = search.query_terms(filters.q)
+        if not terms:
+            return None
+    if filters.category in CATEGORIES:
+        terms.append(search.facet("category", filters.category))
+    if filters.prefecture in PREFECTURES:
+        terms.append(search.facet("prefecture", filters.prefecture))
+    if terms:
+        query = query.where(Challenge.id.in_(search.matching_ids("challenge", terms)))
+    if filters.budget is not None:
+        query = query.where(or_(Challenge.budget_max >= filters.budget,
+                                Challenge.budget_max.is_(None) & (Challenge.budget_min
+                                                                  >= filters.budget)))
+    if filters.deadline == "accepting":
+        query = query.where(or_(Challenge.deadline.is_(None), Challenge.deadline >= today()))
+    elif filters.deadline == "soon":
+        query = query.where(Challenge.deadline >= today(),
+                            Challenge.deadline <= today() + timedelta(days=14))
+    return query.order_by(*SORTS.get(filters.sort, SORTS["new"]))
+
+
+def count_open() -> int:
+    """Open challenges of approved municipalities, as the public sees them."""
+    return db.session.scalar(
+        select(func.count()).select_from(Challenge).join(Challenge.organisation)
+        .where(Challenge.state == ChallengeState.open, Organisation.state == OrgState.approved))

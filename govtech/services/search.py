@@ -1,0 +1,95 @@
+"""Search terms for documents and queries; see govtech.models.search for why.
+
+Words come from SudachiPy in split mode A (short units, normalised forms), so a search for 防災
+finds 防災アプリ and サーバ finds サーバー; Latin words are lower-cased with plurals folded,
+using the matcher's own text clean-up so both see the same text.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from sqlalchemy import Select, delete, func, insert, select
+
+from govtech.extensions import db
+from govtech.models import SearchTerm
+from matching.normalize import clean_text
+from matching.tokenize import fold_english
+
+MAX_TERM = 100
+_KEEP_POS = ("名詞", "動詞", "形容詞", "形状詞")
+_DROP_POS2 = ("数詞", "代名詞")
+_LATIN = re.compile(r"[a-z0-9]+(?:['\-][a-z0-9]+)*")
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    from sudachipy import Dictionary, SplitMode
+
+    return Dictionary(dict="core").tokenizer(SplitMode.A)
+
+
+def words(text: str) -> list[str]:
+    """Searchable words of a text, in order, without duplicates."""
+    cleaned = clean_text(text)
+    seen: dict[str, None] = {}
+    start = 0
+    for match in _LATIN.finditer(cleaned):
+        _japanese(cleaned[start:match.start()], seen)
+        if (word := fold_english(match.group())) is not None:
+            seen.setdefault(word[:MAX_TERM])
+        start = match.end()
+    _japanese(cleaned[start:], seen)
+    return list(seen)
+
+
+def _japanese(text: str, seen: dict[str, None]) -> None:
+    if not text.strip():
+        return
+    for start in range(0, len(text), 4000):  # Sudachi refuses very long inputs
+        for morpheme in _tokenizer().tokenize(text[start:start + 4000]):
+            pos = morpheme.part_of_speech()
+            if pos[0] not in _KEEP_POS or pos[1] in _DROP_POS2:
+                continue
+            term = morpheme.normalized_form().strip()
+            if term and not term.isdigit():
+                seen.setdefault(term[:MAX_TERM])
+
+
+def facet(kind: str, value: str) -> str:
+    """A non-word term for filtering, e.g. category:disaster; no word contains a colon."""
+    return f"{kind}:{value}"
+
+
+def index(entity_type: str, entity_id: int, texts: Iterable[str], facets: Iterable[str] = ()
+          ) -> None:
+    """Replace the document's terms in the current transaction; the caller commits."""
+    terms = set(facets)
+    for text in texts:
+        terms.update(words(text))
+    db.session.execute(delete(SearchTerm).where(SearchTerm.entity_type == entity_type,
+                                                SearchTerm.entity_id == entity_id))
+    if terms:
+        db.session.execute(insert(SearchTerm), [
+            {"entity_type": entity_type, "entity_id": entity_id, "term": term} for term in terms])
+
+
+def unindex(entity_type: str, entity_id: int) -> None:
+    db.session.execute(delete(SearchTerm).where(SearchTerm.entity_type == entity_type,
+                                                SearchTerm.entity_id == entity_id))
+
+
+def matching_ids(entity_type: str, terms: list[str]) -> Select:
+    """Ids of the documents that have every term (AND)."""
+    return (
+        select(SearchTerm.entity_id)
+        .where(SearchTerm.entity_type == entity_type, SearchTerm.term.in_(terms))
+        .group_by(SearchTerm.entity_id)
+        .having(func.count() == len(set(terms)))
+    )
+
+
+def query_terms(q: str) -> list[str]:
+    """The words of a search box entry; empty when it has none (only symbols, say)."""
+    return words(q)[:10]

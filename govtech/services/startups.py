@@ -1,0 +1,166 @@
+"""Startup profiles and capabilities: editing, access and the directory."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from govtech.extensions import db
+from govtech.models import Capability, Organisation, OrgKind, OrgState, User
+from govtech.reference import CATEGORIES, PREFECTURES
+from govtech.services import search
+from govtech.services.challenges import check_categories_and_tags, today
+from govtech.services.errors import ConcurrentChange, DomainError, NotFound, PermissionDenied
+
+PROFILE_FIELDS = ("description", "website", "founded_year", "employees",
+                  "head_office_prefecture", "regions_served")
+CAPABILITY_FIELDS = ("title", "description", "categories", "tags", "track_record", "regions")
+
+
+def can_edit(user: User | None, org: Organisation) -> bool:
+    return bool(user and user.is_authenticated and (
+        user.is_manager or (user.organisation_id == org.id and user.is_approved)))
+
+
+def get_visible(user: User | None, org_id: int) -> Organisation:
+    """Approved startups are visible to members; a pending one only to itself and managers."""
+    org = db.session.get(Organisation, org_id)
+    if org is None or org.kind != OrgKind.startup:
+        raise NotFound(_("This startup does not exist."))
+    if org.state != OrgState.approved and not (
+            user and (user.is_manager or user.organisation_id == org.id)):
+        raise NotFound(_("This startup does not exist."))
+    return org
+
+
+def get_editable(user: User, org_id: int) -> Organisation:
+    org = get_visible(user, org_id)
+    if not can_edit(user, org):
+        raise PermissionDenied(_("Only members of this startup can change its profile."))
+    return org
+
+
+def served_prefectures(regions: list[str]) -> set[str]:
+    """Prefecture codes a list of codes / 全国 stands for."""
+    if "all" in regions or "全国" in regions:
+        return set(PREFECTURES)
+    return {code for code in regions if code in PREFECTURES}
+
+
+def reindex(org: Organisation) -> None:
+    """The directory searches a startup by its profile and all its capabilities."""
+    texts = [org.name, org.description]
+    facets = set()
+    regions = set(served_prefectures(org.regions_served))
+    for capability in org.capabilities:
+        texts += [capability.title, capability.description, " ".join(capability.tags),
+                  " ".join(str(r.get("town", "")) for r in capability.track_record)]
+        facets.update(search.facet("category", c) for c in capability.categories)
+        regions |= served_prefectures(capability.regions)
+    if org.head_office_prefecture:
+        regions.add(org.head_office_prefecture)
+    facets.update(search.facet("prefecture", code) for code in regions)
+    search.index("startup", org.id, texts, facets)
+
+
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise ConcurrentChange(_("Someone else saved this at the same moment. Please reload.")
+                               ) from exc
+
+
+def update_profile(actor: User, org: Organisation, version: int, **values) -> None:
+    """Save the startup's profile, unless someone else saved since `version` was read."""
+    if not can_edit(actor, org):
+        raise PermissionDenied(_("Only members of this startup can change its profile."))
+    if org.version != version:
+        raise ConcurrentChange(_("Someone else saved this profile while you were editing. "
+                                 "Your text is still in the form."))
+    year = values.get("founded_year")
+    if year is not None and not 1800 <= year <= today().year:
+        raise DomainError(_("Enter a founding year between 1800 and this year."),
+                          field="founded_year")
+    if (values.get("employees") or 0) < 0:
+        raise DomainError(_("The number of employees cannot be negative."), field="employees")
+    for key in PROFILE_FIELDS:
+        if key in values:
+            setattr(org, key, values[key])
+    reindex(org)
+    _commit()
+
+
+def save_capability(actor: User, org: Organisation, capability: Capability | None,
+                    version: int | None = None, **values) -> Capability:
+    """Add a capability, or edit one (checking `version`), and refresh the directory index."""
+    if not can_edit(actor, org):
+        raise PermissionDenied(_("Only members of this startup can change its profile."))
+    check_categories_and_tags(values)
+    for record in values.get("track_record", []):
+        if not 1950 <= record["year"] <= today().year:
+            raise DomainError(_("A track-record year must be between 1950 and this year."),
+                              field="track_record")
+    if capability is None:
+        capability = Capability(organisation=org)
+        db.session.add(capability)
+    elif capability.version != version:
+        raise ConcurrentChange(_("Someone else saved this capability while you were editing. "
+                                 "Your text is still in the form."))
+    for key in CAPABILITY_FIELDS:
+        if key in values:
+            setattr(capability, key, values[key])
+    db.session.flush()
+    reindex(org)
+    _commit()
+    return capability
+
+
+def get_capability(actor: User, capability_id: int) -> Capability:
+    capability = db.session.get(Capability, capability_id)
+    if capability is None:
+        raise NotFound(_("This capability does not exist."))
+    get_editable(actor, capability.organisation_id)
+    return capability
+
+
+def delete_capability(actor: User, capability: Capability) -> None:
+    org = capability.organisation
+    if not can_edit(actor, org):
+        raise PermissionDenied(_("Only members of this startup can change its profile."))
+    org.capabilities.remove(capability)
+    db.session.flush()
+    reindex(org)
+    db.session.commit()
+
+
+@dataclass
+class Filters:
+    q: str = ""
+    category: str = ""
+    prefecture: str = ""
+    sort: str = "name"
+
+
+def list_query(filters: Filters) -> Select[tuple[Organisation]] | None:
+    """Approved startups matching the filters; None when the search has no words."""
+    query = (select(Organisation)
+             .where(Organisation.kind == OrgKind.startup, Organisation.state == OrgState.approved)
+             .options(selectinload(Organisation.capabilities)))
+    terms: list[str] = []
+    if filters.q.strip():
+        terms = search.query_terms(filters.q)
+        if not terms:
+            return None
+    if filters.category in CATEGORIES:
+        terms.append(search.facet("category", filters.category))
+    if filters.prefecture in PREFECTURES:
+        terms.append(search.facet("prefecture", filters.prefecture))
+    if terms:
+        query = query.where(Organisation.id.in_(search.matching_ids("startup", terms)))
+    order = Organisation.created_at.desc() if filters.sort == "new" else Organisation.name
+    return query.order_by(order, Organisation.id)
