@@ -39,7 +39,7 @@ lint: setup
 	$(BIN)/mypy
 
 bench: setup
-	$(BIN)/python -m tests.bench.search_bench
+	$(BIN)/python -m tools.bench_search --challenges 20000
 	$(BIN)/python -m matching.bench --challenges 20000 --startups 20000
 
 clean:

@@ -1,6 +1,8 @@
 """What templates get: filters for labels and dates, navigation, and the language switch."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Flask, request, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
@@ -45,7 +47,7 @@ def lang_url(lang: str) -> str:
     args["lang"] = [lang]
     if request.endpoint and request.url_rule and "GET" in request.url_rule.methods:
         return url_for(request.endpoint, **(request.view_args or {}), **args)
-    return url_for("public.index", lang=lang)
+    return f"{request.path}?{urlencode(args, doseq=True)}"  # e.g. a 404 page: same address
 
 
 def init_app(app: Flask) -> None:

@@ -65,7 +65,8 @@ def challenge(app, owner: UserRecord, *, state: str = "open", **values) -> int:
     from govtech.models import ChallengeState, User
     from govtech.services import challenges
 
-    fields = {"title": "防災アプリによる避難情報の配信", "summary": "災害時の情報伝達を改善したい。",
+    fields = {"title": "防災アプリによる避難情報の配信",
+              "summary": "災害時の情報伝達を改善したい。",
               "description": "## 背景\n避難情報が住民に届かない。", "categories": ["disaster"],
               "tags": ["防災", "LINE"], "deadline": None} | values
     with app.test_request_context():

@@ -37,6 +37,48 @@ def _user(email: str, name: str, role: Role, org: Organisation | None, password_
     return True
 
 
+def _org_by_key(key: str) -> Organisation | None:
+    email = f"{key}@{DEMO_DOMAIN}"
+    user = db.session.scalar(select(User).where(User.email == email))
+    return user.organisation if user else None
+
+
+def _load_content() -> None:
+    """Challenges and capabilities, made through the services like a user would."""
+    from datetime import timedelta
+
+    from govtech.models import Capability, Challenge, ChallengeState
+    from govtech.services import challenges, startups
+
+    for key, specs in data.CHALLENGES.items():
+        org = _org_by_key(key)
+        if org is None or db.session.scalar(select(Challenge.id).where(
+                Challenge.organisation_id == org.id)) is not None:
+            continue
+        actor = org.users[0]
+        for n, (title, summary, description, cats, tags, budget, state) in enumerate(specs):
+            challenge = challenges.create(
+                actor, title=title, summary=summary, description=description, categories=cats,
+                tags=tags, budget_min=budget[0], budget_max=budget[1],
+                desired_outcome="", deadline=challenges.today() + timedelta(days=20 + 15 * n))
+            path = {"draft": [], "open": ["open"], "closed": ["open", "closed"]}[state]
+            for target in path:
+                challenges.transition(actor, challenge, ChallengeState(target))
+    for key, specs in data.CAPABILITIES.items():
+        org = _org_by_key(key)
+        if org is None or db.session.scalar(select(Capability.id).where(
+                Capability.organisation_id == org.id)) is not None:
+            continue
+        actor = org.users[0]
+        regions = specs[0][5]
+        startups.update_profile(actor, org, org.version, regions_served=regions)
+        for title, description, cats, tags, record, regions in specs:
+            startups.save_capability(
+                actor, org, None, title=title, description=description, categories=cats,
+                tags=tags, regions=regions,
+                track_record=[{"town": t, "year": y, "note": note} for t, y, note in record])
+
+
 def load(password: str | None = None, only_if_empty: bool = False) -> str:
     """Create the demo organisations and users; return what a person needs to log in."""
     if only_if_empty and db.session.scalar(select(func.count()).select_from(Organisation)):
@@ -57,6 +99,7 @@ def load(password: str | None = None, only_if_empty: bool = False) -> str:
                 pending = "" if state == OrgState.approved else " (pending)"
                 created.append((email, f"{kind.value}{pending}"))
     db.session.commit()
+    _load_content()
     if not created:
         return "Demo programme already loaded; nothing changed."
     lines = [f"Demo users (password: {password}):"]

@@ -44,10 +44,11 @@ def get_editable(user: User, org_id: int) -> Organisation:
 
 
 def served_prefectures(regions: list[str]) -> set[str]:
-    """Prefecture codes a list of codes / 全国 stands for."""
+    """Prefecture codes that a list of codes, region names (関東 …) or 全国/all stands for."""
     if "all" in regions or "全国" in regions:
         return set(PREFECTURES)
-    return {code for code in regions if code in PREFECTURES}
+    return {code for code, (_ja, _en, region) in PREFECTURES.items()
+            if code in regions or region in regions}
 
 
 def reindex(org: Organisation) -> None:

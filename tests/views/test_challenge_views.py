@@ -124,7 +124,8 @@ def test_startup_edits_profile_and_capabilities(client, app, login_as):
     user = login_as("startup")
     response = client.post(f"/startups/{user.org_id}/capabilities/new", data={
         "title": "母子手帳アプリ", "description": "子育て支援", "categories": ["childcare"],
-        "tags": "子育て", "track_record": "金沢市, 2022, 導入\n由利本荘市、2023", "regions": ["all"]})
+        "tags": "子育て", "track_record": "金沢市, 2022, 導入\n由利本荘市、2023",
+        "regions": ["all"]})
     assert response.status_code == 302
     page = client.get(f"/startups/{user.org_id}").get_data(as_text=True)
     assert "母子手帳アプリ" in page and "金沢市" in page

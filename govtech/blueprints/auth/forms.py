@@ -10,7 +10,7 @@ from govtech.forms import PrefectureField
 from govtech.reference import lg_code_is_valid
 
 EMAIL = [InputRequired(), Email(message=_l("Enter a valid e-mail address.")), Length(max=254)]
-NEW_PASSWORD = [InputRequired(), Length(max=200)]
+NEW_PASSWORD = [InputRequired(), Length(min=10, max=200)]
 
 
 def _same_password():
@@ -57,7 +57,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    locale = SelectField(_l("Language"), choices=[("ja", "日本語"), ("en", "English")])
+    locale = SelectField(_l("Display language"), choices=[("ja", "日本語"), ("en", "English")])
 
 
 class ForgotPasswordForm(FlaskForm):
