@@ -20,7 +20,7 @@ from matching.scoring import CategoryCoder, SideFacts, hub_score, pair_scores, s
 from matching.signals import challenge_facts, startup_facts
 from matching.tokenize import WordTokenizer
 from matching.tokens import DocTokens, TokenCache, tokenize_all, tokenize_doc
-from matching.topk import chunked_topn
+from matching.topk import chunked_topn, keep_top_terms, pair_dots
 from matching.types import ChallengeDoc, Match, ScoredResult, StartupDoc
 from matching.vectorize import TextSpace
 
@@ -40,6 +40,7 @@ class Side:
     cats: list[frozenset[str]]
     prefs: list[str]  # challenge prefecture ("" for startups)
     empty: dict[str, str]  # id → reason, for documents that get no recommendations
+    explain: sp.csr_matrix | None = None  # pruned word vectors for batch explanations
     top: sp.csr_matrix = field(
         default_factory=lambda: sp.csr_matrix((0, 0))
     )  # top-n text candidates per row
@@ -113,10 +114,11 @@ class Matcher:
                 progress(done, total)
 
         n = max(cfg.candidates, cfg.hub_k)
+        if max(len(self.c.ids), len(self.s.ids)) > cfg.prune_above:
+            for side in (self.c, self.s):
+                side.explain = keep_top_terms(side.word, cfg.retrieval_terms)
         for side, other in ((self.c, self.s), (self.s, self.c)):
-            side.top = chunked_topn(
-                side.text, other.text, n, chunk_rows=cfg.chunk_rows, threads=workers, progress=tick
-            )
+            side.top = self._candidates(side.text, other.text, n, workers, tick)
             k = min(cfg.hub_k, len(other.ids))
             top = side.top
             side.hub = np.array(
@@ -126,6 +128,26 @@ class Matcher:
                 ]
             )
         return self
+
+    def _candidates(
+        self, a: sp.csr_matrix, b: sp.csr_matrix, n: int, workers: int, tick: Callable[[int], None]
+    ) -> sp.csr_matrix:
+        """Top-n pairs per row of a by pruned retrieval, carrying their exact text scores."""
+        cfg = self.config
+        keep = cfg.retrieval_terms if max(a.shape[0], b.shape[0]) > cfg.prune_above else 0
+        found = chunked_topn(
+            keep_top_terms(a, keep),
+            keep_top_terms(b, keep),
+            n,
+            chunk_rows=cfg.chunk_rows,
+            threads=workers,
+            progress=tick,
+        )
+        if keep <= 0:
+            return found
+        rows = np.repeat(np.arange(found.shape[0]), np.diff(found.indptr))
+        exact = pair_dots(a, b, rows, found.indices)
+        return sp.csr_matrix((exact, found.indices, found.indptr), shape=found.shape)
 
     def _side(
         self,

@@ -82,9 +82,9 @@ def top_k_all(
     text[inverse] = np.concatenate([fwd[3], rev[3]])
     cat, region = signal_values(m.c.facts.take(ci), m.s.facts.take(si))
     score = pair_scores(text, m.c.hub[ci], m.s.hub[si], cat, region, cfg)
-    terms = shared_terms(
-        m.c.word, m.s.word, ci, si, m.space.terms, cfg.word_share, cfg.explain_terms
-    )
+    wc = m.c.explain if m.c.explain is not None else m.c.word
+    ws = m.s.explain if m.s.explain is not None else m.s.word
+    terms = shared_terms(wc, ws, ci, si, m.space.terms, cfg.word_share, cfg.explain_terms)
     shared = [
         tuple(sorted(m.c.cats[c] & m.s.cats[s])) if cat[p] > 0 else ()
         for p, (c, s) in enumerate(zip(ci.tolist(), si.tolist(), strict=True))

@@ -109,30 +109,24 @@ class WordTokenizer:
 
     def tokens(self, text: str) -> list[str]:
         """Content words of cleaned text, in reading order (duplicates kept: they are tf)."""
+        if text.isascii():  # English only: no need for the morphological analyser
+            return [w for m in _LATIN.finditer(text) if (w := fold_english(m.group()))]
         out: list[str] = []
-        start = 0
-        for match in _LATIN.finditer(text):
-            if match.start() > start:
-                self._japanese(text[start : match.start()], out)
-            word = fold_english(match.group())
-            if word is not None:
-                out.append(word)
-            start = match.end()
-        if start < len(text):
-            self._japanese(text[start:], out)
-        return out
-
-    def _japanese(self, text: str, out: list[str]) -> None:
-        if text.isspace() or not text:
-            return
+        keep, stop = self._keep, _JA_STOP
         for chunk in _chunks(text):
             for m in self._tokenizer.tokenize(chunk):
-                if m.part_of_speech_id() not in self._keep:
+                if m.part_of_speech_id() not in keep:
+                    continue
+                surface = m.surface()
+                if surface.isascii():  # a Latin word inside Japanese text
+                    if _LATIN.fullmatch(surface) and (word := fold_english(surface)):
+                        out.append(word)
                     continue
                 term = m.normalized_form()
-                if term in _JA_STOP or (len(term) == 1 and not _is_kanji(term)):
+                if term in stop or (len(term) == 1 and not _is_kanji(term)):
                     continue
                 out.append(term)
+        return out
 
 
 def _is_kanji(char: str) -> bool:

@@ -36,3 +36,33 @@ def chunked_topn(
         if progress is not None:
             progress(chunk.shape[0])
     return sp.csr_matrix(sp.vstack(parts, format="csr"), dtype=np.float32)
+
+
+def keep_top_terms(m: sp.csr_matrix, keep: int) -> sp.csr_matrix:
+    """Each row's ``keep`` largest entries (all of them when keep <= 0).
+
+    Used for candidate retrieval only: the low-idf terms every document shares make the
+    all-pairs product quadratic; the pairs found are then rescored with the full vectors.
+    """
+    if keep <= 0:
+        return m
+    counts = np.diff(m.indptr)
+    rows = np.repeat(np.arange(m.shape[0]), counts)
+    order = np.lexsort((-m.data, rows))
+    rank = np.arange(len(order)) - m.indptr[rows[order]]
+    chosen = np.sort(order[rank < keep])
+    new_counts = np.bincount(rows[chosen], minlength=m.shape[0])
+    indptr = np.concatenate([[0], np.cumsum(new_counts)])
+    return sp.csr_matrix((m.data[chosen], m.indices[chosen], indptr), shape=m.shape)
+
+
+def pair_dots(
+    a: sp.csr_matrix, b: sp.csr_matrix, ai: np.ndarray, bi: np.ndarray, chunk: int = 200_000
+) -> np.ndarray:
+    """Exact a[ai[p]] · b[bi[p]] for every pair p, in chunks to bound memory."""
+    out = np.zeros(len(ai), np.float32)
+    for start in range(0, len(ai), chunk):
+        sl = slice(start, start + chunk)
+        prod = a[ai[sl]].multiply(b[bi[sl]])
+        out[sl] = np.asarray(prod.sum(axis=1)).ravel()
+    return out

@@ -134,12 +134,16 @@ class TextSpace:
     ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         """(word TF-IDF, text vector) for documents of one side; rows of zeros when no terms."""
         counts = self._counts(docs, challenge)
-        char_counts = sp.csr_matrix(counts @ self._term_ngrams)
-        extra = self._unknown_ngrams(docs, challenge)
-        if extra is not None:
-            char_counts = sp.csr_matrix(char_counts + extra)
+        char_counts = sp.csr_matrix((len(docs), len(self.ngram_index)), dtype=np.float32)
+        if self.config.word_share < 1.0:
+            char_counts = sp.csr_matrix(counts @ self._term_ngrams)
+            extra = self._unknown_ngrams(docs, challenge)
+            if extra is not None:
+                char_counts = sp.csr_matrix(char_counts + extra)
         word = _sublinear_idf_l2(counts, self._word_idf)
-        char = _sublinear_idf_l2(char_counts, self._char_idf)
         alpha = self.config.word_share
+        if alpha >= 1.0:
+            return word, word
+        char = _sublinear_idf_l2(char_counts, self._char_idf)
         text = sp.hstack([math.sqrt(alpha) * word, math.sqrt(1.0 - alpha) * char], format="csr")
         return word, sp.csr_matrix(text, dtype=np.float32)

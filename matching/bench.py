@@ -1,0 +1,131 @@
+"""``python -m matching.bench --challenges 20000 --startups 20000 [--json]``.
+
+Measures on synthetic documents (:mod:`matching.synth`): a full rebuild with tokenising and
+from cached tokens (top-20 both ways, explained), the latency of scoring one new document,
+peak memory, and bm25s doing the same top-20 retrieval over the same tokens in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from collections.abc import Sequence
+
+import bm25s
+import numpy as np
+
+from matching import synth
+from matching.baselines import token_lists
+from matching.config import MatcherConfig
+from matching.index import Matcher
+from matching.rebuild import top_k_all
+from matching.tokenize import WordTokenizer
+from matching.tokens import TokenCache, tokenize_all, tokenize_doc
+
+
+def _peak_mb() -> float:
+    """Peak RSS of this process plus the largest child (the tokeniser pool), in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + kids) / 1024.0
+
+
+def _bm25_top(corpus: list[list[str]], queries: list[list[str]], k: int) -> bm25s.BM25:
+    retriever = bm25s.BM25()
+    retriever.index(corpus, show_progress=False)
+    vocab = retriever.vocab_dict
+    known = [[t for t in q if t in vocab] or [next(iter(vocab))] for q in queries]
+    retriever.retrieve(known, k=min(k, len(corpus)), show_progress=False, n_threads=2)
+    return retriever
+
+
+def run(n_challenges: int, n_startups: int, k: int = 20, queries: int = 200) -> dict[str, float]:
+    """All figures of one benchmark run."""
+    cs, ss = synth.challenges(n_challenges), synth.startups(n_startups)
+    cfg = MatcherConfig()
+    cache = TokenCache()
+
+    t0 = time.perf_counter()
+    matcher = Matcher(cfg).fit(cs, ss, tokens_cache=cache, workers=2)
+    result = top_k_all(matcher, k=k)
+    rebuild_s = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    matcher = Matcher(cfg).fit(cs, ss, tokens_cache=cache, workers=2)
+    result = top_k_all(matcher, k=k)
+    rebuild_cached_s = time.perf_counter() - t0
+    pairs = sum(len(v) for v in result.by_challenge.values())
+
+    new_c = synth.challenges(queries // 2, seed=101)
+    new_s = synth.startups(queries - queries // 2, seed=103)
+    matcher.score_challenge(new_c[0])  # warm-up: creates this process's tokenizer
+    lat = []
+    for doc in [*new_c, *new_s]:
+        t0 = time.perf_counter()
+        if doc in new_c:
+            matcher.score_challenge(doc, k=k)  # type: ignore[arg-type]
+        else:
+            matcher.score_startup(doc, k=k)  # type: ignore[arg-type]
+        lat.append((time.perf_counter() - t0) * 1000)
+
+    docs = [*cs, *ss]
+    tokens = tokenize_all(docs, cache=cache, workers=1)
+    c_lists = token_lists(tokens[: len(cs)], cfg.challenge_title_weight > 0)
+    s_lists = token_lists(tokens[len(cs) :], cfg.startup_name_weight > 0)
+    t0 = time.perf_counter()
+    by_s = _bm25_top(s_lists, c_lists, k)
+    _bm25_top(c_lists, s_lists, k)
+    bm25_rebuild_s = time.perf_counter() - t0
+
+    tok = WordTokenizer()
+    bm_lat = []
+    vocab = by_s.vocab_dict
+    for doc in new_c:
+        t0 = time.perf_counter()
+        q = [t for t in token_lists([tokenize_doc(doc, tok)], True)[0] if t in vocab]
+        by_s.retrieve([q or [next(iter(vocab))]], k=k, show_progress=False)
+        bm_lat.append((time.perf_counter() - t0) * 1000)
+
+    return {
+        "challenges": n_challenges,
+        "startups": n_startups,
+        "k": k,
+        "pairs_by_challenge": pairs,
+        "rebuild_s": round(rebuild_s, 2),
+        "rebuild_cached_s": round(rebuild_cached_s, 2),
+        "query_p50_ms": round(float(np.percentile(lat, 50)), 2),
+        "query_p95_ms": round(float(np.percentile(lat, 95)), 2),
+        "peak_mb": round(_peak_mb(), 1),
+        "bm25_rebuild_s": round(bm25_rebuild_s, 2),
+        "bm25_query_p95_ms": round(float(np.percentile(bm_lat, 95)), 2),
+        "bm25_vs_rebuild": round(bm25_rebuild_s / rebuild_s, 2),
+        "bm25_vs_rebuild_cached": round(bm25_rebuild_s / rebuild_cached_s, 2),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m matching.bench", description=__doc__)
+    parser.add_argument("--challenges", type=int, default=20_000)
+    parser.add_argument("--startups", type=int, default=20_000)
+    parser.add_argument("--k", type=int, default=20)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--json", action="store_true", help="one JSON object as the last line")
+    args = parser.parse_args(argv)
+    figures = run(args.challenges, args.startups, args.k, args.queries)
+    width = max(len(key) for key in figures)
+    for key, value in figures.items():
+        print(f"{key:<{width}}  {value}")
+    print(
+        f"bm25s is {figures['bm25_vs_rebuild']}x slower than the full rebuild "
+        f"({figures['bm25_vs_rebuild_cached']}x than the rebuild from cached tokens)"
+    )
+    if args.json:
+        print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
