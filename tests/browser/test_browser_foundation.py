@@ -67,7 +67,8 @@ def test_signup_approval_language_and_phone_menu(app, new_page, shot):
     shot(office, "journey-02-admin-before")
     row.get_by_role("button", name="承認する").click()
 
-    expect(office.locator(".alert--success")).to_contain_text(f"{ORG_NAME} を「承認済み」にしました。")
+    flash = office.locator(".alert--success")
+    expect(flash).to_contain_text(f"{ORG_NAME} を「承認済み」にしました。")
     expect(office.locator("tbody tr", has_text=ORG_NAME).locator(".badge")).to_have_text("承認済み")
     expect(office.locator("tbody tr", has_text=ORG_NAME)
            .get_by_role("button", name="承認する")).to_have_count(0)
