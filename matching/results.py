@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -30,16 +31,17 @@ def build_matches(
     texts = np.round(text.astype(np.float64), 4).tolist()
     scores = np.round(score.astype(np.float64), 4).tolist()
     cats, regions, hubs = cat.tolist(), region.tolist(), np.round(hub, 4).tolist()
+    cat_w = np.round(beta_cat * cat, 4).tolist()
+    hub_w = np.round(-lam * np.round(hub, 4), 4).tolist()
+    label = lru_cache(maxsize=None)(region_label)
     for p in range(len(texts)):
         signals: list[Signal] = []
         if cats[p] > 0:
-            signals.append(
-                Signal("shared_categories", shared_cats[p], round(beta_cat * cats[p], 4))
-            )
+            signals.append(Signal("shared_categories", shared_cats[p], cat_w[p]))
         if regions[p] > 0:
-            signals.append(Signal("region_served", region_label(prefectures[p]), beta_reg))
+            signals.append(Signal("region_served", label(prefectures[p]), beta_reg))
         if hubs[p] > 0:
-            signals.append(Signal("hub_penalty", hubs[p], round(-lam * hubs[p], 4)))
+            signals.append(Signal("hub_penalty", hubs[p], hub_w[p]))
         out.append(
             Match(challenge_ids[p], startup_ids[p], scores[p], texts[p], terms[p], tuple(signals))
         )
