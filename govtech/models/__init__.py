@@ -2,11 +2,20 @@
 from govtech.models.base import Base
 from govtech.models.capability import Capability
 from govtech.models.challenge import Challenge
-from govtech.models.enums import ChallengeState, OrgKind, OrgState, Role
+from govtech.models.enums import (
+    ChallengeState,
+    JobState,
+    OrgKind,
+    OrgState,
+    RecommendationState,
+    Role,
+)
 from govtech.models.history import HistoryEvent
 from govtech.models.organisation import Organisation
+from govtech.models.recommendation import MatchingRun, Recommendation
 from govtech.models.search import SearchTerm
 from govtech.models.user import User
 
-__all__ = ["Base", "Capability", "Challenge", "ChallengeState", "HistoryEvent", "OrgKind",
-           "OrgState", "Organisation", "Role", "SearchTerm", "User"]
+__all__ = ["Base", "Capability", "Challenge", "ChallengeState", "HistoryEvent", "JobState",
+           "MatchingRun", "OrgKind", "OrgState", "Organisation", "Recommendation",
+           "RecommendationState", "Role", "SearchTerm", "User"]

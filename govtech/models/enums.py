@@ -24,3 +24,17 @@ class ChallengeState(enum.StrEnum):
     open = "open"
     closed = "closed"
     archived = "archived"
+
+
+class RecommendationState(enum.StrEnum):
+    suggested = "suggested"
+    introduced = "introduced"
+    rejected = "rejected"
+    dismissed = "dismissed"
+
+
+class JobState(enum.StrEnum):
+    queued = "queued"
+    running = "running"
+    finished = "finished"
+    failed = "failed"

@@ -1,0 +1,68 @@
+"""Recommendations: the matcher's pairings, stored with their explanation, and rebuild runs."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from govtech.models.base import Base, Timestamped
+from govtech.models.challenge import Challenge
+from govtech.models.enums import JobState, RecommendationState
+from govtech.models.organisation import Organisation
+
+
+class Recommendation(Timestamped, Base):
+    __tablename__ = "recommendation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenge.id", ondelete="CASCADE"))
+    startup_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    score: Mapped[float] = mapped_column(Float, index=True)
+    text_score: Mapped[float] = mapped_column(Float)
+    terms: Mapped[list[dict]] = mapped_column(JSON, default=list)  # [{"term", "weight"}]
+    signals: Mapped[list[dict]] = mapped_column(JSON, default=list)  # [{"name", "value", "weight"}]
+    matcher_version: Mapped[str] = mapped_column(String(40))
+    state: Mapped[RecommendationState] = mapped_column(
+        Enum(RecommendationState, native_enum=False, length=20),
+        default=RecommendationState.suggested, index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")  # why rejected or dismissed
+    # Fingerprints of both texts when scored: a rejected or dismissed pair comes back only
+    # when one of them changes.
+    challenge_fingerprint: Mapped[str] = mapped_column(String(40))
+    startup_fingerprint: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    challenge: Mapped[Challenge] = relationship()
+    startup: Mapped[Organisation] = relationship()
+
+    __table_args__ = (UniqueConstraint("challenge_id", "startup_id"),)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class MatchingRun(Base):
+    """One full rebuild of the recommendations: its progress is what the progress bar shows."""
+
+    __tablename__ = "matching_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state: Mapped[JobState] = mapped_column(Enum(JobState, native_enum=False, length=20),
+                                            default=JobState.queued)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str] = mapped_column(Text, default="")
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
