@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import click
 from flask import Flask, current_app
@@ -12,6 +13,7 @@ from govtech.services.errors import DomainError
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 demo_cli = AppGroup("demo", help="The demo programme.")
+matching_cli = AppGroup("matching", help="Recommendations: rebuild and the background worker.")
 
 
 @users_cli.command("create-manager")
@@ -46,6 +48,47 @@ def load_demo(password: str | None, if_empty: bool) -> None:
         click.echo(f"(also written to {path})")
 
 
+@matching_cli.command("rebuild")
+@click.option("--timeout", default=3600, help="Seconds to wait for the job before giving up.")
+def rebuild_recommendations(timeout: int) -> None:
+    """Rebuild all recommendations as a background job and follow its progress."""
+    from govtech.extensions import db
+    from govtech.models import MatchingRun
+    from govtech.services import recommendations
+
+    try:
+        run = recommendations.start_rebuild(None)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    if current_app.config.get("REDIS_URL"):
+        click.echo("Queued on RQ; a worker (`flask matching worker`) runs it.")
+    deadline = time.monotonic() + timeout
+    with click.progressbar(length=1000, label="Rebuilding") as bar:
+        shown = 0
+        while time.monotonic() < deadline:
+            db.session.expire_all()
+            run = db.session.get(MatchingRun, run.id)
+            bar.update(run.done - shown)
+            shown = run.done
+            if run.state in ("finished", "failed"):
+                break
+            time.sleep(0.5)
+    if run.state != "finished":
+        raise click.ClickException(f"Rebuild {run.state}: {run.message}")
+    click.echo(f"Done: {run.message}")
+
+
+@matching_cli.command("worker")
+def worker() -> None:
+    """Run the RQ worker that executes rebuilds (needs REDIS_URL)."""
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("REDIS_URL is not set; without it jobs run in-process.")
+    from govtech import jobs
+
+    jobs.work()
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(matching_cli)

@@ -55,6 +55,7 @@ class Config:
     MAIL_OUTBOX = None  # folder for mail when no MAIL_SERVER; defaults to instance/outbox
     PER_PAGE = 20
     PASSWORD_HASH_METHOD = "scrypt"
+    MATCHER_REFIT_LIMIT = 3000  # documents; see services.recommendations._matcher
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

@@ -13,6 +13,16 @@ STATES = {
     "open": _l("Open"),
     "closed": _l("Closed"),
     "archived": _l("Archived"),
+    # recommendations
+    "suggested": _l("Suggested"),
+    "introduced": _l("Introduced"),
+    "rejected": _l("Rejected"),
+    "dismissed": _l("Dismissed"),
+    # background jobs
+    "queued": _l("Queued"),
+    "running": _l("Running"),
+    "finished": _l("Finished"),
+    "failed": _l("Failed"),
 }
 
 KINDS = {

@@ -59,6 +59,9 @@ POLICY: dict[str, Rule] = {
     "startups.new_capability": STARTUP_EDITORS,
     "startups.edit_capability": STARTUP_EDITORS,
     "startups.delete_capability": STARTUP_EDITORS,
+    "recommendations.list_recommendations": MEMBERS,
+    "recommendations.dismiss": MEMBERS,
+    "recommendations.rebuild": MANAGERS,
     "admin.organisations": MANAGERS,
     "admin.set_organisation_state": MANAGERS,
 }

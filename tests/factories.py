@@ -93,6 +93,25 @@ def capability(app, owner: UserRecord, **values) -> int:
         return startups.save_capability(actor, actor.organisation, None, **fields).id
 
 
+def recommendation(app, challenge_id: int, startup_org_id: int, score: float = 0.5) -> int:
+    """A suggested pair as the matcher would store it (or the one it already stored)."""
+    from sqlalchemy import select
+
+    from govtech.models import Recommendation
+
+    with app.app_context():
+        rec = db.session.scalar(select(Recommendation).filter_by(
+            challenge_id=challenge_id, startup_id=startup_org_id))
+        if rec is None:
+            rec = Recommendation(challenge_id=challenge_id, startup_id=startup_org_id, score=score,
+                                 text_score=score, terms=[{"term": "防災", "weight": 0.3}],
+                                 signals=[], matcher_version="test", challenge_fingerprint="c",
+                                 startup_fingerprint="s")
+            db.session.add(rec)
+            db.session.commit()
+        return rec.id
+
+
 def login(client, record: UserRecord) -> None:
     response = client.post("/login", data={"email": record.email, "password": record.password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]

@@ -70,8 +70,9 @@ def test_route_role_table(app, role):
              "pending": factories.user(app, "municipality", state="pending")}
     challenge_id = factories.challenge(app, users["municipality"], state="open")
     capability_id = factories.capability(app, users["startup"])
+    rec_id = factories.recommendation(app, challenge_id, users["startup"].org_id)
     args = sample_args(app, {"org_id": users["startup"].org_id, "challenge_id": challenge_id,
-                             "capability_id": capability_id})
+                             "capability_id": capability_id, "rec_id": rec_id})
     failures = []
     # GET pages first: a POST (delete, say) may remove a sample record another page needs.
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: ("GET" not in r.methods,

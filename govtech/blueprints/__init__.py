@@ -4,6 +4,7 @@ from govtech.blueprints.auth.views import bp as auth
 from govtech.blueprints.challenges.views import bp as challenges
 from govtech.blueprints.home.views import bp as home
 from govtech.blueprints.public.views import bp as public
+from govtech.blueprints.recommendations.views import bp as recommendations
 from govtech.blueprints.startups.views import bp as startups
 
-BLUEPRINTS = [public, auth, home, challenges, startups, admin]
+BLUEPRINTS = [public, auth, home, challenges, startups, recommendations, admin]

@@ -14,7 +14,7 @@ from govtech.extensions import db
 from govtech.models import Challenge, ChallengeState, Organisation, OrgKind, OrgState, User
 from govtech.models.base import utcnow
 from govtech.reference import CATEGORIES, PREFECTURES
-from govtech.services import history, search, workflow
+from govtech.services import history, recommendations, search, workflow
 from govtech.services.errors import ConcurrentChange, DomainError, NotFound, PermissionDenied
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -140,6 +140,7 @@ def create(actor: User, **values) -> Challenge:
     history.record("challenge", challenge.id, actor, None, ChallengeState.draft)
     _reindex(challenge)
     db.session.commit()
+    recommendations.refresh_quietly("challenge", challenge)
     return challenge
 
 
@@ -158,6 +159,7 @@ def update(actor: User, challenge: Challenge, version: int, **values) -> Challen
             setattr(challenge, key, values[key])
     _reindex(challenge)
     _commit(_("Someone else saved this challenge at the same moment. Please reload."))
+    recommendations.refresh_quietly("challenge", challenge)
     return challenge
 
 
@@ -176,6 +178,7 @@ def transition(actor: User, challenge: Challenge, target: ChallengeState, note: 
     challenge.state = target
     history.record("challenge", challenge.id, actor, previous, target, note)
     _commit(_("Someone else changed this challenge at the same moment. Please reload."))
+    recommendations.refresh_quietly("challenge", challenge)
 
 
 def allowed_targets(user: User | None, challenge: Challenge) -> list[str]:

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from govtech.extensions import db
 from govtech.models import Organisation, OrgState, User
+from govtech.services import recommendations
 
 
 def summary_for(user: User) -> dict:
@@ -17,6 +18,9 @@ def summary_for(user: User) -> dict:
             .where(Organisation.state == OrgState.pending)
         )
     elif user.organisation is not None:
+        if user.is_approved:
+            recs = recommendations.visible_query(user).limit(5)
+            summary["recommended"] = recommendations.with_explanations(db.session.scalars(recs))
         summary["colleagues"] = db.session.scalars(
             select(User).where(User.organisation_id == user.organisation_id).order_by(User.name)
         ).all()

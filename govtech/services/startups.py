@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from govtech.extensions import db
 from govtech.models import Capability, Organisation, OrgKind, OrgState, User
 from govtech.reference import CATEGORIES, PREFECTURES
-from govtech.services import search
+from govtech.services import recommendations, search
 from govtech.services.challenges import check_categories_and_tags, today
 from govtech.services.errors import ConcurrentChange, DomainError, NotFound, PermissionDenied
 
@@ -94,6 +94,7 @@ def update_profile(actor: User, org: Organisation, version: int, **values) -> No
             setattr(org, key, values[key])
     reindex(org)
     _commit()
+    recommendations.refresh_quietly("startup", org)
 
 
 def save_capability(actor: User, org: Organisation, capability: Capability | None,
@@ -118,6 +119,7 @@ def save_capability(actor: User, org: Organisation, capability: Capability | Non
     db.session.flush()
     reindex(org)
     _commit()
+    recommendations.refresh_quietly("startup", org)
     return capability
 
 
@@ -137,6 +139,7 @@ def delete_capability(actor: User, capability: Capability) -> None:
     db.session.flush()
     reindex(org)
     db.session.commit()
+    recommendations.refresh_quietly("startup", org)
 
 
 @dataclass

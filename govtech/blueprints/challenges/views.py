@@ -15,7 +15,7 @@ from govtech.extensions import db
 from govtech.forms import attach_error
 from govtech.labels import state_label
 from govtech.models import ChallengeState
-from govtech.services import challenges, history
+from govtech.services import challenges, history, recommendations
 from govtech.services.errors import ConcurrentChange, DomainError
 from govtech.text import render_markdown
 
@@ -88,7 +88,9 @@ def show_challenge(challenge_id: int):
         "challenges/show.html", challenge=challenge, full=full, can_edit=can_edit,
         description=render_markdown(challenge.description) if full else None,
         accepting=challenges.accepts_proposals(challenge), events=events,
-        actions=challenges.allowed_targets(current_user, challenge))
+        actions=challenges.allowed_targets(current_user, challenge),
+        recommended=recommendations.with_explanations(
+            recommendations.for_challenge(current_user, challenge)) if can_edit else None)
 
 
 @bp.route("/<int:challenge_id>/edit", methods=["GET", "POST"])
