@@ -53,9 +53,12 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER",
                                          "noreply@govtech-accelerator.example")
     MAIL_OUTBOX = None  # folder for mail when no MAIL_SERVER; defaults to instance/outbox
+    MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024  # a proposal's PDF
+    MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # whole request: the PDF plus the form around it
     PER_PAGE = 20
     PASSWORD_HASH_METHOD = "scrypt"
     MATCHER_REFIT_LIMIT = 3000  # documents; see services.recommendations._matcher
+    RECOMMENDATION_MIN_SCORE = 0.05  # weaker pairs are noise to a reader
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -104,5 +107,8 @@ def load(app, config: dict | None) -> None:
         if name == "production" and not os.environ.get("SECRET_KEY"):
             raise RuntimeError("SECRET_KEY must be set in production")
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
+    # The request limit leaves room for the form around the largest allowed attachment.
+    app.config["MAX_CONTENT_LENGTH"] = max(app.config.get("MAX_CONTENT_LENGTH") or 0,
+                                           app.config["MAX_ATTACHMENT_BYTES"] + 1024 * 1024)
     if not app.config.get("MAIL_OUTBOX"):
         app.config["MAIL_OUTBOX"] = os.path.join(app.instance_path, "outbox")

@@ -157,9 +157,14 @@ def _excluded(closed: dict[tuple[int, int], Recommendation], prints_c: dict[int,
 
 def _save(matches: Iterable[matching.Match], prints_c: dict[int, str],
           prints_s: dict[int, str]) -> int:
-    """Insert or refresh pairs; a closed pair that comes back (texts changed) is suggested again."""
+    """Insert or refresh pairs; a closed pair that comes back (texts changed) is suggested again.
+
+    Pairs under RECOMMENDATION_MIN_SCORE are not kept: one shared everyday word (情報, 支援)
+    is not a reason to introduce anybody.
+    """
     count = 0
-    keys = {(int(m.challenge_id), int(m.startup_id)): m for m in matches}
+    floor = current_app.config["RECOMMENDATION_MIN_SCORE"]
+    keys = {(int(m.challenge_id), int(m.startup_id)): m for m in matches if m.score >= floor}
     existing = {}
     if keys:
         for rec in db.session.scalars(select(Recommendation).where(
