@@ -13,6 +13,12 @@ STATES = {
     "open": _l("Open"),
     "closed": _l("Closed"),
     "archived": _l("Archived"),
+    # proposals
+    "submitted": _l("Submitted"),
+    "shortlisted": _l("Shortlisted"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+    "withdrawn": _l("Withdrawn"),
     # recommendations
     "suggested": _l("Suggested"),
     "introduced": _l("Introduced"),
@@ -23,6 +29,30 @@ STATES = {
     "running": _l("Running"),
     "finished": _l("Finished"),
     "failed": _l("Failed"),
+}
+
+# Pilot stages have their own labels: "proposal" and "pilot" are words with other meanings.
+STAGES = {
+    "introduced": _l("Introduction"),
+    "meeting": _l("Meeting"),
+    "proposal": _l("Proposal stage"),
+    "selected": _l("Selected"),
+    "agreement": _l("Agreement"),
+    "pilot": _l("Pilot run"),
+    "evaluation": _l("Evaluation"),
+    "budgeting": _l("Budgeting"),
+    "adopted": _l("Adopted"),
+    "not_adopted": _l("Not adopted"),
+    "withdrawn": _l("Withdrawn"),
+}
+
+# Why a pair was not adopted: a fixed list, so the dashboard can count reasons.
+NOT_ADOPTED_REASONS = {
+    "budget": _l("No budget"),
+    "effect": _l("Effect not shown"),
+    "fit": _l("Did not fit the work"),
+    "timing": _l("Timing"),
+    "other": _l("Other reason"),
 }
 
 KINDS = {
@@ -39,6 +69,14 @@ ROLES = {
 
 def state_label(value: str | None) -> str:
     return str(STATES.get(value or "", value or ""))
+
+
+def stage_label(value: str | None) -> str:
+    return str(STAGES.get(value or "", value or ""))
+
+
+def reason_label(value: str | None) -> str:
+    return str(NOT_ADOPTED_REASONS.get(value or "", value or ""))
 
 
 def kind_label(value: str | None) -> str:

@@ -33,6 +33,7 @@ ORG_MEMBERS = Rule(frozenset({Role.municipality, Role.startup}))
 MUNICIPALITIES = Rule(frozenset({Role.municipality}))
 CHALLENGE_EDITORS = Rule(frozenset({Role.municipality, Role.manager}))
 STARTUP_EDITORS = Rule(frozenset({Role.startup, Role.manager}))
+STARTUPS = Rule(frozenset({Role.startup}))
 
 POLICY: dict[str, Rule] = {
     "static": PUBLIC,
@@ -62,6 +63,23 @@ POLICY: dict[str, Rule] = {
     "recommendations.list_recommendations": MEMBERS,
     "recommendations.dismiss": MEMBERS,
     "recommendations.rebuild": MANAGERS,
+    # proposals: services decide whose (the startup's own, the owning municipality's, managers)
+    "proposals.list_proposals": MEMBERS,
+    "proposals.new_proposal": STARTUPS,
+    "proposals.review_proposals": CHALLENGE_EDITORS,
+    "proposals.show_proposal": MEMBERS,
+    "proposals.edit_proposal": STARTUPS,
+    "proposals.change_state": MEMBERS,
+    "proposals.download_attachment": MEMBERS,
+    # pilots: parties to the pair and managers; services give others a 404
+    "pilots.board": MEMBERS,
+    "pilots.show_pilot": MEMBERS,
+    "pilots.move": MEMBERS,
+    "pilots.save_report": MEMBERS,
+    "pilots.add_kpi": MEMBERS,
+    "pilots.edit_kpi": MEMBERS,
+    "pilots.add_milestone": MEMBERS,
+    "pilots.toggle_milestone": MEMBERS,
     "admin.organisations": MANAGERS,
     "admin.set_organisation_state": MANAGERS,
 }

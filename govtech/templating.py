@@ -53,6 +53,8 @@ def lang_url(lang: str) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         state=labels.state_label,
+        stage=labels.stage_label,
+        not_adopted_reason=labels.reason_label,
         kind=labels.kind_label,
         role=labels.role_label,
         prefecture=reference.prefecture_name,

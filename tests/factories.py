@@ -112,6 +112,77 @@ def recommendation(app, challenge_id: int, startup_org_id: int, score: float = 0
         return rec.id
 
 
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def proposal(app, applicant: UserRecord, challenge_id: int, *, state: str = "submitted",
+             pdf: bool = False, reviewer: UserRecord | None = None, **values) -> int:
+    """A proposal of the applicant's startup, moved to `state` by `reviewer` (the challenge's
+    municipality or a manager) through the service."""
+    import io
+
+    from govtech.models import Challenge, User
+    from govtech.services import proposals
+
+    fields = {"approach": "IoTセンサーで水位を測り、LINEで通知します。",
+              "timeline": "1か月目: 設置\n2〜4か月目: 実証", "cost_estimate": 300} | values
+    with app.test_request_context():
+        actor = db.session.get(User, applicant.id)
+        challenge = db.session.get(Challenge, challenge_id)
+        upload = proposals.Upload("提案書.pdf", io.BytesIO(PDF_BYTES)) if pdf else None
+        created = proposals.submit(actor, challenge, attachment=upload, **fields)
+        path = {"submitted": [], "shortlisted": ["shortlisted"],
+                "accepted": ["shortlisted", "accepted"], "declined": ["declined"],
+                "withdrawn": ["withdrawn"]}[state]
+        for target in path:
+            who = actor if target == "withdrawn" else db.session.get(User, reviewer.id)
+            proposals.transition(who, created, target, reason="予算に合わないため")
+        return created.id
+
+
+def pilot(app, starter: UserRecord, challenge_id: int, startup_org_id: int, *,
+          stage: str = "introduced", mover: UserRecord | None = None, report: bool = False) -> int:
+    """A pair's pilot started by `starter` (manager or the challenge's municipality) and moved
+    one step at a time to `stage` by `mover` (default: the starter)."""
+    from govtech.models import Challenge, Organisation, User
+    from govtech.services import pilots, workflow
+
+    with app.test_request_context():
+        actor = db.session.get(User, starter.id)
+        created = pilots.start(actor, db.session.get(Challenge, challenge_id),
+                               db.session.get(Organisation, startup_org_id))
+        who = db.session.get(User, (mover or starter).id)
+        order = [s.value for s in workflow.PILOT_PIPELINE]
+        if report or stage in order[order.index("evaluation") + 1:]:
+            pilots.save_report(who, created, verified="検証した", learned="学んだ",
+                               changed="変わった", adoption_decision="")
+        steps = order[1:order.index(stage) + 1] if stage in order else [stage]
+        for target in steps:
+            pilots.move(who, created, target, expected_version=created.version,
+                        reason="budget" if target == "not_adopted" else None)
+        return created.id
+
+
+def kpi(app, actor: UserRecord, pilot_id: int, **values) -> int:
+    from govtech.models import Pilot, User
+    from govtech.services import pilots
+
+    fields = {"name": "避難情報の到達率", "unit": "%", "baseline": 40.0, "target": 80.0,
+              "actual": None} | values
+    with app.test_request_context():
+        return pilots.add_kpi(db.session.get(User, actor.id), db.session.get(Pilot, pilot_id),
+                              **fields).id
+
+
+def milestone(app, actor: UserRecord, pilot_id: int, title: str = "センサー設置") -> int:
+    from govtech.models import Pilot, User
+    from govtech.services import pilots
+
+    with app.test_request_context():
+        return pilots.add_milestone(db.session.get(User, actor.id),
+                                    db.session.get(Pilot, pilot_id), title, None).id
+
+
 def login(client, record: UserRecord) -> None:
     response = client.post("/login", data={"email": record.email, "password": record.password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]

@@ -21,6 +21,11 @@ OVERRIDES: dict[tuple[str, str], int] = {
     # a made-up token is refused with an explanation
     **{("auth.reset_password", role): 400 for role in ROLES},
     **{("auth.accept_invitation", role): 400 for role in ROLES},
+    # the sample startup has already applied to the sample challenge: sent to its proposal
+    ("proposals.new_proposal", "startup"): 302,
+    # an empty POST to these forms shows the page again with the missing field marked
+    **{(endpoint, role): 400 for role in ("municipality", "startup", "manager")
+       for endpoint in ("pilots.add_kpi", "pilots.add_milestone")},
 }
 
 
@@ -71,8 +76,12 @@ def test_route_role_table(app, role):
     challenge_id = factories.challenge(app, users["municipality"], state="open")
     capability_id = factories.capability(app, users["startup"])
     rec_id = factories.recommendation(app, challenge_id, users["startup"].org_id)
+    pilot_id = factories.pilot(app, users["municipality"], challenge_id, users["startup"].org_id)
+    pairs = {"proposal_id": factories.proposal(app, users["startup"], challenge_id, pdf=True),
+             "pilot_id": pilot_id, "kpi_id": factories.kpi(app, users["manager"], pilot_id),
+             "milestone_id": factories.milestone(app, users["manager"], pilot_id)}
     args = sample_args(app, {"org_id": users["startup"].org_id, "challenge_id": challenge_id,
-                             "capability_id": capability_id, "rec_id": rec_id})
+                             "capability_id": capability_id, "rec_id": rec_id, **pairs})
     failures = []
     # GET pages first: a POST (delete, say) may remove a sample record another page needs.
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: ("GET" not in r.methods,

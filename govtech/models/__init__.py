@@ -7,15 +7,20 @@ from govtech.models.enums import (
     JobState,
     OrgKind,
     OrgState,
+    PilotStage,
+    ProposalState,
     RecommendationState,
     Role,
 )
 from govtech.models.history import HistoryEvent
 from govtech.models.organisation import Organisation
+from govtech.models.pilot import Milestone, Pilot, PilotKPI
+from govtech.models.proposal import Proposal
 from govtech.models.recommendation import MatchingRun, Recommendation
 from govtech.models.search import SearchTerm
 from govtech.models.user import User
 
 __all__ = ["Base", "Capability", "Challenge", "ChallengeState", "HistoryEvent", "JobState",
-           "MatchingRun", "OrgKind", "OrgState", "Organisation", "Recommendation",
+           "MatchingRun", "Milestone", "OrgKind", "OrgState", "Organisation", "Pilot",
+           "PilotKPI", "PilotStage", "Proposal", "ProposalState", "Recommendation",
            "RecommendationState", "Role", "SearchTerm", "User"]

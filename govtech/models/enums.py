@@ -38,3 +38,27 @@ class JobState(enum.StrEnum):
     running = "running"
     finished = "finished"
     failed = "failed"
+
+
+class ProposalState(enum.StrEnum):
+    submitted = "submitted"
+    shortlisted = "shortlisted"
+    accepted = "accepted"
+    declined = "declined"
+    withdrawn = "withdrawn"
+
+
+class PilotStage(enum.StrEnum):
+    """The pair's journey, in order; the last three are final."""
+
+    introduced = "introduced"
+    meeting = "meeting"
+    proposal = "proposal"
+    selected = "selected"
+    agreement = "agreement"
+    pilot = "pilot"
+    evaluation = "evaluation"
+    budgeting = "budgeting"
+    adopted = "adopted"
+    not_adopted = "not_adopted"
+    withdrawn = "withdrawn"

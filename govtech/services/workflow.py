@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from flask_babel import gettext as _
 
 from govtech.labels import state_label
-from govtech.models.enums import ChallengeState, OrgState
+from govtech.models.enums import ChallengeState, OrgState, PilotStage, ProposalState
 from govtech.services.errors import InvalidTransition
 
 ORGANISATION: Mapping[str, frozenset[str]] = {
@@ -24,10 +24,35 @@ CHALLENGE: Mapping[str, frozenset[str]] = {
 }
 
 
-def check(table: Mapping[str, frozenset[str]], current: str, target: str) -> None:
+# Proposals: declined straight away, or shortlisted first; accepted only from the shortlist.
+PROPOSAL: Mapping[str, frozenset[str]] = {
+    ProposalState.submitted: frozenset({ProposalState.shortlisted, ProposalState.declined,
+                                        ProposalState.withdrawn}),
+    ProposalState.shortlisted: frozenset({ProposalState.accepted, ProposalState.declined,
+                                          ProposalState.withdrawn}),
+    ProposalState.accepted: frozenset(),
+    ProposalState.declined: frozenset(),
+    ProposalState.withdrawn: frozenset(),
+}
+
+# Pilots: strictly one step forward, or out (not adopted / withdrawn) from any open stage.
+PILOT_PIPELINE = (PilotStage.introduced, PilotStage.meeting, PilotStage.proposal,
+                  PilotStage.selected, PilotStage.agreement, PilotStage.pilot,
+                  PilotStage.evaluation, PilotStage.budgeting, PilotStage.adopted)
+PILOT: Mapping[str, frozenset[str]] = {
+    **{stage: frozenset({following, PilotStage.not_adopted, PilotStage.withdrawn})
+       for stage, following in zip(PILOT_PIPELINE, PILOT_PIPELINE[1:], strict=False)},
+    PilotStage.adopted: frozenset(),
+    PilotStage.not_adopted: frozenset(),
+    PilotStage.withdrawn: frozenset(),
+}
+
+
+def check(table: Mapping[str, frozenset[str]], current: str, target: str,
+          label=state_label) -> None:
     """Raise InvalidTransition unless `target` may follow `current`."""
     if target not in table.get(current, frozenset()):
         raise InvalidTransition(
-            _("This change is not allowed: %(current)s → %(target)s.", current=state_label(current),
-              target=state_label(target))
+            _("This change is not allowed: %(current)s → %(target)s.", current=label(current),
+              target=label(target))
         )

@@ -1,0 +1,61 @@
+"""Pilot forms: moves, the results report, KPIs and milestones. Rules live in services.pilots."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, FloatField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from govtech.labels import NOT_ADOPTED_REASONS
+
+
+class MoveForm(FlaskForm):
+    target = HiddenField(validators=[InputRequired()])
+    note = TextAreaField(_l("Note"), validators=[Length(max=2000)],
+                         description=_l("What happened; it goes into the timeline."))
+    reason = SelectField(_l("Reason"), validators=[Optional()], validate_choice=False)
+    version = HiddenField(validators=[InputRequired()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reason.choices = [("", str(_l("Choose a reason")))] + [
+            (key, str(label)) for key, label in NOT_ADOPTED_REASONS.items()]
+
+
+class ReportForm(FlaskForm):
+    verified = TextAreaField(_l("What was verified"), validators=[Length(max=10000)],
+                             description=_l("The hypotheses tested and what the figures show."))
+    learned = TextAreaField(_l("What was learned"), validators=[Length(max=10000)])
+    changed = TextAreaField(_l("What changed"), validators=[Length(max=10000)],
+                            description=_l("For residents, staff or the service."))
+    adoption_decision = TextAreaField(_l("Adoption decision"), validators=[Length(max=10000)],
+                                      description=_l("Whether and how the municipality will "
+                                                     "adopt it, and why."))
+
+    def values(self) -> dict:
+        return {name: getattr(self, name).data or "" for name in (
+            "verified", "learned", "changed", "adoption_decision")}
+
+
+class KPIForm(FlaskForm):
+    name = StringField(_l("KPI"), validators=[InputRequired(), Length(max=200)])
+    unit = StringField(_l("Unit"), validators=[Length(max=40)])
+    baseline = FloatField(_l("Baseline"), validators=[Optional()])
+    target = FloatField(_l("Target"), validators=[Optional()])
+    actual = FloatField(_l("Actual"), validators=[Optional()])
+
+    def values(self) -> dict:
+        return {name: getattr(self, name).data for name in (
+            "name", "unit", "baseline", "target", "actual")}
+
+
+class MilestoneForm(FlaskForm):
+    title = StringField(_l("Milestone"), validators=[InputRequired(), Length(max=200)])
+    due_date = DateField(_l("Due date"), validators=[Optional()])
+
+
+class BoardFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), validators=[Length(max=200)])

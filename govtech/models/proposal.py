@@ -1,0 +1,48 @@
+"""Proposals (提案): a startup's application to an open challenge."""
+from __future__ import annotations
+
+from sqlalchemy import Enum, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from govtech.models.base import Base, Timestamped
+from govtech.models.challenge import Challenge
+from govtech.models.enums import ProposalState
+from govtech.models.organisation import Organisation
+from govtech.models.user import User
+
+
+class Proposal(Timestamped, Base):
+    __tablename__ = "proposal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(
+        ForeignKey("challenge.id", ondelete="CASCADE"), index=True)
+    startup_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    approach: Mapped[str] = mapped_column(Text)
+    timeline: Mapped[str] = mapped_column(Text, default="")
+    cost_estimate: Mapped[int | None] = mapped_column(Integer)  # in units of 10,000 yen (万円)
+    # The PDF lives under instance/attachments/<attachment_key>.pdf; the name is the uploader's.
+    attachment_key: Mapped[str | None] = mapped_column(String(36))
+    attachment_name: Mapped[str | None] = mapped_column(String(255))
+    attachment_size: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[ProposalState] = mapped_column(
+        Enum(ProposalState, native_enum=False, length=20), default=ProposalState.submitted,
+        index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")  # why it was declined
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    challenge: Mapped[Challenge] = relationship()
+    startup: Mapped[Organisation] = relationship()
+    author: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in (ProposalState.submitted, ProposalState.shortlisted)
+
+    def __repr__(self) -> str:
+        return f"<Proposal {self.id} challenge={self.challenge_id} {self.state}>"

@@ -1,0 +1,289 @@
+"""Proposals: startups apply to open challenges; the municipality and the office review them.
+
+Accepting a proposal starts (or advances) the pair's pilot at `selected`, in the same transaction.
+Attachments are PDFs, checked by their content, stored under instance/attachments/.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+
+from govtech.extensions import db
+from govtech.labels import state_label
+from govtech.models import Challenge, OrgKind, PilotStage, Proposal, ProposalState, User
+from govtech.models.base import utcnow
+from govtech.services import challenges, history, pilots, workflow
+from govtech.services.errors import ConcurrentChange, DomainError, NotFound, PermissionDenied
+
+EDITABLE = ("approach", "timeline", "cost_estimate")
+ACTIVE = (ProposalState.submitted, ProposalState.shortlisted)
+REVIEW_TARGETS = (ProposalState.shortlisted, ProposalState.accepted, ProposalState.declined)
+PDF_MAGIC = b"%PDF-"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file as the service sees it: the name the user gave it and its bytes."""
+
+    filename: str
+    stream: IO[bytes]
+
+
+# --- access ------------------------------------------------------------------------------------
+
+def is_reviewer(user: User | None, challenge: Challenge) -> bool:
+    """The municipality that owns the challenge, and managers."""
+    return challenges.can_edit(user, challenge)
+
+
+def is_applicant(user: User | None, proposal: Proposal) -> bool:
+    return bool(user and user.is_authenticated and user.is_approved
+                and user.organisation_id == proposal.startup_id)
+
+
+def can_see(user: User | None, proposal: Proposal) -> bool:
+    return is_applicant(user, proposal) or is_reviewer(user, proposal.challenge)
+
+
+def get_visible(user: User | None, proposal_id: int) -> Proposal:
+    """The proposal for its startup and its reviewers; to everyone else it does not exist."""
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or not can_see(user, proposal):
+        raise NotFound(_("This proposal does not exist."))
+    return proposal
+
+
+def can_edit(user: User | None, proposal: Proposal) -> bool:
+    """The startup edits its proposal until the municipality shortlists it."""
+    return is_applicant(user, proposal) and proposal.state == ProposalState.submitted
+
+
+def get_editable(user: User, proposal_id: int) -> Proposal:
+    proposal = get_visible(user, proposal_id)
+    if not is_applicant(user, proposal):
+        raise PermissionDenied(_("Only the startup that wrote this proposal can change it."))
+    if not can_edit(user, proposal):
+        raise PermissionDenied(_("This proposal can no longer be changed: it is %(state)s.",
+                                 state=state_label(proposal.state)))
+    return proposal
+
+
+def active_for(challenge_id: int, startup_id: int) -> Proposal | None:
+    return db.session.scalar(select(Proposal).where(
+        Proposal.challenge_id == challenge_id, Proposal.startup_id == startup_id,
+        Proposal.state.in_(ACTIVE)))
+
+
+def can_apply(user: User | None, challenge: Challenge) -> bool:
+    """An approved startup member, to a challenge that still accepts proposals."""
+    return bool(user and user.is_authenticated and user.is_approved and user.organisation
+                and user.organisation.kind == OrgKind.startup
+                and challenges.accepts_proposals(challenge))
+
+
+# --- attachments -------------------------------------------------------------------------------
+
+def attachment_folder() -> Path:
+    return Path(current_app.instance_path) / "attachments"
+
+
+def attachment_path(proposal: Proposal) -> Path | None:
+    if not proposal.attachment_key:
+        return None
+    return attachment_folder() / f"{proposal.attachment_key}.pdf"
+
+
+def _read_pdf(upload: Upload) -> bytes:
+    """The file's bytes, if it is a PDF (by its content, not its name) within the size limit."""
+    limit = current_app.config["MAX_ATTACHMENT_BYTES"]
+    data = upload.stream.read(limit + 1)
+    if len(data) > limit:
+        raise DomainError(_("The attachment is larger than %(mb)s MB.",
+                            mb=f"{limit / 1024 / 1024:g}"), field="attachment")
+    if not data.startswith(PDF_MAGIC):
+        raise DomainError(_("The attachment must be a PDF file."), field="attachment")
+    return data
+
+
+def _store(proposal: Proposal, upload: Upload) -> tuple[Path, Path | None]:
+    """Write the new file and point the proposal at it; returns (new file, old file)."""
+    data = _read_pdf(upload)
+    old = attachment_path(proposal)
+    key = str(uuid.uuid4())
+    folder = attachment_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{key}.pdf"
+    path.write_bytes(data)
+    proposal.attachment_key = key
+    proposal.attachment_name = Path(upload.filename or "proposal.pdf").name[:255] or "proposal.pdf"
+    proposal.attachment_size = len(data)
+    return path, old
+
+
+def _commit_with_file(new_file: Path | None, old_file: Path | None, stale: str) -> None:
+    """Commit; a failed commit removes the new file, a good one the replaced file."""
+    try:
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        if new_file:
+            new_file.unlink(missing_ok=True)
+        raise ConcurrentChange(stale) from exc
+    except Exception:
+        db.session.rollback()
+        if new_file:
+            new_file.unlink(missing_ok=True)
+        raise
+    if new_file and old_file:
+        old_file.unlink(missing_ok=True)
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+def _validate(values: dict) -> None:
+    if not (values.get("approach") or "").strip():
+        raise DomainError(_("Describe your approach."), field="approach")
+    cost = values.get("cost_estimate")
+    if cost is not None and cost < 0:
+        raise DomainError(_("The cost estimate cannot be negative."), field="cost_estimate")
+
+
+def submit(actor: User, challenge: Challenge, *, attachment: Upload | None = None,
+           **values) -> Proposal:
+    """Apply to an open challenge: one active proposal per startup and challenge."""
+    org = actor.organisation
+    if org is None or org.kind != OrgKind.startup or not actor.is_approved:
+        raise PermissionDenied(_("Only approved startups can apply with a proposal."))
+    if not challenges.accepts_proposals(challenge):
+        raise DomainError(_("This challenge no longer accepts proposals."))
+    existing = active_for(challenge.id, org.id)
+    if existing is not None:
+        raise DomainError(_("Your startup already has a proposal for this challenge "
+                            "(#%(id)d). Edit or withdraw that one instead.", id=existing.id))
+    _validate(values)
+    proposal = Proposal(challenge=challenge, startup=org, author=actor,
+                        state=ProposalState.submitted,
+                        **{k: values.get(k) for k in EDITABLE})
+    proposal.timeline = proposal.timeline or ""
+    new_file = _store(proposal, attachment)[0] if attachment is not None else None
+    db.session.add(proposal)
+    db.session.flush()
+    history.record("proposal", proposal.id, actor, None, ProposalState.submitted)
+    _commit_with_file(new_file, None, _("Please try again."))
+    return proposal
+
+
+def update(actor: User, proposal: Proposal, version: int, *, attachment: Upload | None = None,
+           **values) -> Proposal:
+    """Save the startup's edits (and a replacement PDF) until the proposal is shortlisted."""
+    if not can_edit(actor, proposal):
+        raise PermissionDenied(_("Only the startup that wrote this proposal can change it, "
+                                 "until it is shortlisted."))
+    stale = _("Someone else changed this proposal while you were editing. Your text is still "
+              "in the form; check the current version before saving again.")
+    if proposal.version != version:
+        raise ConcurrentChange(stale)
+    _validate(values)
+    for key in EDITABLE:
+        if key in values:
+            setattr(proposal, key, values[key] if key != "timeline" else values[key] or "")
+    new_file, old_file = _store(proposal, attachment) if attachment is not None else (None, None)
+    _commit_with_file(new_file, old_file, stale)
+    return proposal
+
+
+def allowed_targets(user: User | None, proposal: Proposal) -> list[str]:
+    """The state changes to offer this user: review steps, or withdrawing one's own."""
+    following = workflow.PROPOSAL.get(proposal.state, frozenset())
+    offered = []
+    if is_reviewer(user, proposal.challenge):
+        offered += [t for t in REVIEW_TARGETS if t in following]
+    if is_applicant(user, proposal) and ProposalState.withdrawn in following:
+        offered.append(ProposalState.withdrawn)
+    return [t.value for t in offered]
+
+
+def transition(actor: User, proposal: Proposal, target: str, reason: str = "", *,
+               expected_version: int | None = None) -> Proposal:
+    """Shortlist, accept or decline (reviewers), or withdraw (the startup), with history.
+
+    Accepting selects the pair: its pilot starts at `selected`, or an earlier open one of the
+    same pair moves there, so the journey has one timeline.
+    """
+    if target not in ProposalState.__members__:
+        raise DomainError(_("Unknown state."))
+    target_state = ProposalState(target)
+    if target_state == ProposalState.withdrawn:
+        if not is_applicant(actor, proposal):
+            raise PermissionDenied(_("Only the startup can withdraw its proposal."))
+    elif not is_reviewer(actor, proposal.challenge):
+        raise PermissionDenied(_("Only the municipality that posted the challenge or the "
+                                 "programme office can review proposals."))
+    workflow.check(workflow.PROPOSAL, proposal.state, target_state)
+    reason = (reason or "").strip()
+    if target_state == ProposalState.declined and not reason:
+        raise DomainError(_("Give a reason for declining; the startup will read it."),
+                          field="reason")
+    stale = _("Someone else changed this proposal at the same moment. Please reload.")
+    if expected_version is not None and proposal.version != expected_version:
+        raise ConcurrentChange(stale)
+    previous = proposal.state
+    proposal.state = target_state
+    if reason:
+        proposal.reason = reason
+    history.record("proposal", proposal.id, actor, previous, target_state, reason)
+    if target_state == ProposalState.accepted:
+        _select_pair(actor, proposal)
+    _commit_with_file(None, None, stale)
+    return proposal
+
+
+def _select_pair(actor: User, proposal: Proposal) -> None:
+    note = _("Selected from proposal #%(id)d", id=proposal.id)
+    pilot = pilots.open_pilot_for(proposal.challenge_id, proposal.startup_id)
+    if pilot is None:
+        pilots.create_pending(actor, proposal.challenge, proposal.startup, PilotStage.selected,
+                              note)
+        return
+    order = list(workflow.PILOT_PIPELINE)
+    if order.index(pilot.stage) < order.index(PilotStage.selected):
+        previous = pilot.stage
+        pilot.stage = PilotStage.selected
+        pilot.stage_entered_at = utcnow()
+        pilot.version += 1
+        history.record("pilot", pilot.id, actor, previous, PilotStage.selected, note)
+
+
+# --- finding -----------------------------------------------------------------------------------
+
+def for_challenge(user: User, challenge: Challenge) -> list[Proposal]:
+    """Every proposal to a challenge, for its reviewers, active ones first."""
+    if not is_reviewer(user, challenge):
+        raise PermissionDenied(_("Only the municipality that posted the challenge or the "
+                                 "programme office can read its proposals."))
+    rows = db.session.scalars(select(Proposal).where(Proposal.challenge_id == challenge.id)
+                              .options(joinedload(Proposal.startup))
+                              .order_by(Proposal.created_at, Proposal.id)).all()
+    return sorted(rows, key=lambda p: (not p.is_active, p.created_at, p.id))
+
+
+def list_query(user: User, q: str = "") -> Select[tuple[Proposal]]:
+    """Proposals this user may see: a startup's own, a municipality's received, or all."""
+    query = (select(Proposal).join(Proposal.challenge)
+             .options(joinedload(Proposal.challenge).joinedload(Challenge.organisation),
+                      joinedload(Proposal.startup)))
+    if not user.is_manager:
+        query = query.where(or_(Proposal.startup_id == user.organisation_id,
+                                Challenge.organisation_id == user.organisation_id))
+    for word in q.split()[:5]:
+        query = query.where(or_(Challenge.title.icontains(word, autoescape=True),
+                                Proposal.approach.icontains(word, autoescape=True)))
+    return query.order_by(Proposal.created_at.desc(), Proposal.id.desc())
