@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from govtech.extensions import db
 from govtech.models import Challenge, ChallengeState, Organisation, OrgKind, OrgState, User
 from govtech.models.base import utcnow
-from govtech.reference import CATEGORIES, PREFECTURES
+from govtech.reference import CATEGORIES
 from govtech.services import history, recommendations, search, workflow
 from govtech.services.errors import ConcurrentChange, DomainError, NotFound, PermissionDenied
 
@@ -226,15 +226,9 @@ def list_query(user: User | None, filters: Filters) -> Select[tuple[Challenge]] 
                                     Challenge.organisation_id == own_org))
     else:
         query = query.where(Challenge.state == ChallengeState.open)
-    terms: list[str] = []
-    if filters.q.strip():
-        terms = search.query_terms(filters.q)
-        if not terms:
-            return None
-    if filters.category in CATEGORIES:
-        terms.append(search.facet("category", filters.category))
-    if filters.prefecture in PREFECTURES:
-        terms.append(search.facet("prefecture", filters.prefecture))
+    terms = search.filter_terms(filters.q, filters.category, filters.prefecture)
+    if terms is None:
+        return None
     if terms:
         query = query.where(Challenge.id.in_(search.matching_ids("challenge", terms)))
     if filters.budget is not None:

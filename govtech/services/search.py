@@ -14,6 +14,7 @@ from sqlalchemy import Select, delete, func, insert, select
 
 from govtech.extensions import db
 from govtech.models import SearchTerm
+from govtech.reference import CATEGORIES, PREFECTURES
 from matching.normalize import clean_text
 from matching.tokenize import fold_english
 
@@ -93,3 +94,18 @@ def matching_ids(entity_type: str, terms: list[str]) -> Select:
 def query_terms(q: str) -> list[str]:
     """The words of a search box entry; empty when it has none (only symbols, say)."""
     return words(q)[:10]
+
+
+def filter_terms(q: str, category: str = "", prefecture: str = "") -> list[str] | None:
+    """Terms every result must have: the query's words plus facets; None when the query was
+    typed but has no searchable word (the list then says so instead of showing everything)."""
+    terms: list[str] = []
+    if q.strip():
+        terms = query_terms(q)
+        if not terms:
+            return None
+    if category in CATEGORIES:
+        terms.append(facet("category", category))
+    if prefecture in PREFECTURES:
+        terms.append(facet("prefecture", prefecture))
+    return terms

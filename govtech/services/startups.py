@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from govtech.extensions import db
 from govtech.models import Capability, Organisation, OrgKind, OrgState, User
-from govtech.reference import CATEGORIES, PREFECTURES
+from govtech.reference import PREFECTURES
 from govtech.services import recommendations, search
 from govtech.services.challenges import check_categories_and_tags, today
 from govtech.services.errors import ConcurrentChange, DomainError, NotFound, PermissionDenied
@@ -155,15 +155,9 @@ def list_query(filters: Filters) -> Select[tuple[Organisation]] | None:
     query = (select(Organisation)
              .where(Organisation.kind == OrgKind.startup, Organisation.state == OrgState.approved)
              .options(selectinload(Organisation.capabilities)))
-    terms: list[str] = []
-    if filters.q.strip():
-        terms = search.query_terms(filters.q)
-        if not terms:
-            return None
-    if filters.category in CATEGORIES:
-        terms.append(search.facet("category", filters.category))
-    if filters.prefecture in PREFECTURES:
-        terms.append(search.facet("prefecture", filters.prefecture))
+    terms = search.filter_terms(filters.q, filters.category, filters.prefecture)
+    if terms is None:
+        return None
     if terms:
         query = query.where(Organisation.id.in_(search.matching_ids("startup", terms)))
     order = Organisation.created_at.desc() if filters.sort == "new" else Organisation.name

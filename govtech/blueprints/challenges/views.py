@@ -62,19 +62,27 @@ def _save(form: ChallengeForm, challenge=None):
         return None
 
 
-@bp.route("/new", methods=["GET", "POST"])
-def new_challenge():
-    form = ChallengeForm()
+def _form_page(challenge=None):
+    """New and edit share one page: preview renders the Markdown, save goes to the service."""
+    form = ChallengeForm(obj=challenge)
+    if request.method == "GET" and challenge is not None:
+        form.version.data = challenge.version
     preview = None
     if form.validate_on_submit():
         if "preview" in request.form:
             preview = render_markdown(form.description.data)
-        elif (challenge := _save(form)) is not None:
-            flash(_("The challenge is saved as a draft. Open it when it is ready."), "success")
-            return redirect(url_for("challenges.show_challenge", challenge_id=challenge.id))
+        elif (saved := _save(form, challenge)) is not None:
+            flash(_("Your changes are saved.") if challenge else
+                  _("The challenge is saved as a draft. Open it when it is ready."), "success")
+            return redirect(url_for("challenges.show_challenge", challenge_id=saved.id))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("challenges/form.html", form=form, preview=preview,
-                           challenge=None), status
+                           challenge=challenge), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new_challenge():
+    return _form_page()
 
 
 @bp.get("/<int:challenge_id>")
@@ -95,20 +103,7 @@ def show_challenge(challenge_id: int):
 
 @bp.route("/<int:challenge_id>/edit", methods=["GET", "POST"])
 def edit_challenge(challenge_id: int):
-    challenge = challenges.get_editable(current_user, challenge_id)
-    form = ChallengeForm(obj=challenge)
-    if request.method == "GET":
-        form.version.data = challenge.version
-    preview = None
-    if form.validate_on_submit():
-        if "preview" in request.form:
-            preview = render_markdown(form.description.data)
-        elif _save(form, challenge) is not None:
-            flash(_("Your changes are saved."), "success")
-            return redirect(url_for("challenges.show_challenge", challenge_id=challenge.id))
-    status = 400 if form.errors or form.form_errors else 200
-    return render_template("challenges/form.html", form=form, preview=preview,
-                           challenge=challenge), status
+    return _form_page(challenges.get_editable(current_user, challenge_id))
 
 
 @bp.post("/<int:challenge_id>/state")
