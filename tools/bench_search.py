@@ -14,6 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from sqlalchemy import text
+
 from govtech import create_app
 from govtech.extensions import db
 from govtech.models import Challenge, ChallengeState, Organisation, OrgKind, OrgState, SearchTerm
@@ -49,6 +51,8 @@ def seed(n: int) -> None:
     db.session.execute(Challenge.__table__.insert(), rows)
     db.session.execute(SearchTerm.__table__.insert(), terms)
     db.session.commit()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("ANALYZE"))  # planner statistics, as a maintained database has
 
 
 def main() -> None:

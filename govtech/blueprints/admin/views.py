@@ -29,8 +29,9 @@ def organisations():
 
 def _actions(org: Organisation) -> list[dict]:
     """The buttons for the moves the transition table allows from the organisation's state."""
-    labels = {OrgState.approved: _("Approve") if org.state == OrgState.pending else _("Reinstate"),
-              OrgState.suspended: _("Suspend")}
+    pending = org.state == OrgState.pending
+    labels = {OrgState.approved: _("Approve") if pending else _("Reinstate"),
+              OrgState.suspended: _("Decline") if pending else _("Suspend")}
     return [{"target": target, "label": labels[target], "danger": target == OrgState.suspended}
             for target in sorted(org_service.allowed_targets(org))]
 
