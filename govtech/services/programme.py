@@ -4,12 +4,17 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from govtech.extensions import db
-from govtech.models import Organisation, OrgKind, OrgState
+from govtech.models import Organisation, OrgKind, OrgState, Pilot, PilotStage
 from govtech.services import challenges
 
 
+# Stages of a pair that has run (or is running) its pilot: what the front page calls a pilot.
+PILOT_OR_LATER = (PilotStage.pilot, PilotStage.evaluation, PilotStage.budgeting,
+                  PilotStage.adopted)
+
+
 def public_counts() -> dict[str, int]:
-    """How many approved municipalities and startups take part (later: challenges, pilots)."""
+    """The programme in numbers for the public: who takes part, what is open, what runs."""
     rows = db.session.execute(
         select(Organisation.kind, func.count())
         .where(Organisation.state == OrgState.approved)
@@ -20,4 +25,6 @@ def public_counts() -> dict[str, int]:
         "municipalities": by_kind.get(OrgKind.municipality, 0),
         "startups": by_kind.get(OrgKind.startup, 0),
         "open_challenges": challenges.count_open(),
+        "pilots": db.session.scalar(select(func.count()).select_from(Pilot)
+                                    .where(Pilot.stage.in_(PILOT_OR_LATER))),
     }

@@ -3,12 +3,16 @@ from tests import factories
 
 
 def test_front_page_counts_only_approved(client, app):
-    factories.user(app, "municipality")
+    town = factories.user(app, "municipality")
     factories.user(app, "startup", state="pending")
+    factories.challenge(app, town, state="open")
+    factories.challenge(app, town, state="draft")
     page = client.get("/?lang=en").get_data(as_text=True)
     assert "Solve local challenges with startups" in page
     assert '<span class="stat-number">1</span><span class="stat-label">Municipalities' in page
     assert '<span class="stat-number">0</span><span class="stat-label">Startups' in page
+    assert '<span class="stat-number">1</span><span class="stat-label">Open challenges' in page
+    assert '<span class="stat-number">0</span><span class="stat-label">Pilots' in page
 
 
 def test_health_reports_database(client):
