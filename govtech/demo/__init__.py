@@ -5,7 +5,7 @@ import secrets
 
 from sqlalchemy import func, select
 
-from govtech.demo import data
+from govtech.demo import data, pipeline
 from govtech.extensions import db
 from govtech.models import Organisation, OrgKind, OrgState, Role, User
 from govtech.services import history
@@ -100,6 +100,7 @@ def load(password: str | None = None, only_if_empty: bool = False) -> str:
                 created.append((email, f"{kind.value}{pending}"))
     db.session.commit()
     _load_content()
+    pipeline.load()
     if not created:
         return "Demo programme already loaded; nothing changed."
     lines = [f"Demo users (password: {password}):"]

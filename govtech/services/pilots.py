@@ -277,7 +277,8 @@ def days_in_stages(pilot: Pilot, events: list[HistoryEvent],
         else:
             end = now if pilot.is_open else start
         spent[event.to_state] = spent.get(event.to_state, 0) + (end - start).total_seconds()
-    return [(stage.value, int(spent[stage] // 86400)) for stage in PIPELINE if stage in spent]
+    return [(stage.value, int(spent[stage] // 86400)) for stage in PIPELINE
+            if stage in spent and stage not in FINAL_STAGES]
 
 
 def stepper(pilot: Pilot) -> list[dict]:
