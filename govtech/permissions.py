@@ -63,6 +63,10 @@ POLICY: dict[str, Rule] = {
     "recommendations.list_recommendations": MEMBERS,
     "recommendations.dismiss": MEMBERS,
     "recommendations.rebuild": MANAGERS,
+    "recommendations.introduce": MANAGERS,
+    "recommendations.reject": MANAGERS,
+    "recommendations.save_note": MANAGERS,
+    "recommendations.bulk": MANAGERS,
     # proposals: services decide whose (the startup's own, the owning municipality's, managers)
     "proposals.list_proposals": MEMBERS,
     "proposals.new_proposal": STARTUPS,

@@ -38,6 +38,7 @@ class Recommendation(Timestamped, Base):
         Enum(RecommendationState, native_enum=False, length=20),
         default=RecommendationState.suggested, index=True)
     reason: Mapped[str] = mapped_column(Text, default="")  # why rejected or dismissed
+    manager_note: Mapped[str] = mapped_column(Text, default="", server_default="")  # managers only
     # Fingerprints of both texts when scored: a rejected or dismissed pair comes back only
     # when one of them changes.
     challenge_fingerprint: Mapped[str] = mapped_column(String(40))

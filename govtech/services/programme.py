@@ -7,7 +7,6 @@ from govtech.extensions import db
 from govtech.models import Organisation, OrgKind, OrgState, Pilot, PilotStage
 from govtech.services import challenges
 
-
 # Stages of a pair that has run (or is running) its pilot: what the front page calls a pilot.
 PILOT_OR_LATER = (PilotStage.pilot, PilotStage.evaluation, PilotStage.budgeting,
                   PilotStage.adopted)

@@ -20,6 +20,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 import matching
 from govtech import reference
@@ -33,13 +34,15 @@ from govtech.models import (
     Organisation,
     OrgKind,
     OrgState,
+    Pilot,
+    PilotStage,
     Recommendation,
     RecommendationState,
     User,
 )
 from govtech.models.base import utcnow
-from govtech.services import history, search
-from govtech.services.errors import DomainError, NotFound, PermissionDenied
+from govtech.services import history, search, workflow
+from govtech.services.errors import ConcurrentChange, DomainError, NotFound, PermissionDenied
 
 TOP_K = 10  # pairs kept per document and direction
 _CLOSED = (RecommendationState.rejected, RecommendationState.dismissed)
@@ -179,6 +182,7 @@ def _save(matches: Iterable[matching.Match], prints_c: dict[int, str],
             db.session.add(rec)
         elif rec.state in _CLOSED:
             previous = rec.state
+            workflow.check(workflow.RECOMMENDATION, previous, RecommendationState.suggested)
             rec.state = RecommendationState.suggested
             rec.reason = ""
             db.session.flush()
@@ -406,14 +410,84 @@ def get_for(user: User, rec_id: int) -> Recommendation:
     return rec
 
 
+def _close(actor: User, rec: Recommendation, target: RecommendationState, note: str) -> None:
+    """Move a pair out of `suggested` with its history event; the caller commits."""
+    workflow.check(workflow.RECOMMENDATION, rec.state, target)
+    previous = rec.state
+    rec.state = target
+    if target != RecommendationState.introduced:
+        rec.reason = note
+    history.record("recommendation", rec.id, actor, previous, target, note)
+
+
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise ConcurrentChange(_("Someone else reviewed this pair at the same moment.")) from exc
+
+
 def dismiss(actor: User, rec: Recommendation, reason: str = "") -> None:
     """Either party (or a manager) hides a suggestion; it stays hidden until a text changes."""
     if not (actor.is_manager or actor.organisation_id in (rec.startup_id,
                                                            rec.challenge.organisation_id)):
         raise PermissionDenied(_("You can only dismiss your own recommendations."))
-    if rec.state != RecommendationState.suggested:
-        raise DomainError(_("Only a suggested pair can be dismissed."))
-    previous = rec.state
-    rec.state, rec.reason = RecommendationState.dismissed, reason
-    history.record("recommendation", rec.id, actor, previous, rec.state, reason)
-    db.session.commit()
+    _close(actor, rec, RecommendationState.dismissed, reason)
+    _commit()
+
+
+def _require_manager(actor: User) -> None:
+    if not actor.is_manager:
+        raise PermissionDenied(_("Only the programme office reviews recommendations."))
+
+
+def introduce(actor: User, rec: Recommendation, note: str = "") -> Pilot:
+    """The programme office introduces the pair: the pair's journey starts at 紹介."""
+    from govtech.services import pilots
+
+    _require_manager(actor)
+    _close(actor, rec, RecommendationState.introduced, note)
+    pilot = pilots.create_pending(actor, rec.challenge, rec.startup, PilotStage.introduced,
+                                  note or _("Introduced from the recommendations"))
+    _commit()
+    return pilot
+
+
+def reject(actor: User, rec: Recommendation, reason: str) -> None:
+    """Not a pair the programme office will introduce; the reason is kept and shown to managers."""
+    _require_manager(actor)
+    if not reason.strip():
+        raise DomainError(_("Give a reason for rejecting this pair."), field="reason")
+    _close(actor, rec, RecommendationState.rejected, reason.strip())
+    _commit()
+
+
+def set_note(actor: User, rec: Recommendation, note: str) -> None:
+    """A private note of the programme office on a pair; parties never see it."""
+    _require_manager(actor)
+    rec.manager_note = note.strip()
+    _commit()
+
+
+def bulk(actor: User, rec_ids: Iterable[int], action: str, reason: str = ""
+         ) -> tuple[int, list[str]]:
+    """Introduce or reject several pairs; each one stands alone, so one refusal stops no other."""
+    _require_manager(actor)
+    if action not in ("introduce", "reject"):
+        raise DomainError(_("Choose what to do with the selected pairs."))
+    if action == "reject" and not reason.strip():
+        raise DomainError(_("Give a reason for rejecting this pair."), field="reason")
+    done, problems = 0, []
+    for rec_id in rec_ids:
+        rec = db.session.get(Recommendation, rec_id)
+        if rec is None:
+            continue
+        try:
+            introduce(actor, rec) if action == "introduce" else reject(actor, rec, reason)
+        except DomainError as error:
+            db.session.rollback()
+            problems.append(f"{rec.challenge.title} × {rec.startup.name}: {error.message}")
+        else:
+            done += 1
+    return done, problems

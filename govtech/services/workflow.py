@@ -6,7 +6,13 @@ from collections.abc import Mapping
 from flask_babel import gettext as _
 
 from govtech.labels import state_label
-from govtech.models.enums import ChallengeState, OrgState, PilotStage, ProposalState
+from govtech.models.enums import (
+    ChallengeState,
+    OrgState,
+    PilotStage,
+    ProposalState,
+    RecommendationState,
+)
 from govtech.services.errors import InvalidTransition
 
 ORGANISATION: Mapping[str, frozenset[str]] = {
@@ -21,6 +27,17 @@ CHALLENGE: Mapping[str, frozenset[str]] = {
     ChallengeState.open: frozenset({ChallengeState.closed}),
     ChallengeState.closed: frozenset({ChallengeState.open, ChallengeState.archived}),
     ChallengeState.archived: frozenset(),
+}
+
+
+# Recommendations: reviewed once; a closed pair is suggested again only when a text changes.
+RECOMMENDATION: Mapping[str, frozenset[str]] = {
+    RecommendationState.suggested: frozenset({RecommendationState.introduced,
+                                              RecommendationState.rejected,
+                                              RecommendationState.dismissed}),
+    RecommendationState.rejected: frozenset({RecommendationState.suggested}),
+    RecommendationState.dismissed: frozenset({RecommendationState.suggested}),
+    RecommendationState.introduced: frozenset(),
 }
 
 

@@ -84,3 +84,30 @@ def test_cli_rebuild_follows_progress(app, pair):
     result = app.test_cli_runner().invoke(args=["matching", "rebuild", "--timeout", "60"])
     assert result.exit_code == 0, result.output
     assert "Done:" in result.output and "pairs" in result.output
+
+
+def test_manager_introduces_from_the_queue(client, app, pair):
+    _town, sensor, cid = pair
+    rec_id = factories.recommendation(app, cid, sensor.org_id)
+    factories.login(client, factories.user(app, "manager"))
+    page = client.get("/recommendations/").get_data(as_text=True)
+    assert "紹介する" in page and "見送る" in page
+    response = client.post(f"/recommendations/{rec_id}/introduce", data={"next": "/pilots/"})
+    assert response.headers["Location"].endswith("/pilots/")
+    assert "河川水位" in client.get("/pilots/").get_data(as_text=True)
+
+
+def test_reject_without_reason_is_refused_with_message(client, app, pair):
+    _town, sensor, cid = pair
+    rec_id = factories.recommendation(app, cid, sensor.org_id)
+    factories.login(client, factories.user(app, "manager"))
+    client.post(f"/recommendations/{rec_id}/reject", data={"reason": ""})
+    page = client.get("/recommendations/").get_data(as_text=True)
+    assert "理由" in page and f"/recommendations/{rec_id}/introduce" in page
+
+
+def test_parties_cannot_introduce(client, app, pair):
+    town, sensor, cid = pair
+    rec_id = factories.recommendation(app, cid, sensor.org_id)
+    factories.login(client, town)
+    assert client.post(f"/recommendations/{rec_id}/introduce").status_code == 403

@@ -44,19 +44,83 @@ def list_recommendations():
                            run=recommendations.latest_run() if current_user.is_manager else None)
 
 
-@bp.post("/<int:rec_id>/dismiss")
-def dismiss(rec_id: int):
+def _back() -> str:
+    target = request.form.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("recommendations.list_recommendations")
+
+
+def _review(rec_id: int, action) -> None:
+    """Run one manager action on one pair, telling the manager how it went."""
+    if not FlaskForm().validate_on_submit():
+        flash(_("The request was not valid. Please try again."), "error")
+        return
     rec = recommendations.get_for(current_user, rec_id)
     try:
-        recommendations.dismiss(current_user, rec, request.form.get("reason", "")[:500])
+        message = action(rec)
     except DomainError as error:
         flash(error.message, "error")
     else:
-        flash(_("The recommendation is hidden. It comes back only if one of the texts changes."),
-              "success")
-    target = request.form.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//")
-                    else url_for("recommendations.list_recommendations"))
+        flash(message, "success")
+
+
+@bp.post("/<int:rec_id>/dismiss")
+def dismiss(rec_id: int):
+    def act(rec):
+        recommendations.dismiss(current_user, rec, request.form.get("reason", "")[:500])
+        return _("The recommendation is hidden. It comes back only if one of the texts changes.")
+    _review(rec_id, act)
+    return redirect(_back())
+
+
+@bp.post("/<int:rec_id>/introduce")
+def introduce(rec_id: int):
+    def act(rec):
+        pilot = recommendations.introduce(current_user, rec, request.form.get("note", "")[:500])
+        return _("%(startup)s is introduced to %(town)s; the pair is now on the pilot board.",
+                 startup=pilot.startup.name, town=rec.challenge.organisation.name)
+    _review(rec_id, act)
+    return redirect(_back())
+
+
+@bp.post("/<int:rec_id>/reject")
+def reject(rec_id: int):
+    def act(rec):
+        recommendations.reject(current_user, rec, request.form.get("reason", "")[:500])
+        return _("The pair is rejected and will not be suggested again unless a text changes.")
+    _review(rec_id, act)
+    return redirect(_back())
+
+
+@bp.post("/<int:rec_id>/note")
+def save_note(rec_id: int):
+    def act(rec):
+        recommendations.set_note(current_user, rec, request.form.get("note", "")[:2000])
+        return _("The note is saved.")
+    _review(rec_id, act)
+    return redirect(_back())
+
+
+@bp.post("/bulk")
+def bulk():
+    if not FlaskForm().validate_on_submit():
+        flash(_("The request was not valid. Please try again."), "error")
+        return redirect(_back())
+    ids = [int(value) for value in request.form.getlist("ids") if value.isdigit()]
+    if not ids:
+        flash(_("Select at least one pair."), "error")
+        return redirect(_back())
+    try:
+        done, problems = recommendations.bulk(current_user, ids, request.form.get("action", ""),
+                                              request.form.get("reason", "")[:500])
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("%(n)d pairs done.", n=done), "success")
+        for problem in problems:
+            flash(problem, "error")
+    return redirect(_back())
 
 
 @bp.route("/rebuild", methods=["GET", "POST"])
