@@ -4,6 +4,7 @@ from govtech.models.capability import Capability
 from govtech.models.challenge import Challenge
 from govtech.models.enums import (
     ChallengeState,
+    DigestFrequency,
     JobState,
     OrgKind,
     OrgState,
@@ -13,6 +14,7 @@ from govtech.models.enums import (
     Role,
 )
 from govtech.models.history import HistoryEvent
+from govtech.models.notification import Notification, NotificationPreference
 from govtech.models.organisation import Organisation
 from govtech.models.pilot import Milestone, Pilot, PilotKPI
 from govtech.models.proposal import Proposal
@@ -20,7 +22,8 @@ from govtech.models.recommendation import MatchingRun, Recommendation
 from govtech.models.search import SearchTerm
 from govtech.models.user import User
 
-__all__ = ["Base", "Capability", "Challenge", "ChallengeState", "HistoryEvent", "JobState",
+__all__ = ["Base", "Capability", "Challenge", "ChallengeState", "DigestFrequency",
+           "HistoryEvent", "JobState", "Notification", "NotificationPreference",
            "MatchingRun", "Milestone", "OrgKind", "OrgState", "Organisation", "Pilot",
            "PilotKPI", "PilotStage", "Proposal", "ProposalState", "Recommendation",
            "RecommendationState", "Role", "SearchTerm", "User"]

@@ -62,3 +62,9 @@ class PilotStage(enum.StrEnum):
     adopted = "adopted"
     not_adopted = "not_adopted"
     withdrawn = "withdrawn"
+
+
+class DigestFrequency(enum.StrEnum):
+    immediate = "immediate"
+    daily = "daily"
+    weekly = "weekly"
