@@ -6,6 +6,8 @@ from govtech.models.enums import (
     ChallengeState,
     DigestFrequency,
     JobState,
+    MarketingKind,
+    MarketingState,
     OrgKind,
     OrgState,
     PilotStage,
@@ -14,6 +16,7 @@ from govtech.models.enums import (
     Role,
 )
 from govtech.models.history import HistoryEvent
+from govtech.models.marketing import MarketingActivity
 from govtech.models.notification import Notification, NotificationPreference
 from govtech.models.organisation import Organisation
 from govtech.models.pilot import Milestone, Pilot, PilotKPI
@@ -23,7 +26,8 @@ from govtech.models.search import SearchTerm
 from govtech.models.user import User
 
 __all__ = ["Base", "Capability", "Challenge", "ChallengeState", "DigestFrequency",
-           "HistoryEvent", "JobState", "Notification", "NotificationPreference",
+           "HistoryEvent", "JobState", "MarketingActivity", "MarketingKind", "MarketingState",
+           "Notification", "NotificationPreference",
            "MatchingRun", "Milestone", "OrgKind", "OrgState", "Organisation", "Pilot",
            "PilotKPI", "PilotStage", "Proposal", "ProposalState", "Recommendation",
            "RecommendationState", "Role", "SearchTerm", "User"]

@@ -68,3 +68,23 @@ class DigestFrequency(enum.StrEnum):
     immediate = "immediate"
     daily = "daily"
     weekly = "weekly"
+
+
+class MarketingKind(enum.StrEnum):
+    press_release = "press_release"
+    case_study = "case_study"
+    webinar_event = "webinar_event"
+    article = "article"
+    award_entry = "award_entry"
+    joint_sales = "joint_sales"
+
+
+class MarketingState(enum.StrEnum):
+    """Joint marketing: written, reviewed by both parties and a manager, then published."""
+
+    planned = "planned"
+    drafting = "drafting"
+    in_review = "in_review"
+    approved = "approved"
+    published = "published"
+    cancelled = "cancelled"

@@ -1,0 +1,74 @@
+"""Joint marketing (共同マーケティング): a pilot's press releases, case studies, events and more."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from govtech.models.base import Base, Timestamped
+from govtech.models.enums import MarketingKind, MarketingState
+from govtech.models.pilot import Pilot
+from govtech.models.user import User
+
+FINAL_MARKETING_STATES = frozenset({MarketingState.published, MarketingState.cancelled})
+# The three sides whose approval an activity needs before it may be published.
+APPROVAL_SIDES = ("municipality", "startup", "manager")
+
+
+class MarketingActivity(Timestamped, Base):
+    """One piece of joint marketing. Each side's approval is kept apart (who and when), so the
+    page can say who still has to approve; `version` guards every write (mapper version)."""
+
+    __tablename__ = "marketing_activity"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pilot_id: Mapped[int] = mapped_column(ForeignKey("pilot.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[MarketingKind] = mapped_column(Enum(MarketingKind, native_enum=False, length=20))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")  # Markdown, sanitised on render
+    planned_date: Mapped[date | None] = mapped_column(Date, index=True)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    is_public: Mapped[bool] = mapped_column(default=False)
+    state: Mapped[MarketingState] = mapped_column(
+        Enum(MarketingState, native_enum=False, length=20), default=MarketingState.planned,
+        index=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    municipality_approved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    municipality_approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    startup_approved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    startup_approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    manager_approved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    manager_approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    pilot: Mapped[Pilot] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    municipality_approved_by: Mapped[User | None] = relationship(
+        foreign_keys=[municipality_approved_by_id])
+    startup_approved_by: Mapped[User | None] = relationship(foreign_keys=[startup_approved_by_id])
+    manager_approved_by: Mapped[User | None] = relationship(foreign_keys=[manager_approved_by_id])
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_open(self) -> bool:
+        return self.state not in FINAL_MARKETING_STATES
+
+    def approval(self, side: str) -> tuple[User | None, datetime | None]:
+        """Who approved for `side` and when (None, None while it has not)."""
+        return getattr(self, f"{side}_approved_by"), getattr(self, f"{side}_approved_at")
+
+    def has_approval(self, side: str) -> bool:
+        return getattr(self, f"{side}_approved_at") is not None
+
+    @property
+    def approval_count(self) -> int:
+        return sum(self.has_approval(side) for side in APPROVAL_SIDES)
+
+    def __repr__(self) -> str:
+        return f"<MarketingActivity {self.id} pilot={self.pilot_id} {self.kind} {self.state}>"
