@@ -14,13 +14,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from matching.config import MatcherConfig
-from matching.explain import shared_terms
+from matching.explain import shared_term_arrays
 from matching.results import build_matches
-from matching.scoring import CategoryCoder, SideFacts, hub_score, pair_scores, signal_values
+from matching.scoring import CategoryCoder, SideFacts, pair_scores, signal_values
 from matching.signals import challenge_facts, startup_facts
 from matching.tokenize import WordTokenizer
 from matching.tokens import DocTokens, TokenCache, tokenize_all, tokenize_doc
-from matching.topk import chunked_topn, keep_top_terms, pair_dots
+from matching.topk import chunked_topn, exact_scores, hub_of_values, hub_scores, keep_top_terms
 from matching.types import ChallengeDoc, Match, ScoredResult, StartupDoc
 from matching.vectorize import TextSpace
 
@@ -45,6 +45,13 @@ class Side:
         default_factory=lambda: sp.csr_matrix((0, 0))
     )  # top-n text candidates per row
     hub: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    text_t: sp.csr_matrix | None = None  # text.T as CSR (term → documents), built on first use
+
+    def columns(self) -> sp.csr_matrix:
+        """The transposed text matrix, kept so that a query costs only its terms' postings."""
+        if self.text_t is None:
+            self.text_t = sp.csr_matrix(self.text.T)
+        return self.text_t
 
 
 def _reason(tokens: DocTokens, nnz: int) -> str:
@@ -114,40 +121,38 @@ class Matcher:
                 progress(done, total)
 
         n = max(cfg.candidates, cfg.hub_k)
-        if max(len(self.c.ids), len(self.s.ids)) > cfg.prune_above:
+        pruned = max(len(self.c.ids), len(self.s.ids)) > cfg.prune_above
+        if pruned:
             for side in (self.c, self.s):
                 side.explain = keep_top_terms(side.word, cfg.retrieval_terms)
-        for side, other in ((self.c, self.s), (self.s, self.c)):
-            side.top = self._candidates(side.text, other.text, n, workers, tick)
-            k = min(cfg.hub_k, len(other.ids))
-            top = side.top
-            side.hub = np.array(
-                [
-                    hub_score(top.data[top.indptr[i] : top.indptr[i + 1]], k)
-                    for i in range(len(side.ids))
-                ]
-            )
+        keep = cfg.retrieval_terms if pruned else 0
+        c_ret, s_ret = keep_top_terms(self.c.text, keep), keep_top_terms(self.s.text, keep)
+        c_top = self._candidates(c_ret, s_ret, n, workers, tick)
+        s_top = self._candidates(s_ret, c_ret, n, workers, tick)
+        del c_ret, s_ret
+        if pruned:  # rescore the pairs found in either direction once, exactly
+            c_top, s_top = exact_scores(self.c.text, self.s.text, c_top, s_top)
+        for side, other, top in ((self.c, self.s, c_top), (self.s, self.c, s_top)):
+            side.top = top
+            side.hub = hub_scores(top, min(cfg.hub_k, len(other.ids)))
         return self
 
+    def coder_names(self) -> list[str]:
+        """Category names by bit (the order of :class:`CategoryCoder`)."""
+        return sorted(self._coder.bit, key=self._coder.bit.__getitem__)
+
     def _candidates(
-        self, a: sp.csr_matrix, b: sp.csr_matrix, n: int, workers: int, tick: Callable[[int], None]
+        self,
+        a: sp.csr_matrix,
+        b: sp.csr_matrix,
+        n: int,
+        workers: int,
+        tick: Callable[[int], None],
     ) -> sp.csr_matrix:
-        """Top-n pairs per row of a by pruned retrieval, carrying their exact text scores."""
-        cfg = self.config
-        keep = cfg.retrieval_terms if max(a.shape[0], b.shape[0]) > cfg.prune_above else 0
-        found = chunked_topn(
-            keep_top_terms(a, keep),
-            keep_top_terms(b, keep),
-            n,
-            chunk_rows=cfg.chunk_rows,
-            threads=workers,
-            progress=tick,
+        """Top-n pairs per row of a @ b.T, in row chunks."""
+        return chunked_topn(
+            a, b, n, chunk_rows=self.config.chunk_rows, threads=workers, progress=tick
         )
-        if keep <= 0:
-            return found
-        rows = np.repeat(np.arange(found.shape[0]), np.diff(found.indptr))
-        exact = pair_dots(a, b, rows, found.indices)
-        return sp.csr_matrix((exact, found.indices, found.indptr), shape=found.shape)
 
     def _side(
         self,
@@ -251,12 +256,12 @@ class Matcher:
         """Score one query document against every document of the other side."""
         cfg = self.config
         side, other = (self.c, self.s) if challenge else (self.s, self.c)
-        sims = sp.csr_matrix(q_text @ other.text.T)
+        sims = sp.csr_matrix(q_text @ other.columns())
         idx, vals = sims.indices.astype(np.int64), sims.data.astype(np.float32)
         if row is not None:
             q_hub = float(side.hub[row])
         else:
-            q_hub = hub_score(vals[vals > 0], min(cfg.hub_k, len(other.ids)))
+            q_hub = hub_of_values(vals[vals > 0], min(cfg.hub_k, len(other.ids)))
         keep = vals > cfg.min_text_score
         idx, vals = idx[keep], vals[keep]
         q_f = q_facts.take(np.zeros(len(idx), np.int64))
@@ -264,8 +269,14 @@ class Matcher:
         cat, region = signal_values(q_f, o_f) if challenge else signal_values(o_f, q_f)
         hub_q = np.full(len(idx), q_hub)
         score = pair_scores(vals, hub_q, other.hub[idx], cat, region, cfg)
-        order = np.lexsort((idx, -score))
         banned = set(exclude)
+        need = k + len(banned)
+        if len(score) > need:  # only the best `need` (and their ties) can be chosen
+            bar = np.partition(-score, need - 1)[need - 1]
+            near = np.flatnonzero(-score <= bar)
+            order = near[np.lexsort((idx[near], -score[near]))]
+        else:
+            order = np.lexsort((idx, -score))
         chosen: list[int] = []
         for p in order.tolist():
             pair = (q_id, other.ids[idx[p]]) if challenge else (other.ids[idx[p]], q_id)
@@ -275,12 +286,11 @@ class Matcher:
                     break
         sel = np.array(chosen, np.int64)
         o_rows = idx[sel]
-        terms = shared_terms(
+        terms = shared_term_arrays(
             q_word,
             other.word,
             np.zeros(len(sel), np.int64),
             o_rows,
-            self.space.terms,
             cfg.word_share,
             cfg.explain_terms,
         )
@@ -298,6 +308,7 @@ class Matcher:
             region[sel],
             hub,
             terms,
+            self.space.terms,
             shared,
             prefs,
             cfg,

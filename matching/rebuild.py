@@ -14,9 +14,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from matching.config import MatcherConfig
-from matching.explain import shared_terms
+from matching.explain import shared_term_arrays
 from matching.index import Matcher, Progress
-from matching.results import build_matches
+from matching.results import build_matches, gc_paused
 from matching.scoring import pair_scores, signal_values
 from matching.tokens import TokenCache
 from matching.types import ChallengeDoc, Match, RebuildResult, StartupDoc
@@ -75,38 +75,80 @@ def top_k_all(
     )
     fwd = _direction(m, m.c.top, True, k, banned)
     rev = _direction(m, m.s.top, False, k, banned)
+    fwd_rows, rev_rows = fwd[0], rev[0]
     codes = np.concatenate([fwd[1] * n_s + fwd[2], rev[1] * n_s + rev[2]])
     unique, inverse = np.unique(codes, return_inverse=True)
     ci, si = unique // max(n_s, 1), unique % max(n_s, 1)
     text = np.zeros(len(unique), np.float32)
     text[inverse] = np.concatenate([fwd[3], rev[3]])
+    del codes, fwd, rev
     cat, region = signal_values(m.c.facts.take(ci), m.s.facts.take(si))
     score = pair_scores(text, m.c.hub[ci], m.s.hub[si], cat, region, cfg)
     wc = m.c.explain if m.c.explain is not None else m.c.word
     ws = m.s.explain if m.s.explain is not None else m.s.word
-    terms = shared_terms(wc, ws, ci, si, m.space.terms, cfg.word_share, cfg.explain_terms)
-    shared = [
-        tuple(sorted(m.c.cats[c] & m.s.cats[s])) if cat[p] > 0 else ()
-        for p, (c, s) in enumerate(zip(ci.tolist(), si.tolist(), strict=True))
-    ]
+    terms = shared_term_arrays(wc, ws, ci, si, cfg.word_share, cfg.explain_terms)
+    shared = _shared_categories(m, ci, si, cat > 0)
+    c_ids, s_ids = m.c.ids, m.s.ids
+    ci_list, si_list = ci.tolist(), si.tolist()
     matches = build_matches(
-        [m.c.ids[c] for c in ci.tolist()],
-        [m.s.ids[s] for s in si.tolist()],
+        [c_ids[c] for c in ci_list],
+        [s_ids[s] for s in si_list],
         text,
         score,
         cat,
         region,
         (m.c.hub[ci] + m.s.hub[si]) / 2.0,
         terms,
+        m.space.terms,
         shared,
-        [m.c.prefs[c] for c in ci.tolist()],
+        [m.c.prefs[c] for c in ci_list],
         cfg,
     )
-    by_challenge: dict[str, list[Match]] = {cid: [] for cid in m.c.ids if cid not in m.c.empty}
-    by_startup: dict[str, list[Match]] = {sid: [] for sid in m.s.ids if sid not in m.s.empty}
-    fwd_at, rev_at = inverse[: len(fwd[0])], inverse[len(fwd[0]) :]
-    for r, p in zip(fwd[0].tolist(), fwd_at.tolist(), strict=True):
-        by_challenge[m.c.ids[r]].append(matches[p])
-    for r, p in zip(rev[0].tolist(), rev_at.tolist(), strict=True):
-        by_startup[m.s.ids[r]].append(matches[p])
+    del terms, shared
+    with gc_paused():
+        by_challenge = _lists(c_ids, m.c.empty, fwd_rows, inverse[: len(fwd_rows)], matches)
+        by_startup = _lists(s_ids, m.s.empty, rev_rows, inverse[len(fwd_rows) :], matches)
     return RebuildResult(by_challenge, by_startup, {**m.c.empty, **m.s.empty})
+
+
+def _lists(
+    ids: list[str],
+    empty: dict[str, str],
+    rows: np.ndarray,
+    at: np.ndarray,
+    matches: list[Match],
+) -> dict[str, list[Match]]:
+    """Each row's matches in rank order (rows are grouped and already in rank order)."""
+    out: dict[str, list[Match]] = {x: [] for x in ids if x not in empty}
+    bounds = np.flatnonzero(np.diff(rows)) + 1
+    starts = np.concatenate([[0], bounds]).tolist()
+    ends = np.concatenate([bounds, [len(rows)]]).tolist()
+    row_ids = rows[starts].tolist() if len(rows) else []
+    at_list = at.tolist()
+    for r, a, b in zip(row_ids, starts, ends, strict=True):
+        out[ids[r]] = [matches[p] for p in at_list[a:b]]
+    return out
+
+
+def _shared_categories(
+    m: Matcher, ci: np.ndarray, si: np.ndarray, has: np.ndarray
+) -> list[tuple[str, ...]]:
+    """The shared category names of each pair, sorted (one set computation per distinct set)."""
+    out: list[tuple[str, ...]] = [()] * len(ci)
+    where = np.flatnonzero(has)
+    if where.size == 0:
+        return out
+    bits = m.c.facts.cats[ci[where]] & m.s.facts.cats[si[where]]
+    distinct, inverse = np.unique(bits, axis=0, return_inverse=True)
+    names = m.coder_names()
+    labels = [
+        tuple(names[w * 64 + b] for w, word in enumerate(row.tolist()) for b in _bits(word))
+        for row in distinct
+    ]
+    for p, d in zip(where.tolist(), inverse.reshape(-1).tolist(), strict=True):
+        out[p] = labels[d]
+    return out
+
+
+def _bits(word: int) -> list[int]:
+    return [b for b in range(64) if word >> b & 1]
