@@ -14,6 +14,7 @@ from govtech.services.errors import DomainError
 users_cli = AppGroup("users", help="Manage user accounts.")
 demo_cli = AppGroup("demo", help="The demo programme.")
 matching_cli = AppGroup("matching", help="Recommendations: rebuild and the background worker.")
+notifications_cli = AppGroup("notifications", help="Notification e-mail.")
 
 
 @users_cli.command("create-manager")
@@ -88,7 +89,17 @@ def worker() -> None:
     jobs.work()
 
 
+@notifications_cli.command("digest")
+@click.argument("period", type=click.Choice(["daily", "weekly"]))
+def send_digest(period: str) -> None:
+    """Mail the daily or weekly digests (run from cron); empty digests are never sent."""
+    from govtech.services import notifications
+
+    click.echo(f"Sent {notifications.send_digests(period)} {period} digests.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(matching_cli)
+    app.cli.add_command(notifications_cli)

@@ -11,6 +11,7 @@ import threading
 from flask import Flask, current_app
 
 QUEUE = "govtech"
+_threads: list[threading.Thread] = []
 
 
 def _call(path: str, args: tuple) -> None:
@@ -44,7 +45,14 @@ def enqueue(path: str, *args) -> threading.Thread | None:
     thread = threading.Thread(target=_run_in_thread, daemon=False,
                               args=(current_app._get_current_object(), path, args))
     thread.start()
+    _threads.append(thread)
     return thread
+
+
+def wait_for_threads(timeout: float = 60) -> None:
+    """Let in-process jobs finish (tests, and a command that must not exit mid-job)."""
+    while _threads:
+        _threads.pop().join(timeout)
 
 
 def work() -> None:

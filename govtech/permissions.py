@@ -84,6 +84,10 @@ POLICY: dict[str, Rule] = {
     "pilots.edit_kpi": MEMBERS,
     "pilots.add_milestone": MEMBERS,
     "pilots.toggle_milestone": MEMBERS,
+    "notifications.list_notifications": SIGNED_IN,
+    "notifications.read": SIGNED_IN,
+    "notifications.read_all": SIGNED_IN,
+    "notifications.settings": SIGNED_IN,
     "admin.organisations": MANAGERS,
     "admin.set_organisation_state": MANAGERS,
 }

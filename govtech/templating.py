@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from govtech import labels, reference
 from govtech.models.enums import Role
+from govtech.services import notifications
 
 # (endpoint, label, roles that see it; None = everyone incl. the public)
 NAV = [
@@ -66,8 +67,11 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def inject() -> dict:
         locale = get_locale()
+        unread = (notifications.unread_count(current_user)
+                  if current_user.is_authenticated else 0)
         return {
             "nav_items": navigation(app),
+            "unread_notifications": unread,
             "current_lang": locale.language if locale else "ja",
             "lang_url": lang_url,
             "programme_name": app.config["PROGRAMME_NAME"],

@@ -11,7 +11,7 @@ import os
 import pytest
 from sqlalchemy import text
 
-from govtech import create_app
+from govtech import create_app, jobs
 from govtech.extensions import db, limiter
 from tests import factories
 
@@ -45,6 +45,7 @@ def _clean(request):
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
+    jobs.wait_for_threads()  # a background rebuild must not outlive its test
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as connection:

@@ -183,6 +183,17 @@ def milestone(app, actor: UserRecord, pilot_id: int, title: str = "センサー�
                                     db.session.get(Pilot, pilot_id), title, None).id
 
 
+def notification(app, recipient: UserRecord, kind: str = "org_pending", url: str = "/home") -> int:
+    """A notification for the recipient (without mail: it is added directly)."""
+    from govtech.models import Notification
+
+    with app.app_context():
+        note = Notification(user_id=recipient.id, kind=kind, params={"org": "テスト市"}, url=url)
+        db.session.add(note)
+        db.session.commit()
+        return note.id
+
+
 def login(client, record: UserRecord) -> None:
     response = client.post("/login", data={"email": record.email, "password": record.password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]

@@ -76,12 +76,14 @@ def test_route_role_table(app, role):
     challenge_id = factories.challenge(app, users["municipality"], state="open")
     capability_id = factories.capability(app, users["startup"])
     rec_id = factories.recommendation(app, challenge_id, users["startup"].org_id)
+    note_id = factories.notification(app, users.get(role, users["manager"]))
     pilot_id = factories.pilot(app, users["municipality"], challenge_id, users["startup"].org_id)
     pairs = {"proposal_id": factories.proposal(app, users["startup"], challenge_id, pdf=True),
              "pilot_id": pilot_id, "kpi_id": factories.kpi(app, users["manager"], pilot_id),
              "milestone_id": factories.milestone(app, users["manager"], pilot_id)}
     args = sample_args(app, {"org_id": users["startup"].org_id, "challenge_id": challenge_id,
-                             "capability_id": capability_id, "rec_id": rec_id, **pairs})
+                             "capability_id": capability_id, "rec_id": rec_id,
+                             "note_id": note_id, **pairs})
     failures = []
     # GET pages first: a POST (delete, say) may remove a sample record another page needs.
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: ("GET" not in r.methods,

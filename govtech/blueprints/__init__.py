@@ -3,10 +3,12 @@ from govtech.blueprints.admin.views import bp as admin
 from govtech.blueprints.auth.views import bp as auth
 from govtech.blueprints.challenges.views import bp as challenges
 from govtech.blueprints.home.views import bp as home
+from govtech.blueprints.notifications.views import bp as notifications
 from govtech.blueprints.pilots.views import bp as pilots
 from govtech.blueprints.proposals.views import bp as proposals
 from govtech.blueprints.public.views import bp as public
 from govtech.blueprints.recommendations.views import bp as recommendations
 from govtech.blueprints.startups.views import bp as startups
 
-BLUEPRINTS = [public, auth, home, challenges, startups, recommendations, proposals, pilots, admin]
+BLUEPRINTS = [public, auth, home, challenges, startups, recommendations, proposals, pilots,
+              notifications, admin]

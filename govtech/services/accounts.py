@@ -14,7 +14,7 @@ from govtech import mail
 from govtech.extensions import db
 from govtech.models import Organisation, OrgKind, OrgState, Role, User
 from govtech.models.base import utcnow
-from govtech.services import history
+from govtech.services import history, notifications
 from govtech.services.errors import DomainError, PermissionDenied
 
 MIN_PASSWORD_LENGTH = 10
@@ -83,6 +83,8 @@ def signup(*, kind: OrgKind, org_name: str, name: str, email: str, password: str
     db.session.flush()
     history.record("organisation", org.id, user, None, OrgState.pending, _("Signed up"))
     db.session.commit()
+    notifications.notify(notifications.managers(), "org_pending",
+                         url="/admin/organisations?state=pending", org=org.name)
     return user
 
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from govtech.extensions import db
 from govtech.models import Organisation, OrgKind, OrgState, User
-from govtech.services import history, recommendations, workflow
+from govtech.services import history, notifications, recommendations, workflow
 from govtech.services.errors import ConcurrentChange, PermissionDenied
 
 
@@ -44,5 +44,7 @@ def set_state(actor: User, org: Organisation, target: OrgState, note: str = "") 
     except StaleDataError as exc:
         db.session.rollback()
         raise ConcurrentChange(_("Someone else changed this organisation. Please reload.")) from exc
+    notifications.notify(notifications.members(org.id), "org_decided", url="/home",
+                         org=org.name, state=target.value)
     if org.kind == OrgKind.startup:
         recommendations.refresh_quietly("startup", org)

@@ -41,7 +41,7 @@ from govtech.models import (
     User,
 )
 from govtech.models.base import utcnow
-from govtech.services import history, search, workflow
+from govtech.services import history, notifications, search, workflow
 from govtech.services.errors import ConcurrentChange, DomainError, NotFound, PermissionDenied
 
 TOP_K = 10  # pairs kept per document and direction
@@ -451,6 +451,11 @@ def introduce(actor: User, rec: Recommendation, note: str = "") -> Pilot:
     pilot = pilots.create_pending(actor, rec.challenge, rec.startup, PilotStage.introduced,
                                   note or _("Introduced from the recommendations"))
     _commit()
+    parties = (notifications.members(rec.startup_id)
+               + notifications.members(rec.challenge.organisation_id))
+    notifications.notify(parties, "introduced", url=f"/pilots/{pilot.id}",
+                         startup=rec.startup.name, town=rec.challenge.organisation.name,
+                         challenge=rec.challenge.title)
     return pilot
 
 

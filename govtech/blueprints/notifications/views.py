@@ -1,0 +1,57 @@
+"""Notifications: the list, marking as read, and how often to be mailed."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from govtech.extensions import db
+from govtech.services import notifications
+from govtech.services.errors import DomainError
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+
+@bp.get("/")
+def list_notifications():
+    page = db.paginate(notifications.list_query(current_user), per_page=30, error_out=False)
+    items = [{"note": note, "text": notifications.message(note)} for note in page.items]
+    return render_template("notifications/list.html", page=page, items=items)
+
+
+@bp.post("/<int:note_id>/read")
+def read(note_id: int):
+    """Opening a notification marks it read and goes where it points."""
+    note = notifications.mark_read(current_user, note_id)
+    target = note.url if note and note.url.startswith("/") and not note.url.startswith("//") \
+        else url_for("notifications.list_notifications")
+    return redirect(target)
+
+
+@bp.post("/read-all")
+def read_all():
+    if FlaskForm().validate_on_submit():
+        notifications.mark_read(current_user)
+        flash(_("All notifications are marked as read."), "success")
+    return redirect(url_for("notifications.list_notifications"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    current = notifications.preferences(current_user)
+    if request.method == "POST" and FlaskForm().validate_on_submit():
+        choices = {kind: request.form.get(f"kind-{kind}", value) for kind, value in current.items()}
+        try:
+            notifications.set_preferences(current_user, choices)
+        except DomainError as error:
+            flash(error.message, "error")
+            return render_template("notifications/settings.html", rows=_rows(choices)), 400
+        flash(_("Your notification settings are saved."), "success")
+        return redirect(url_for("notifications.settings"))
+    return render_template("notifications/settings.html", rows=_rows(current))
+
+
+def _rows(chosen: dict[str, str]) -> list[dict]:
+    return [{"kind": kind, "label": str(label), "value": chosen.get(kind, "immediate")}
+            for kind, (label, _text) in notifications.KINDS.items()]

@@ -1,0 +1,197 @@
+"""Notifications: in-app for everything that needs someone's action, mail by each user's choice.
+
+A notification is stored as a kind and its parameters and worded when it is shown, so each
+person reads it in their own language. Per kind, a user chooses immediate mail, a daily or a
+weekly digest; the digest command mails only what is unsent, and never an empty digest.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from flask import render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, select, update
+
+from govtech import labels, mail
+from govtech.extensions import db
+from govtech.models import DigestFrequency, Notification, NotificationPreference, User
+from govtech.models.base import utcnow
+from govtech.services.errors import DomainError, NotFound
+
+# kind → (label for the settings page, message with %(…)s parameters)
+KINDS: dict[str, tuple[object, object]] = {
+    "org_pending": (_l("New organisations to approve"),
+                    _l("%(org)s has signed up and waits for approval.")),
+    "org_decided": (_l("Your organisation's approval"),
+                    _l("Your organisation %(org)s is now: %(state)s.")),
+    "introduced": (_l("Introductions"),
+                   _l("The programme office introduced %(startup)s and %(town)s for "
+                      "“%(challenge)s”.")),
+    "proposal_received": (_l("Proposals to your challenges"),
+                          _l("%(startup)s sent a proposal for “%(challenge)s”.")),
+    "proposal_decided": (_l("Decisions on your proposals"),
+                         _l("Your proposal for “%(challenge)s” is now: %(state)s.")),
+    "pilot_moved": (_l("Pilot stages"),
+                    _l("“%(challenge)s” × %(startup)s moved to: %(stage)s.")),
+    "marketing_review": (_l("Marketing to review"),
+                         _l("“%(title)s” waits for your approval.")),
+    "marketing_update": (_l("Marketing updates"),
+                         _l("“%(title)s” is now: %(state)s.")),
+}
+
+
+def message(note: Notification) -> str:
+    """The notification in the current language."""
+    _label, text = KINDS.get(note.kind, ("", note.kind))
+    params = dict(note.params)
+    if "state" in params:
+        params["state"] = labels.state_label(params["state"])
+    if "stage" in params:
+        params["stage"] = labels.stage_label(params["stage"])
+    try:
+        return str(text) % params
+    except (KeyError, TypeError, ValueError):
+        return str(text)
+
+
+def frequency(user: User, kind: str) -> DigestFrequency:
+    chosen = db.session.scalar(select(NotificationPreference.frequency).filter_by(
+        user_id=user.id, kind=kind))
+    return DigestFrequency(chosen) if chosen else DigestFrequency.immediate
+
+
+def notify(recipients: Iterable[User], kind: str, url: str = "", **params) -> list[Notification]:
+    """Tell these users; mail at once those who chose immediate mail for this kind.
+
+    Adds to the caller's transaction and commits (a notification without its cause is harmless;
+    the cause without its notification is what we avoid by calling this after the change).
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    notes = []
+    seen: set[int] = set()
+    for user in recipients:
+        if user.id in seen:
+            continue
+        seen.add(user.id)
+        note = Notification(user_id=user.id, kind=kind, params=params, url=url)
+        db.session.add(note)
+        notes.append((user, note))
+    db.session.commit()
+    for user, note in notes:
+        if frequency(user, kind) == DigestFrequency.immediate:
+            _mail(user, [note])
+    return [note for _user, note in notes]
+
+
+def _mail(user: User, notes: list[Notification], digest: str = "") -> None:
+    with force_locale(user.locale or "ja"):
+        items = [{"text": message(n), "url": _absolute(n.url)} for n in notes]
+        subject = (_("Your %(period)s digest: %(n)d updates", period=_period(digest),
+                     n=len(notes)) if digest else items[0]["text"])
+        mail.send(user.email, subject, render_template("emails/notifications.txt", user=user,
+                                                       items=items, digest=digest))
+    stamp = utcnow()
+    for note in notes:
+        note.emailed_at = stamp
+    db.session.commit()
+
+
+def _period(digest: str) -> str:
+    return _("daily") if digest == "daily" else _("weekly")
+
+
+def _absolute(url: str) -> str:
+    if not url:
+        return ""
+    try:
+        return url_for("public.index", _external=True).rstrip("/") + url
+    except RuntimeError:  # no request and no SERVER_NAME: a relative link is still useful
+        return url
+
+
+def send_digests(period: str) -> int:
+    """Mail each user the unsent notifications of the kinds they get as a `period` digest.
+
+    Returns how many digests were sent; a user with nothing new gets nothing.
+    """
+    if period not in (DigestFrequency.daily, DigestFrequency.weekly):
+        raise DomainError(_("Unknown digest period."))
+    since = utcnow() - timedelta(days=1 if period == DigestFrequency.daily else 7)
+    prefs = db.session.execute(select(NotificationPreference.user_id, NotificationPreference.kind)
+                               .where(NotificationPreference.frequency == period)).all()
+    by_user: dict[int, set[str]] = {}
+    for user_id, kind in prefs:
+        by_user.setdefault(user_id, set()).add(kind)
+    sent = 0
+    for user_id, kinds in by_user.items():
+        notes = list(db.session.scalars(
+            select(Notification).where(Notification.user_id == user_id,
+                                        Notification.kind.in_(kinds),
+                                        Notification.emailed_at.is_(None),
+                                        Notification.created_at >= since)
+            .order_by(Notification.created_at)))
+        if notes:
+            _mail(db.session.get(User, user_id), notes, digest=period)
+            sent += 1
+    return sent
+
+
+# --- the user's side --------------------------------------------------------------------------
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+def list_query(user: User) -> Select[tuple[Notification]]:
+    return (select(Notification).where(Notification.user_id == user.id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc()))
+
+
+def mark_read(user: User, note_id: int | None = None) -> Notification | None:
+    """Mark one notification (or all of the user's) as read."""
+    if note_id is None:
+        db.session.execute(update(Notification).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None)).values(
+            read_at=utcnow()))
+        db.session.commit()
+        return None
+    note = db.session.get(Notification, note_id)
+    if note is None or note.user_id != user.id:
+        raise NotFound(_("This notification does not exist."))
+    note.read_at = note.read_at or utcnow()
+    db.session.commit()
+    return note
+
+
+def preferences(user: User) -> dict[str, str]:
+    chosen = dict(db.session.execute(select(NotificationPreference.kind,
+                                            NotificationPreference.frequency)
+                                     .where(NotificationPreference.user_id == user.id)).all())
+    return {kind: str(chosen.get(kind, DigestFrequency.immediate)) for kind in KINDS}
+
+
+def set_preferences(user: User, choices: dict[str, str]) -> None:
+    """Save the user's mail frequency per kind."""
+    existing = {p.kind: p for p in db.session.scalars(
+        select(NotificationPreference).where(NotificationPreference.user_id == user.id))}
+    for kind, value in choices.items():
+        if kind not in KINDS or value not in DigestFrequency.__members__:
+            raise DomainError(_("Unknown notification setting."))
+        pref = existing.get(kind) or NotificationPreference(user_id=user.id, kind=kind)
+        pref.frequency = DigestFrequency(value)
+        db.session.add(pref)
+    db.session.commit()
+
+
+def managers() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.role == "manager")))
+
+
+def members(org_id: int) -> list[User]:
+    return list(db.session.scalars(select(User).where(User.organisation_id == org_id,
+                                                      User.is_invited.is_(False))))
