@@ -111,6 +111,7 @@ class Matcher:
         self.c.cats, self.s.cats = [f.categories for f in c_facts], [f.categories for f in s_facts]
         self.c.prefs = [f.prefecture for f in c_facts]
         self.s.prefs = [""] * len(startups)
+        self.space.fit_counts = None
 
         done, total = len(challenges) + len(startups), 2 * (len(challenges) + len(startups))
 
@@ -122,11 +123,12 @@ class Matcher:
 
         n = max(cfg.candidates, cfg.hub_k)
         pruned = max(len(self.c.ids), len(self.s.ids)) > cfg.prune_above
-        if pruned:
-            for side in (self.c, self.s):
-                side.explain = keep_top_terms(side.word, cfg.retrieval_terms)
         keep = cfg.retrieval_terms if pruned else 0
         c_ret, s_ret = keep_top_terms(self.c.text, keep), keep_top_terms(self.s.text, keep)
+        if pruned:
+            for side, ret in ((self.c, c_ret), (self.s, s_ret)):
+                same = side.word is side.text  # α = 1: the retrieval vectors are the word vectors
+                side.explain = ret if same else keep_top_terms(side.word, cfg.retrieval_terms)
         c_top = self._candidates(c_ret, s_ret, n, workers, tick)
         s_top = self._candidates(s_ret, c_ret, n, workers, tick)
         del c_ret, s_ret
@@ -161,7 +163,9 @@ class Matcher:
         challenge: bool,
         facts: SideFacts,
     ) -> Side:
-        word, text = self.space.transform(tokens, challenge)
+        fitted = self.space.fit_counts
+        counts = None if fitted is None else fitted[0 if challenge else 1]
+        word, text = self.space.transform(tokens, challenge, counts)
         nnz = np.diff(text.indptr)
         empty = {
             d.id: r for d, t, z in zip(docs, tokens, nnz, strict=True) if (r := _reason(t, int(z)))

@@ -47,6 +47,8 @@ def _direction(
     m: Matcher, top: sp.csr_matrix, from_challenges: bool, k: int, banned: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(row, challenge, startup, text) of the best k candidates of each row, in rank order."""
+    if not top.has_sorted_indices:  # ties are broken by column
+        top = top.sorted_indices()
     rows = np.repeat(np.arange(top.shape[0], dtype=np.int64), np.diff(top.indptr))
     cols = top.indices.astype(np.int64)
     text = top.data.astype(np.float32)
@@ -57,10 +59,24 @@ def _direction(
     rows, cols, ci, si, text = rows[keep], cols[keep], ci[keep], si[keep], text[keep]
     cat, region = signal_values(m.c.facts.take(ci), m.s.facts.take(si))
     score = pair_scores(text, m.c.hub[ci], m.s.hub[si], cat, region, m.config)
-    order = np.lexsort((cols, -score, rows))
-    starts = np.searchsorted(rows[order], rows[order], side="left")
-    order = order[np.arange(len(order)) - starts < k]
+    order = _rank_rows(rows, -score, top.shape[0], k)
     return rows[order], ci[order], si[order], text[order]
+
+
+def _rank_rows(rows: np.ndarray, key: np.ndarray, n_rows: int, k: int) -> np.ndarray:
+    """Positions of each row's k smallest keys, rows ascending, ties in input order.
+
+    ``rows`` must be grouped ascending (CSR order). Each row is at most a few dozen
+    candidates, so one stable sort of a padded (rows × width) array replaces a global sort.
+    """
+    if len(rows) == 0:
+        return np.zeros(0, np.int64)
+    counts = np.bincount(rows, minlength=n_rows)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    padded = np.full((n_rows, int(counts.max())), np.inf)
+    padded[rows, np.arange(len(rows)) - starts[rows]] = key
+    best = np.argsort(padded, axis=1, kind="stable")[:, :k]
+    return (starts[:, None] + best)[best < counts[:, None]]
 
 
 def top_k_all(

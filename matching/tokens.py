@@ -89,13 +89,26 @@ class TokenCache:
 
 _worker_tokenizer: WordTokenizer | None = None
 
+Fields = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], bool]
 
-def _tokenize_batch(docs: Sequence[Doc]) -> list[DocTokens]:
-    """Process-pool entry point: Sudachi tokenisers are not picklable, so each worker owns one."""
+
+def _init_worker() -> None:
+    """Pool initializer: Sudachi tokenisers are not picklable, so each worker makes its own."""
     global _worker_tokenizer
+    _worker_tokenizer = WordTokenizer()
+
+
+def _tokenize_batch(docs: Sequence[Doc]) -> list[Fields]:
+    """Tokens of a batch as plain tuples (cheaper to send back than dataclasses)."""
     if _worker_tokenizer is None:
-        _worker_tokenizer = WordTokenizer()
-    return [tokenize_doc(doc, _worker_tokenizer) for doc in docs]
+        _init_worker()
+    tokenizer = _worker_tokenizer
+    assert tokenizer is not None
+    out = []
+    for doc in docs:
+        t = tokenize_doc(doc, tokenizer)
+        out.append((t.title, t.body, t.tags, t.empty))
+    return out
 
 
 def tokenize_all(
@@ -104,10 +117,14 @@ def tokenize_all(
     workers: int = 2,
     progress: Progress | None = None,
     cache: TokenCache | None = None,
-    batch_size: int = 500,
+    batch_size: int = 1_000,
 ) -> list[DocTokens]:
     """Tokens for every document, from ``cache`` where fresh, else tokenised on ``workers``
-    processes (1 = in this process). Fresh results are written back to ``cache``."""
+    processes (1 = in this process). Fresh results are written back to ``cache``.
+
+    Each worker builds one tokenizer (pool initializer) and receives batches of
+    ``batch_size`` documents, so pickling and start-up costs are paid per batch, not per doc.
+    """
     out: list[DocTokens | None] = [cache.get(d) if cache is not None else None for d in docs]
     todo = [i for i, tokens in enumerate(out) if tokens is None]
     total, done = len(docs), len(docs) - len(todo)
@@ -115,7 +132,7 @@ def tokenize_all(
         progress(done, total)
     batches = [todo[i : i + batch_size] for i in range(0, len(todo), batch_size)]
     if workers > 1 and len(batches) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
             results = pool.map(_tokenize_batch, [[docs[i] for i in b] for b in batches])
             for batch, tokens in zip(batches, results, strict=True):
                 done = _store(docs, out, batch, tokens, cache, done, total, progress)
@@ -130,14 +147,14 @@ def _store(
     docs: Sequence[Doc],
     out: list[DocTokens | None],
     batch: list[int],
-    tokens: list[DocTokens],
+    tokens: list[Fields],
     cache: TokenCache | None,
     done: int,
     total: int,
     progress: Progress | None,
 ) -> int:
-    for i, doc_tokens in zip(batch, tokens, strict=True):
-        out[i] = doc_tokens
+    for i, fields in zip(batch, tokens, strict=True):
+        out[i] = doc_tokens = DocTokens(*fields)
         if cache is not None:
             cache.put(docs[i], doc_tokens)
     done += len(batch)

@@ -48,7 +48,8 @@ def keep_top_terms(m: sp.csr_matrix, keep: int) -> sp.csr_matrix:
         return m
     counts = np.diff(m.indptr)
     rows = np.repeat(np.arange(m.shape[0]), counts)
-    order = np.lexsort((-m.data, rows))
+    # One stable float sort orders by row, then by weight descending (weights are in (0, 1]).
+    order = np.argsort(rows * 2.0 - m.data, kind="stable")
     rank = np.arange(len(order)) - m.indptr[rows[order]]
     chosen = np.sort(order[rank < keep])
     new_counts = np.bincount(rows[chosen], minlength=m.shape[0])
@@ -100,7 +101,8 @@ def exact_scores(
     a_codes = a_codes * n_b + a_top.indices
     b_rows = np.repeat(np.arange(b_top.shape[0], dtype=np.int64), np.diff(b_top.indptr))
     b_codes = b_top.indices.astype(np.int64) * n_b + b_rows
-    unique = np.unique(np.concatenate([a_codes, b_codes]))
+    unique = np.sort(np.concatenate([a_codes, b_codes]))
+    unique = unique[np.concatenate([[True], unique[1:] != unique[:-1]])]
     values = pair_dots(a, b, unique // n_b, unique % n_b)
     a_vals = values[np.searchsorted(unique, a_codes)]
     b_vals = values[np.searchsorted(unique, b_codes)]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from itertools import chain, repeat
 
 import numpy as np
 import scipy.sparse as sp
@@ -61,6 +62,8 @@ class TextSpace:
         self._term_ngrams: sp.csr_matrix = sp.csr_matrix((0, 0))
         self._word_idf = np.zeros(0)
         self._char_idf = np.zeros(0)
+        #: The two sides' term counts from :meth:`fit`, for :meth:`transform` to reuse once.
+        self.fit_counts: tuple[sp.csr_matrix, sp.csr_matrix] | None = None
 
     def _weights(self, challenge: bool) -> tuple[float, float, float]:
         c = self.config
@@ -88,27 +91,39 @@ class TextSpace:
             (np.ones(len(rows), np.float32), (rows, cols)),
             shape=(len(self.terms), len(self.ngram_index)),
         )
-        counts = sp.vstack([self._counts(challenges, True), self._counts(startups, False)])
+        self.fit_counts = (self._counts(challenges, True), self._counts(startups, False))
+        counts = sp.vstack(self.fit_counts)
         self._word_idf = _idf(sp.csr_matrix(counts))
         self._char_idf = _idf(sp.csr_matrix(counts @ self._term_ngrams))
         return self
 
     def _counts(self, docs: Sequence[DocTokens], challenge: bool) -> sp.csr_matrix:
-        weights = self._weights(challenge)
-        index = self.term_index
-        indptr, cols, data = [0], [], []
-        for d in docs:
-            for tokens, w in zip((d.title, d.body, d.tags), weights, strict=True):
-                if w:
-                    ids = [index[t] for t in tokens if t in index]
-                    cols.extend(ids)
-                    data.extend([w] * len(ids))
-            indptr.append(len(cols))
-        m = sp.csr_matrix(
-            (np.asarray(data, np.float32), np.asarray(cols, np.int32), np.asarray(indptr)),
-            shape=(len(docs), len(self.terms)),
-        )
-        m.sum_duplicates()
+        """Weighted term counts, one row per document (unknown terms are skipped).
+
+        Vectorised per field: all documents' tokens are looked up in one pass (``map``), rows
+        come from the token counts, and one COO → CSR conversion sums the duplicates.
+        """
+        get = self.term_index.get
+        rows, cols, data = [], [], []
+        doc_rows = np.arange(len(docs))
+        for field, w in zip(("title", "body", "tags"), self._weights(challenge), strict=True):
+            if not w:
+                continue
+            lists = [getattr(d, field) for d in docs]
+            lengths = np.fromiter(map(len, lists), np.int64, len(lists))
+            flat = list(chain.from_iterable(lists))
+            ids = np.fromiter(map(get, flat, repeat(-1)), np.int64, len(flat))
+            known = ids >= 0
+            rows.append(np.repeat(doc_rows, lengths)[known])
+            cols.append(ids[known])
+            data.append(np.full(int(known.sum()), w, np.float32))
+        shape = (len(docs), len(self.terms))
+        if not rows:
+            return sp.csr_matrix(shape, dtype=np.float32)
+        m = sp.coo_matrix(
+            (np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))), shape=shape
+        ).tocsr()  # sums duplicates
+        m.sort_indices()
         return m
 
     def _unknown_ngrams(self, docs: Sequence[DocTokens], challenge: bool) -> sp.csr_matrix | None:
@@ -130,10 +145,17 @@ class TextSpace:
         return sp.csr_matrix((data, (rows, cols)), shape=(len(docs), len(self.ngram_index)))
 
     def transform(
-        self, docs: Sequence[DocTokens], challenge: bool
+        self,
+        docs: Sequence[DocTokens],
+        challenge: bool,
+        counts: sp.csr_matrix | None = None,
     ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        """(word TF-IDF, text vector) for documents of one side; rows of zeros when no terms."""
-        counts = self._counts(docs, challenge)
+        """(word TF-IDF, text vector) for documents of one side; rows of zeros when no terms.
+
+        ``counts`` may pass the documents' term counts when they are already known.
+        """
+        if counts is None:
+            counts = self._counts(docs, challenge)
         char_counts = sp.csr_matrix((len(docs), len(self.ngram_index)), dtype=np.float32)
         if self.config.word_share < 1.0:
             char_counts = sp.csr_matrix(counts @ self._term_ngrams)
