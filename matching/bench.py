@@ -26,6 +26,7 @@ from matching.index import Matcher
 from matching.rebuild import top_k_all
 from matching.tokenize import WordTokenizer
 from matching.tokens import TokenCache, tokenize_all, tokenize_doc
+from matching.types import ChallengeDoc, StartupDoc
 
 
 def _peak_mb() -> float:
@@ -79,7 +80,7 @@ def run(n_challenges: int, n_startups: int, k: int = 20, queries: int = 200) -> 
     peak_mb = _peak_mb()  # the matcher's stages only; bm25s below runs in this process too
     del matcher, result
 
-    docs = [*cs, *ss]
+    docs: list[ChallengeDoc | StartupDoc] = [*cs, *ss]
     tokens = tokenize_all(docs, cache=cache, workers=1)
     c_lists = token_lists(tokens[: len(cs)], cfg.challenge_title_weight > 0)
     s_lists = token_lists(tokens[len(cs) :], cfg.startup_name_weight > 0)

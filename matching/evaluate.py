@@ -20,6 +20,7 @@ from matching.dataset import Dataset, load_dataset
 from matching.index import Matcher
 from matching.metrics import KEYS, mean_metrics
 from matching.tokens import tokenize_all
+from matching.types import ChallengeDoc, StartupDoc
 
 
 def project_rankings(data: Dataset, config: MatcherConfig, workers: int) -> tuple[Rankings, ...]:
@@ -53,7 +54,7 @@ def evaluate(
     for c, s in data.gold:
         gold_fwd[c].add(s)
         gold_rev[s].add(c)
-    docs = [*data.challenges, *data.startups]
+    docs: list[ChallengeDoc | StartupDoc] = [*data.challenges, *data.startups]
     tokens = tokenize_all(docs, workers=workers)
     c_tok, s_tok = tokens[: len(data.challenges)], tokens[len(data.challenges) :]
     runs: list[tuple[str, Callable[[], tuple[Rankings, ...]]]] = [

@@ -105,7 +105,9 @@ class Matcher:
         self.space.fit(challenge_tokens, startup_tokens)
         c_facts = [challenge_facts(d) for d in challenges]
         s_facts = [startup_facts(d) for d in startups]
-        self._coder = CategoryCoder({c for f in (*c_facts, *s_facts) for c in f.categories})
+        names = {c for f in c_facts for c in f.categories}
+        names.update(c for f in s_facts for c in f.categories)
+        self._coder = CategoryCoder(names)
         self.c = self._side(challenges, challenge_tokens, True, self._coder.challenges(c_facts))
         self.s = self._side(startups, startup_tokens, False, self._coder.startups(s_facts))
         self.c.cats, self.s.cats = [f.categories for f in c_facts], [f.categories for f in s_facts]
@@ -167,10 +169,10 @@ class Matcher:
         counts = None if fitted is None else fitted[0 if challenge else 1]
         word, text = self.space.transform(tokens, challenge, counts)
         nnz = np.diff(text.indptr)
+        ids: list[str] = [d.id for d in docs]
         empty = {
-            d.id: r for d, t, z in zip(docs, tokens, nnz, strict=True) if (r := _reason(t, int(z)))
+            x: r for x, t, z in zip(ids, tokens, nnz, strict=True) if (r := _reason(t, int(z)))
         }
-        ids = [d.id for d in docs]
         return Side(ids, {x: i for i, x in enumerate(ids)}, word, text, facts, [], [], empty)
 
     # ------------------------------------------------------------------ queries

@@ -46,7 +46,7 @@ def _maker(cls: type, names: Sequence[str]) -> Any:
         set_a, set_b = setters
 
         def make2(a: object, b: object) -> Any:
-            obj = new(cls)
+            obj: Any = new(cls)
             set_a(obj, a)
             set_b(obj, b)
             return obj
@@ -54,7 +54,7 @@ def _maker(cls: type, names: Sequence[str]) -> Any:
         return make2
 
     def make(*values: object) -> Any:
-        obj = new(cls)
+        obj: Any = new(cls)
         for setter, value in zip(setters, values, strict=True):
             setter(obj, value)
         return obj

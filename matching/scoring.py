@@ -54,8 +54,9 @@ class CategoryCoder:
 
     def _cats(self, facts: Sequence[ChallengeFacts] | Sequence[StartupFacts]) -> np.ndarray:
         out = np.zeros((len(facts), self.words), np.uint64)
-        for r, f in enumerate(facts):
-            for name in f.categories:
+        sets: list[frozenset[str]] = [f.categories for f in facts]  # type: ignore[attr-defined]
+        for r, names in enumerate(sets):
+            for name in names:
                 if (b := self.bit.get(name)) is not None:
                     out[r, b // 64] |= _ONE << np.uint64(b % 64)
         return out
