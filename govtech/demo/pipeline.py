@@ -11,7 +11,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from govtech.extensions import db
-from govtech.models import Challenge, HistoryEvent, Organisation, Pilot, Proposal, User
+from govtech.models import Challenge, HistoryEvent, Pilot, Proposal, User
 from govtech.models.base import utcnow
 
 # Typical days in each stage, used to spread a demo pair's history back in time.
@@ -110,13 +110,15 @@ def load_pairs() -> None:
     for (town, title, startup_key, stage, age, notes, kpis, milestones, report,
          reason) in PAIRS:
         challenge, startup_user = _challenge(title), _by_key(startup_key)
-        if manager is None or challenge is None or startup_user is None:
+        town_user = _by_key(town)
+        if manager is None or challenge is None or startup_user is None or town_user is None:
             continue
-        startup: Organisation = startup_user.organisation
+        startup = startup_user.organisation
+        if startup is None:
+            continue
         if db.session.scalar(select(Pilot.id).where(Pilot.challenge_id == challenge.id,
                                                     Pilot.startup_id == startup.id)):
             continue
-        town_user = _by_key(town)
         pilot = pilots.start(manager, challenge, startup, note="事務局のマッチングから紹介。")
         for kpi in kpis:
             pilots.add_kpi(startup_user, pilot, **dict(zip(

@@ -6,11 +6,12 @@ stage and its history event are written in one transaction.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, or_, select, update
+from sqlalchemy import CursorResult, Select, or_, select, update
 from sqlalchemy.orm import aliased, joinedload
 
 from govtech.extensions import db
@@ -168,7 +169,7 @@ def move(actor: User, pilot: Pilot, target: str, note: str = "", *, expected_ver
         values["closed_at"] = now
     if target_stage == PilotStage.not_adopted:
         values |= {"not_adopted_reason": reason, "not_adopted_note": note}
-    result = db.session.execute(
+    result: CursorResult = db.session.execute(  # type: ignore[assignment]
         update(Pilot).where(Pilot.id == pilot.id, Pilot.version == expected_version)
         .values(**values).execution_options(synchronize_session=False))
     if result.rowcount != 1:
@@ -265,7 +266,7 @@ def days_since(value: datetime, now: datetime | None = None) -> int:
     return max(0, ((now or utcnow()) - _aware(value)).days)
 
 
-def days_in_stages(pilot: Pilot, events: list[HistoryEvent],
+def days_in_stages(pilot: Pilot, events: Sequence[HistoryEvent],
                    now: datetime | None = None) -> list[tuple[str, int]]:
     """Whole days spent in each stage, from the timeline (a stage entered twice adds up)."""
     now = now or utcnow()

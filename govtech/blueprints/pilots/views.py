@@ -33,19 +33,17 @@ def board():
                            columns=pilots.columns(page.items))
 
 
-def _page(pilot, status: int = 200, **forms):
+def _page(pilot, status: int = 200, *, move_form: MoveForm | None = None, **forms):
     """The pair's page, with any submitted form (and its errors) in place of a blank one."""
     events = db.session.scalars(history.events_for("pilot", pilot.id)).all()
-    targets = pilots.allowed_targets(current_user, pilot)
     blank = {"report_form": ReportForm(formdata=None, obj=pilot),
-             "kpi_form": KPIForm(formdata=None), "milestone_form": MilestoneForm(formdata=None),
-             "move_form": None}
+             "kpi_form": KPIForm(formdata=None), "milestone_form": MilestoneForm(formdata=None)}
     blank.update(forms)
-    moves = [{"target": t, "label": stage_label(t),
-              "form": blank["move_form"] if blank["move_form"] is not None
-              and blank["move_form"].target.data == t else
-              MoveForm(formdata=None, target=t, version=pilot.version)}
-             for t in targets]
+    moves = []
+    for target in pilots.allowed_targets(current_user, pilot):
+        form = move_form if move_form is not None and move_form.target.data == target else \
+            MoveForm(formdata=None, target=target, version=pilot.version)
+        moves.append({"target": target, "label": stage_label(target), "form": form})
     return render_template(
         "pilots/show.html", pilot=pilot, events=events, steps=pilots.stepper(pilot),
         days=pilots.days_in_stages(pilot, events), moves=moves,
