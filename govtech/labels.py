@@ -29,6 +29,12 @@ STATES = {
     "running": _l("Running"),
     "finished": _l("Finished"),
     "failed": _l("Failed"),
+    # marketing activities ("approved" is shared with organisations)
+    "planned": _l("Planned"),
+    "drafting": _l("Drafting"),
+    "in_review": _l("In review"),
+    "published": _l("Published"),
+    "cancelled": _l("Cancelled"),
 }
 
 # Pilot stages have their own labels: "proposal" and "pilot" are words with other meanings.
@@ -53,6 +59,16 @@ NOT_ADOPTED_REASONS = {
     "fit": _l("Did not fit the work"),
     "timing": _l("Timing"),
     "other": _l("Other reason"),
+}
+
+# Kinds of joint marketing a pair can do together.
+MARKETING_KINDS = {
+    "press_release": _l("Press release"),
+    "case_study": _l("Case study"),
+    "webinar_event": _l("Webinar / event"),
+    "article": _l("Article"),
+    "award_entry": _l("Award entry"),
+    "joint_sales": _l("Joint sales proposal"),
 }
 
 KINDS = {
@@ -85,3 +101,7 @@ def kind_label(value: str | None) -> str:
 
 def role_label(value: str | None) -> str:
     return str(ROLES.get(value or "", value or ""))
+
+
+def marketing_kind_label(value: str | None) -> str:
+    return str(MARKETING_KINDS.get(value or "", value or ""))

@@ -194,6 +194,34 @@ def notification(app, recipient: UserRecord, kind: str = "org_pending", url: str
         return note.id
 
 
+MARKETING_PATHS = {"planned": [], "drafting": ["drafting"], "in_review": ["drafting", "in_review"],
+                   "approved": ["drafting", "in_review", "approve"],
+                   "published": ["drafting", "in_review", "approve", "published"],
+                   "cancelled": ["cancelled"]}
+
+
+def marketing(app, pilot_id: int, municipality: UserRecord, startup: UserRecord,
+              manager: UserRecord, *, state: str = "planned", **values) -> int:
+    """A marketing activity of the pair, moved to `state` through the service (the three
+    approvals given by the three records when the path goes through approval)."""
+    from govtech.models import Pilot, User
+    from govtech.services import marketing as service
+
+    fields = {"kind": "case_study", "title": "河川水位センサーで避難情報を3分で配信",
+              "body": "## 背景\n避難情報が届かなかった。\n\n## 成果\n到達率が86%に。",
+              "planned_date": None, "is_public": True} | values
+    with app.test_request_context():
+        town = db.session.get(User, municipality.id)
+        created = service.create(town, db.session.get(Pilot, pilot_id), **fields)
+        for step in MARKETING_PATHS[state]:
+            if step == "approve":
+                for record in (municipality, startup, manager):
+                    service.approve(db.session.get(User, record.id), created)
+            else:
+                service.transition(town, created, step)
+        return created.id
+
+
 def login(client, record: UserRecord) -> None:
     response = client.post("/login", data={"email": record.email, "password": record.password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from govtech.labels import state_label
 from govtech.models.enums import (
     ChallengeState,
+    MarketingState,
     OrgState,
     PilotStage,
     ProposalState,
@@ -62,6 +63,19 @@ PILOT: Mapping[str, frozenset[str]] = {
     PilotStage.adopted: frozenset(),
     PilotStage.not_adopted: frozenset(),
     PilotStage.withdrawn: frozenset(),
+}
+
+# Marketing: written, reviewed, approved by all three sides (the service moves it to approved by
+# itself), published; an edit after approval sends it back to review; cancelled from any open state.
+MARKETING: Mapping[str, frozenset[str]] = {
+    MarketingState.planned: frozenset({MarketingState.drafting, MarketingState.cancelled}),
+    MarketingState.drafting: frozenset({MarketingState.in_review, MarketingState.cancelled}),
+    MarketingState.in_review: frozenset({MarketingState.drafting, MarketingState.approved,
+                                         MarketingState.cancelled}),
+    MarketingState.approved: frozenset({MarketingState.published, MarketingState.in_review,
+                                        MarketingState.cancelled}),
+    MarketingState.published: frozenset(),
+    MarketingState.cancelled: frozenset(),
 }
 
 

@@ -1,0 +1,354 @@
+"""Joint marketing (共同マーケティング): a pair's press releases, case studies and events.
+
+An activity is written by the pair, reviewed, and approved by three sides — the municipality, the
+startup and the programme office — before it may be published. Each side's approval is kept
+separately; the third one moves the activity to `approved` by itself. Any side may send it back
+with a comment, and editing the reviewed text clears the approvals given so far. Only the two
+parties and managers ever see an activity; the public sees published public case studies only
+(services.cases).
+"""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm.exc import StaleDataError
+
+from govtech.extensions import db
+from govtech.labels import state_label
+from govtech.models import (
+    Challenge,
+    MarketingActivity,
+    MarketingKind,
+    MarketingState,
+    Organisation,
+    Pilot,
+    User,
+)
+from govtech.models.base import utcnow
+from govtech.models.marketing import APPROVAL_SIDES
+from govtech.services import history, notifications, pilots, workflow
+from govtech.services.errors import ConcurrentChange, DomainError, NotFound, PermissionDenied
+
+EDITABLE = ("kind", "title", "body", "planned_date", "is_public")
+# What the three sides approved: changing any of these asks them again (a new date does not).
+REVIEWED = ("kind", "title", "body", "is_public")
+S = MarketingState
+
+
+# --- access ------------------------------------------------------------------------------------
+
+def side(user: User | None, activity: MarketingActivity) -> str | None:
+    """municipality, startup or manager: whose approval this user gives; None for outsiders."""
+    return pilots.side(user, activity.pilot)
+
+
+def can_see(user: User | None, activity: MarketingActivity) -> bool:
+    return side(user, activity) is not None
+
+
+def get_visible(user: User | None, activity_id: int) -> MarketingActivity:
+    """The activity for the pair's parties and managers; for anyone else it does not exist."""
+    activity = db.session.get(MarketingActivity, activity_id)
+    if activity is None or not can_see(user, activity):
+        raise NotFound(_("This marketing activity does not exist."))
+    return activity
+
+
+def _require_side(actor: User, activity: MarketingActivity) -> str:
+    who = side(actor, activity)
+    if who is None:
+        raise PermissionDenied(_("Only the two parties and the programme office can change "
+                                 "this marketing activity."))
+    return who
+
+
+def _check_version(activity: MarketingActivity, expected_version: int | None) -> None:
+    if expected_version is not None and activity.version != expected_version:
+        raise ConcurrentChange(_("Someone else changed this activity while you were looking at "
+                                 "it. Reload the page to see its current state."))
+
+
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise ConcurrentChange(_("Someone else changed this activity at the same moment. "
+                                 "Please reload.")) from exc
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+def _validate(values: dict) -> None:
+    if values.get("kind") not in MarketingKind.__members__:
+        raise DomainError(_("Choose a kind of activity."), field="kind")
+    if not (values.get("title") or "").strip():
+        raise DomainError(_("Give the activity a title."), field="title")
+
+
+def create(actor: User, pilot: Pilot, **values) -> MarketingActivity:
+    """Plan a new activity for the pair; either party or a manager may."""
+    if pilots.side(actor, pilot) is None:
+        raise PermissionDenied(_("Only the two parties and the programme office can plan "
+                                 "marketing for this pair."))
+    _validate(values)
+    activity = MarketingActivity(
+        pilot=pilot, state=S.planned, created_by_id=actor.id,
+        kind=MarketingKind(values["kind"]), title=values["title"].strip(),
+        body=values.get("body") or "", planned_date=values.get("planned_date"),
+        is_public=bool(values.get("is_public")))
+    db.session.add(activity)
+    db.session.flush()
+    history.record("marketing", activity.id, actor, None, S.planned)
+    _commit()
+    return activity
+
+
+def _clear_approvals(activity: MarketingActivity) -> None:
+    for who in APPROVAL_SIDES:
+        setattr(activity, f"{who}_approved_by_id", None)
+        setattr(activity, f"{who}_approved_at", None)
+
+
+def update(actor: User, activity: MarketingActivity, expected_version: int | None,
+           **values) -> MarketingActivity:
+    """Save edits. Changing the reviewed text clears the approvals given so far; an approved
+    activity whose text changes goes back to review, so nothing unapproved gets published."""
+    _require_side(actor, activity)
+    if not activity.is_open:
+        raise DomainError(_("A published or cancelled activity can no longer be edited."))
+    _check_version(activity, expected_version)
+    merged = {key: getattr(activity, key) for key in EDITABLE} | {
+        k: v for k, v in values.items() if k in EDITABLE}
+    merged["title"] = (merged.get("title") or "").strip()
+    merged["body"] = merged.get("body") or ""
+    merged["is_public"] = bool(merged.get("is_public"))
+    _validate(merged)
+    merged["kind"] = MarketingKind(merged["kind"])
+    changed = any(merged[key] != getattr(activity, key) for key in REVIEWED)
+    for key in EDITABLE:
+        setattr(activity, key, merged[key])
+    back_to_review = False
+    if changed and activity.approval_count:
+        _clear_approvals(activity)
+        if activity.state == S.approved:
+            activity.state = S.in_review
+            history.record("marketing", activity.id, actor, S.approved, S.in_review,
+                           _("The text changed after approval; the approvals were cleared."))
+            back_to_review = True
+    _commit()
+    if back_to_review:
+        _after_review_requested(activity)
+    return activity
+
+
+def missing_sides(activity: MarketingActivity) -> list[str]:
+    """The sides whose approval is still needed, in a fixed order."""
+    return [who for who in APPROVAL_SIDES if not activity.has_approval(who)]
+
+
+def may_approve(user: User | None, activity: MarketingActivity) -> bool:
+    who = side(user, activity)
+    return activity.state == S.in_review and who is not None and not activity.has_approval(who)
+
+
+def approve(actor: User, activity: MarketingActivity,
+            expected_version: int | None = None) -> MarketingActivity:
+    """Give the actor's side's approval; the last of the three makes the activity approved."""
+    who = _require_side(actor, activity)
+    if activity.state != S.in_review:
+        raise DomainError(_("Only an activity in review can be approved."))
+    if activity.has_approval(who):
+        raise DomainError(_("Your side has already approved this activity."))
+    _check_version(activity, expected_version)
+    setattr(activity, f"{who}_approved_by_id", actor.id)
+    setattr(activity, f"{who}_approved_at", utcnow())
+    done = not missing_sides(activity)
+    if done:
+        activity.state = S.approved
+        history.record("marketing", activity.id, actor, S.in_review, S.approved,
+                       _("Approved by the municipality, the startup and the programme office."))
+    _commit()
+    if done:
+        _after_update(activity, actor)
+    return activity
+
+
+def _check_move(who: str, activity: MarketingActivity, target: S, note: str) -> None:
+    if target == S.approved:
+        raise DomainError(_("An activity is approved when all three sides have approved it."))
+    if target == S.in_review and activity.state == S.approved:
+        raise DomainError(_("An approved activity goes back to review only when its text "
+                            "changes."))
+    if target == S.in_review and not (activity.title.strip() and activity.body.strip()):
+        raise DomainError(_("Write the text before asking for review."), field="body")
+    if activity.state == S.in_review and target == S.drafting and not note.strip():
+        raise DomainError(_("Say what should change when sending it back."), field="note")
+
+
+def may_move(user: User | None, activity: MarketingActivity, target: str) -> bool:
+    """Whether `transition` would accept this target from this user (ignoring the comment)."""
+    who = side(user, activity)
+    if who is None or target not in workflow.MARKETING.get(activity.state, frozenset()):
+        return False
+    try:
+        _check_move(who, activity, S(target), note="-")
+    except DomainError:
+        return False
+    return True
+
+
+def allowed_targets(user: User | None, activity: MarketingActivity) -> list[str]:
+    """The moves to offer this user, forward first, cancelling last."""
+    order = [S.drafting, S.in_review, S.published, S.cancelled]
+    return [target.value for target in order if may_move(user, activity, target)]
+
+
+def transition(actor: User, activity: MarketingActivity, target: str, note: str = "",
+               expected_version: int | None = None) -> MarketingActivity:
+    """Start drafting, ask for review, send back (with a comment), publish or cancel, with its
+    history event. Sending back clears the approvals: the text is going to change."""
+    if target not in S.__members__:
+        raise DomainError(_("Unknown state."))
+    target_state = S(target)
+    who = _require_side(actor, activity)
+    workflow.check(workflow.MARKETING, activity.state, target_state)
+    _check_move(who, activity, target_state, note)
+    _check_version(activity, expected_version)
+    previous = activity.state
+    if previous == S.in_review and target_state == S.drafting:
+        _clear_approvals(activity)
+    if target_state == S.published:
+        activity.published_at = utcnow()
+    activity.state = target_state
+    history.record("marketing", activity.id, actor, previous, target_state, note.strip())
+    _commit()
+    if target_state == S.in_review:
+        _after_review_requested(activity)
+    elif target_state == S.published:
+        _after_update(activity, actor)
+    return activity
+
+
+# --- who is told -------------------------------------------------------------------------------
+
+def reviewers(activity: MarketingActivity) -> list[User]:
+    """Everyone who could still give a missing approval."""
+    missing = missing_sides(activity)
+    people: list[User] = []
+    if "municipality" in missing:
+        people += notifications.members(activity.pilot.challenge.organisation_id)
+    if "startup" in missing:
+        people += notifications.members(activity.pilot.startup_id)
+    if "manager" in missing:
+        people += notifications.managers()
+    return people
+
+
+def _after_review_requested(activity: MarketingActivity) -> None:
+    """The sides that still have to approve are asked to."""
+    notifications.notify(reviewers(activity), "marketing_review",
+                         url=f"/marketing/{activity.id}", title=activity.title)
+
+
+def _after_update(activity: MarketingActivity, actor: User) -> None:
+    """Both parties (and the approving manager) hear that it was approved or published."""
+    people = [u for org_id in (activity.pilot.startup_id, activity.pilot.challenge.organisation_id)
+              for u in notifications.members(org_id)]
+    if activity.manager_approved_by is not None:
+        people.append(activity.manager_approved_by)
+    notifications.notify([u for u in people if u.id != actor.id], "marketing_update",
+                         url=f"/marketing/{activity.id}", title=activity.title,
+                         state=activity.state.value)
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+def for_pilot(user: User | None, pilot: Pilot) -> list[MarketingActivity]:
+    """The pair's activities for its page (empty for anyone who may not see the pair)."""
+    if pilots.side(user, pilot) is None:
+        return []
+    return list(db.session.scalars(
+        select(MarketingActivity).where(MarketingActivity.pilot_id == pilot.id)
+        .order_by(MarketingActivity.planned_date.is_(None), MarketingActivity.planned_date,
+                  MarketingActivity.id)))
+
+
+@dataclass
+class Filters:
+    q: str = ""
+    kind: str = ""
+    state: str = ""
+
+
+def _visible(user: User) -> Select[tuple[MarketingActivity]]:
+    query = (select(MarketingActivity).join(MarketingActivity.pilot).join(Pilot.challenge)
+             .options(joinedload(MarketingActivity.pilot).joinedload(Pilot.challenge)
+                      .joinedload(Challenge.organisation),
+                      joinedload(MarketingActivity.pilot).joinedload(Pilot.startup)))
+    if not user.is_manager:
+        query = query.where(or_(Pilot.startup_id == user.organisation_id,
+                                Challenge.organisation_id == user.organisation_id))
+    return query
+
+
+def list_query(user: User, filters: Filters) -> Select[tuple[MarketingActivity]]:
+    """Activities this user may see (their pairs', or all for managers), newest change first."""
+    query = _visible(user)
+    if filters.kind in MarketingKind.__members__:
+        query = query.where(MarketingActivity.kind == MarketingKind(filters.kind))
+    if filters.state in S.__members__:
+        query = query.where(MarketingActivity.state == S(filters.state))
+    words = filters.q.split()
+    if words:
+        municipality, startup = aliased(Organisation), aliased(Organisation)
+        query = query.join(municipality, Challenge.organisation).join(startup, Pilot.startup)
+        for word in words[:5]:
+            query = query.where(or_(MarketingActivity.title.icontains(word, autoescape=True),
+                                    Challenge.title.icontains(word, autoescape=True),
+                                    municipality.name.icontains(word, autoescape=True),
+                                    startup.name.icontains(word, autoescape=True)))
+    return query.order_by(MarketingActivity.updated_at.desc(), MarketingActivity.id.desc())
+
+
+def parse_month(value: str | None, today: date) -> date:
+    """`2026-12` → 1 December 2026; anything else → this month."""
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return today.replace(day=1)
+
+
+def shift_month(first: date, months: int) -> date:
+    index = first.year * 12 + first.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_grid(user: User, first: date, today: date) -> list[list[dict]]:
+    """Weeks (Sunday first, as Japanese calendars are) of days with the activities planned then.
+
+    Cancelled activities are left out; days outside the month are blank cells.
+    """
+    last = shift_month(first, 1)
+    items = db.session.scalars(
+        _visible(user).where(MarketingActivity.planned_date >= first,
+                             MarketingActivity.planned_date < last,
+                             MarketingActivity.state != S.cancelled)
+        .order_by(MarketingActivity.planned_date, MarketingActivity.id)).unique().all()
+    by_day: dict[date, list[MarketingActivity]] = {}
+    for item in items:
+        by_day.setdefault(item.planned_date, []).append(item)
+    weeks = calendar.Calendar(firstweekday=6).monthdatescalendar(first.year, first.month)
+    return [[{"date": day, "in_month": day.month == first.month, "today": day == today,
+              "weekday": day.weekday(), "items": by_day.get(day, [])} for day in week]
+            for week in weeks]
+
+
+def state_choices() -> list[tuple[str, str]]:
+    return [(state.value, state_label(state)) for state in S]

@@ -1,0 +1,321 @@
+"""Marketing rules: the state table per role, three separate approvals, send-back with a comment,
+edits clearing approvals, publishing, versions, the lists and calendar, public case studies."""
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from govtech.extensions import db
+from govtech.models import HistoryEvent, MarketingActivity, Pilot, User
+from govtech.services import cases, history, marketing
+from govtech.services.errors import (
+    ConcurrentChange,
+    DomainError,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+)
+from tests import factories
+
+SIDES = ["municipality", "startup", "manager"]
+
+
+@pytest.fixture
+def pair(app, ctx):
+    """Both parties, a manager, outsiders, and the pair's pilot (adopted)."""
+    records = {"municipality": factories.user(app, "municipality"),
+               "startup": factories.user(app, "startup"),
+               "manager": factories.user(app, "manager"),
+               "other_startup": factories.user(app, "startup"),
+               "other_municipality": factories.user(app, "municipality")}
+    challenge_id = factories.challenge(app, records["municipality"])
+    pilot_id = factories.pilot(app, records["manager"], challenge_id, records["startup"].org_id,
+                               stage="adopted")
+    factories.kpi(app, records["manager"], pilot_id, actual=86.0)
+    return records, pilot_id
+
+
+def _activity(app, pair, state="planned", **values) -> MarketingActivity:
+    records, pilot_id = pair
+    aid = factories.marketing(app, pilot_id, records["municipality"], records["startup"],
+                              records["manager"], state=state, **values)
+    return db.session.get(MarketingActivity, aid)
+
+
+def _user(pair, who) -> User:
+    return db.session.get(User, pair[0][who].id)
+
+
+def _events(activity):
+    return db.session.scalars(history.events_for("marketing", activity.id)).all()
+
+
+def test_a_new_activity_is_planned_with_its_history_event(app, pair):
+    activity = _activity(app, pair)
+    assert activity.state == "planned" and activity.approval_count == 0
+    assert [(e.from_state, e.to_state) for e in _events(activity)] == [(None, "planned")]
+
+
+@pytest.mark.parametrize("who", ["other_startup", "other_municipality"])
+def test_outsiders_can_neither_see_nor_plan_nor_change(app, pair, who):
+    activity = _activity(app, pair, "in_review")
+    outsider = _user(pair, who)
+    with pytest.raises(NotFound):
+        marketing.get_visible(outsider, activity.id)
+    with pytest.raises(PermissionDenied):
+        marketing.create(outsider, db.session.get(Pilot, pair[1]), kind="article", title="x")
+    with pytest.raises(PermissionDenied):
+        marketing.approve(outsider, activity)
+    with pytest.raises(PermissionDenied):
+        marketing.transition(outsider, activity, "cancelled")
+    with pytest.raises(PermissionDenied):
+        marketing.update(outsider, activity, None, title="乗っ取り")
+    assert marketing.allowed_targets(outsider, activity) == []
+    assert not marketing.may_approve(outsider, activity)
+
+
+@pytest.mark.parametrize("who", SIDES)
+@pytest.mark.parametrize("start,target", [("planned", "drafting"), ("drafting", "in_review"),
+                                          ("approved", "published"), ("planned", "cancelled"),
+                                          ("drafting", "cancelled"), ("in_review", "cancelled"),
+                                          ("approved", "cancelled")])
+def test_each_side_may_make_every_move(app, pair, who, start, target):
+    """Either party or a manager moves an activity forward, publishes or cancels it."""
+    activity = _activity(app, pair, start)
+    actor = _user(pair, who)
+    assert target in marketing.allowed_targets(actor, activity)
+    marketing.transition(actor, activity, target, expected_version=activity.version)
+    assert activity.state == target
+    assert _events(activity)[-1].actor_id == actor.id
+
+
+@pytest.mark.parametrize("start,target", [
+    ("planned", "in_review"), ("planned", "published"), ("drafting", "published"),
+    ("drafting", "approved"), ("in_review", "published"), ("published", "cancelled"),
+    ("published", "drafting"), ("cancelled", "drafting"), ("cancelled", "published")])
+def test_moves_outside_the_table_are_refused(app, pair, start, target):
+    activity = _activity(app, pair, start)
+    with pytest.raises(InvalidTransition):
+        marketing.transition(_user(pair, "manager"), activity, target)
+    assert activity.state == start
+
+
+def test_nobody_approves_by_moving_the_state(app, pair):
+    """`approved` comes only from the three approvals, never from a move."""
+    activity = _activity(app, pair, "in_review")
+    for who in SIDES:
+        assert "approved" not in marketing.allowed_targets(_user(pair, who), activity)
+        with pytest.raises(DomainError):
+            marketing.transition(_user(pair, who), activity, "approved")
+    assert activity.state == "in_review"
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(SIDES)))
+def test_approved_only_after_all_three_approvals(app, pair, order):
+    """In any order, the third approval moves the activity to approved, with its history."""
+    activity = _activity(app, pair, "in_review")
+    for count, who in enumerate(order, 1):
+        actor = _user(pair, who)
+        marketing.approve(actor, activity, expected_version=activity.version)
+        assert activity.approval(who) == (actor, activity.approval(who)[1])
+        assert activity.approval(who)[1] is not None
+        assert activity.state == ("approved" if count == 3 else "in_review")
+        assert marketing.missing_sides(activity) == [s for s in SIDES if s not in order[:count]]
+    last = _events(activity)[-1]
+    assert (last.from_state, last.to_state, last.actor_id) == (
+        "in_review", "approved", _user(pair, order[-1]).id)
+
+
+def test_a_side_approves_once_and_a_colleague_counts_as_the_same_side(app, pair):
+    activity = _activity(app, pair, "in_review")
+    marketing.approve(_user(pair, "municipality"), activity)
+    colleague = factories.user(app, "municipality", org_id=pair[0]["municipality"].org_id)
+    for actor in (_user(pair, "municipality"), db.session.get(User, colleague.id)):
+        assert not marketing.may_approve(actor, activity)
+        with pytest.raises(DomainError):
+            marketing.approve(actor, activity)
+    assert activity.approval_count == 1
+
+
+@pytest.mark.parametrize("state", ["planned", "drafting", "approved", "published", "cancelled"])
+def test_only_an_activity_in_review_can_be_approved(app, pair, state):
+    activity = _activity(app, pair, state)
+    with pytest.raises(DomainError):
+        marketing.approve(_user(pair, "startup"), activity)
+
+
+@pytest.mark.parametrize("who", SIDES)
+def test_sending_back_needs_a_comment_and_clears_approvals(app, pair, who):
+    activity = _activity(app, pair, "in_review")
+    marketing.approve(_user(pair, "manager"), activity)
+    for note in ("", "   "):
+        with pytest.raises(DomainError) as error:
+            marketing.transition(_user(pair, who), activity, "drafting", note)
+        assert error.value.field == "note"
+    marketing.transition(_user(pair, who), activity, "drafting", "数値の出典を書いてください")
+    assert activity.state == "drafting" and activity.approval_count == 0
+    assert _events(activity)[-1].note == "数値の出典を書いてください"
+
+
+def test_asking_for_review_needs_a_text(app, pair):
+    activity = _activity(app, pair, "drafting", body="")
+    with pytest.raises(DomainError) as error:
+        marketing.transition(_user(pair, "startup"), activity, "in_review")
+    assert error.value.field == "body" and activity.state == "drafting"
+
+
+def test_editing_the_text_clears_approvals_but_a_new_date_does_not(app, pair):
+    activity = _activity(app, pair, "in_review")
+    marketing.approve(_user(pair, "municipality"), activity)
+    marketing.approve(_user(pair, "startup"), activity)
+    marketing.update(_user(pair, "manager"), activity, activity.version,
+                     planned_date=date(2026, 12, 10))
+    assert activity.approval_count == 2
+    marketing.update(_user(pair, "startup"), activity, activity.version, body="新しい本文")
+    assert activity.approval_count == 0 and activity.state == "in_review"
+
+
+def test_editing_an_approved_activity_sends_it_back_to_review(app, pair):
+    activity = _activity(app, pair, "approved")
+    marketing.update(_user(pair, "municipality"), activity, activity.version, title="新しい題")
+    assert activity.state == "in_review" and activity.approval_count == 0
+    last = _events(activity)[-1]
+    assert (last.from_state, last.to_state) == ("approved", "in_review") and last.note
+
+
+@pytest.mark.parametrize("state", ["published", "cancelled"])
+def test_final_activities_cannot_be_edited(app, pair, state):
+    activity = _activity(app, pair, state)
+    with pytest.raises(DomainError):
+        marketing.update(_user(pair, "manager"), activity, activity.version, title="x")
+
+
+def test_publishing_sets_published_at(app, pair):
+    activity = _activity(app, pair, "approved")
+    assert activity.published_at is None
+    marketing.transition(_user(pair, "startup"), activity, "published")
+    assert activity.state == "published" and activity.published_at is not None
+
+
+def test_a_stale_version_is_refused(app, pair):
+    activity = _activity(app, pair, "drafting")
+    seen = activity.version
+    marketing.update(_user(pair, "startup"), activity, seen, body="最新の本文")
+    with pytest.raises(ConcurrentChange):
+        marketing.update(_user(pair, "municipality"), activity, seen, body="古い本文")
+    with pytest.raises(ConcurrentChange):
+        marketing.transition(_user(pair, "municipality"), activity, "in_review",
+                             expected_version=seen)
+    assert activity.body == "最新の本文" and activity.state == "drafting"
+
+
+def test_title_and_kind_are_required(app, pair):
+    pilot = db.session.get(Pilot, pair[1])
+    with pytest.raises(DomainError) as error:
+        marketing.create(_user(pair, "startup"), pilot, kind="article", title=" ")
+    assert error.value.field == "title"
+    with pytest.raises(DomainError) as error:
+        marketing.create(_user(pair, "startup"), pilot, kind="poster", title="題")
+    assert error.value.field == "kind"
+
+
+def test_lists_show_own_pairs_and_managers_see_all(app, pair):
+    activity = _activity(app, pair, title="防災の共同プレスリリース", kind="press_release")
+    mine = marketing.Filters()
+    for who, expected in (("municipality", [activity.id]), ("startup", [activity.id]),
+                          ("manager", [activity.id]), ("other_startup", [])):
+        ids = db.session.scalars(marketing.list_query(_user(pair, who), mine)).all()
+        assert [a.id for a in ids] == expected, who
+    manager = _user(pair, "manager")
+    for filters, found in ((marketing.Filters(kind="press_release"), True),
+                           (marketing.Filters(kind="webinar_event"), False),
+                           (marketing.Filters(state="planned"), True),
+                           (marketing.Filters(state="published"), False),
+                           (marketing.Filters(q="プレスリリース"), True),
+                           (marketing.Filters(q="子育て"), False)):
+        assert bool(db.session.scalars(marketing.list_query(manager, filters)).all()) == found
+
+
+def test_calendar_puts_planned_items_on_their_day(app, pair):
+    planned = _activity(app, pair, planned_date=date(2026, 12, 17), title="ウェビナー")
+    _activity(app, pair, "cancelled", planned_date=date(2026, 12, 17), title="中止したもの")
+    _activity(app, pair, planned_date=date(2027, 1, 5), title="翌月")
+    first = marketing.parse_month("2026-12", date(2026, 11, 27))
+    weeks = marketing.month_grid(_user(pair, "startup"), first, date(2026, 11, 27))
+    days = {d["date"]: d for week in weeks for d in week}
+    assert [a.id for a in days[date(2026, 12, 17)]["items"]] == [planned.id]
+    assert sum(len(d["items"]) for d in days.values()) == 1
+    assert weeks[0][0]["weekday"] == 6  # Sunday first
+    assert marketing.month_grid(_user(pair, "other_startup"), first, date(2026, 11, 27))[2][4][
+        "items"] == []
+
+
+def test_bad_month_falls_back_to_this_month_and_months_shift(app):
+    today = date(2026, 11, 27)
+    assert marketing.parse_month("2026-13", today) == date(2026, 11, 1)
+    assert marketing.parse_month("", today) == date(2026, 11, 1)
+    assert marketing.shift_month(date(2026, 12, 1), 1) == date(2027, 1, 1)
+    assert marketing.shift_month(date(2026, 1, 1), -1) == date(2025, 12, 1)
+
+
+def test_public_sees_only_published_public_case_studies(app, pair):
+    shown = _activity(app, pair, "published")
+    hidden = [_activity(app, pair, "published", is_public=False),
+              _activity(app, pair, "published", kind="press_release"),
+              _activity(app, pair, "approved")]
+    assert [a.id for a in db.session.scalars(cases.list_query())] == [shown.id]
+    assert cases.count() == 1 and cases.get_public(shown.id) == shown
+    for activity in hidden:
+        with pytest.raises(NotFound):
+            cases.get_public(activity.id)
+
+
+def test_kpi_chart_scales_each_kpi_to_its_largest_value(app, pair):
+    pilot = db.session.get(Pilot, pair[1])
+    chart = cases.kpi_chart(pilot.kpis)
+    bars = {b["key"]: b for b in chart["groups"][0]["bars"]}
+    assert bars["actual"]["width"] == cases.BAR_W  # 86 is the largest of 40 / 80 / 86
+    assert bars["baseline"]["width"] == round(40 / 86 * cases.BAR_W)
+    assert bars["actual"]["text"] == "86 %"
+
+
+def test_each_activity_has_its_own_timeline(app, pair):
+    """Each activity has its own timeline (entity type `marketing`)."""
+    first, second = _activity(app, pair, "drafting"), _activity(app, pair)
+    assert len(_events(first)) == 2 and len(_events(second)) == 1
+    assert db.session.scalar(select(HistoryEvent.entity_type).where(
+        HistoryEvent.entity_id == first.id, HistoryEvent.to_state == "drafting")) == "marketing"
+
+
+def _notified(kind: str) -> set[int]:
+    from govtech.models import Notification
+
+    return set(db.session.scalars(select(Notification.user_id).where(Notification.kind == kind)))
+
+
+def test_review_request_tells_the_sides_still_to_approve(app, pair):
+    """Entering review asks all three sides; back in review after an edit, all three again."""
+    from govtech.models import Notification
+
+    activity = _activity(app, pair, "approved")
+    ids = {pair[0][who].id for who in SIDES}
+    assert ids <= _notified("marketing_review")
+    assert pair[0]["other_startup"].id not in _notified("marketing_review")
+    db.session.execute(Notification.__table__.delete())
+    marketing.update(_user(pair, "startup"), activity, activity.version, body="書き直した")
+    assert ids <= _notified("marketing_review")
+
+
+def test_approval_and_publication_tell_the_pair(app, pair):
+    activity = _activity(app, pair, "approved")  # the manager gave the last approval
+    assert {pair[0]["municipality"].id, pair[0]["startup"].id} <= _notified("marketing_update")
+    marketing.transition(_user(pair, "startup"), activity, "published")
+    from govtech.models import Notification
+
+    states = db.session.scalars(select(Notification.params).where(
+        Notification.kind == "marketing_update",
+        Notification.user_id == pair[0]["municipality"].id)).all()
+    assert [p["state"] for p in states] == ["approved", "published"]
