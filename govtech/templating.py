@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Flask, request, url_for
+from flask import Flask, has_request_context, request, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -67,6 +67,9 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def inject() -> dict:
         locale = get_locale()
+        if not has_request_context():  # e-mail rendered by a command or a job
+            return {"programme_name": app.config["PROGRAMME_NAME"],
+                    "current_lang": locale.language if locale else "ja"}
         unread = (notifications.unread_count(current_user)
                   if current_user.is_authenticated else 0)
         return {

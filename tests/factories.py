@@ -163,6 +163,22 @@ def pilot(app, starter: UserRecord, challenge_id: int, startup_org_id: int, *,
         return created.id
 
 
+def move_pilot(app, mover: UserRecord, pilot_id: int, stage: str) -> None:
+    """Move an existing pilot one step at a time to `stage`, writing the report on the way."""
+    from govtech.models import Pilot, User
+    from govtech.services import pilots, workflow
+
+    with app.test_request_context():
+        who = db.session.get(User, mover.id)
+        found = db.session.get(Pilot, pilot_id)
+        order = [s.value for s in workflow.PILOT_PIPELINE]
+        if stage in order[order.index("evaluation") + 1:] and not found.has_report:
+            pilots.save_report(who, found, verified="検証した", learned="学んだ",
+                               changed="変わった", adoption_decision="本格導入する")
+        for target in order[order.index(found.stage.value) + 1:order.index(stage) + 1]:
+            pilots.move(who, found, target, expected_version=found.version)
+
+
 def kpi(app, actor: UserRecord, pilot_id: int, **values) -> int:
     from govtech.models import Pilot, User
     from govtech.services import pilots

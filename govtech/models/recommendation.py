@@ -20,6 +20,7 @@ from govtech.models.base import Base, Timestamped
 from govtech.models.challenge import Challenge
 from govtech.models.enums import JobState, RecommendationState
 from govtech.models.organisation import Organisation
+from govtech.models.pilot import Pilot
 
 
 class Recommendation(Timestamped, Base):
@@ -39,6 +40,9 @@ class Recommendation(Timestamped, Base):
         default=RecommendationState.suggested, index=True)
     reason: Mapped[str] = mapped_column(Text, default="")  # why rejected or dismissed
     manager_note: Mapped[str] = mapped_column(Text, default="", server_default="")  # managers only
+    # 横展開: set when the pair is suggested because the startup's solution was adopted elsewhere
+    proven_pilot_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pilot.id", ondelete="SET NULL"))
     # Fingerprints of both texts when scored: a rejected or dismissed pair comes back only
     # when one of them changes.
     challenge_fingerprint: Mapped[str] = mapped_column(String(40))
@@ -47,6 +51,7 @@ class Recommendation(Timestamped, Base):
 
     challenge: Mapped[Challenge] = relationship()
     startup: Mapped[Organisation] = relationship()
+    proven_pilot: Mapped[Pilot | None] = relationship()
 
     __table_args__ = (UniqueConstraint("challenge_id", "startup_id"),)
     __mapper_args__ = {"version_id_col": version}

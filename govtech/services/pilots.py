@@ -29,7 +29,7 @@ from govtech.models import (
 )
 from govtech.models.base import utcnow
 from govtech.models.pilot import FINAL_STAGES
-from govtech.services import challenges, history, workflow
+from govtech.services import challenges, history, notifications, recommendations, workflow
 from govtech.services.errors import ConcurrentChange, DomainError, NotFound, PermissionDenied
 
 PIPELINE = workflow.PILOT_PIPELINE
@@ -177,7 +177,19 @@ def move(actor: User, pilot: Pilot, target: str, note: str = "", *, expected_ver
         raise ConcurrentChange(stale)
     history.record("pilot", pilot.id, actor, previous, target_stage, note)
     db.session.commit()  # expires `pilot`: the next read sees the new stage and version
+    _tell_the_other_side(actor, pilot, target_stage)
+    if target_stage == PilotStage.adopted:  # 横展開: offer the proven solution to other towns
+        recommendations.refresh_quietly("pilot", pilot)
     return pilot
+
+
+def _tell_the_other_side(actor: User, pilot: Pilot, stage: PilotStage) -> None:
+    """Both parties hear of every move they did not make themselves; managers see the board."""
+    recipients = [u for org_id in (pilot.startup_id, pilot.challenge.organisation_id)
+                  for u in notifications.members(org_id) if u.id != actor.id]
+    notifications.notify(recipients, "pilot_moved", url=f"/pilots/{pilot.id}",
+                         challenge=pilot.challenge.title, startup=pilot.startup.name,
+                         stage=stage.value)
 
 
 # --- report, KPIs, milestones ------------------------------------------------------------------

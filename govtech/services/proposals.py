@@ -20,7 +20,7 @@ from govtech.extensions import db
 from govtech.labels import state_label
 from govtech.models import Challenge, OrgKind, PilotStage, Proposal, ProposalState, User
 from govtech.models.base import utcnow
-from govtech.services import challenges, history, pilots, workflow
+from govtech.services import challenges, history, notifications, pilots, workflow
 from govtech.services.errors import ConcurrentChange, DomainError, NotFound, PermissionDenied
 
 EDITABLE = ("approach", "timeline", "cost_estimate")
@@ -178,6 +178,9 @@ def submit(actor: User, challenge: Challenge, *, attachment: Upload | None = Non
     db.session.flush()
     history.record("proposal", proposal.id, actor, None, ProposalState.submitted)
     _commit_with_file(new_file, None, _("Please try again."))
+    notifications.notify(notifications.members(challenge.organisation_id), "proposal_received",
+                         url=f"/proposals/{proposal.id}", startup=org.name,
+                         challenge=challenge.title)
     return proposal
 
 
@@ -243,6 +246,10 @@ def transition(actor: User, proposal: Proposal, target: str, reason: str = "", *
     if target_state == ProposalState.accepted:
         _select_pair(actor, proposal)
     _commit_with_file(None, None, stale)
+    if target_state != ProposalState.withdrawn:
+        notifications.notify(notifications.members(proposal.startup_id), "proposal_decided",
+                             url=f"/proposals/{proposal.id}", challenge=proposal.challenge.title,
+                             state=target_state.value)
     return proposal
 
 

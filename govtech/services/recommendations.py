@@ -159,7 +159,7 @@ def _excluded(closed: dict[tuple[int, int], Recommendation], prints_c: dict[int,
 
 
 def _save(matches: Iterable[matching.Match], prints_c: dict[int, str],
-          prints_s: dict[int, str]) -> int:
+          prints_s: dict[int, str], proven_pilot_id: int | None = None) -> int:
     """Insert or refresh pairs; a closed pair that comes back (texts changed) is suggested again.
 
     Pairs under RECOMMENDATION_MIN_SCORE are not kept: one shared everyday word (情報, 支援)
@@ -192,6 +192,8 @@ def _save(matches: Iterable[matching.Match], prints_c: dict[int, str],
         rec.terms, rec.signals = data["terms"], data["signals"]
         rec.matcher_version = matching.MATCHER_VERSION
         rec.challenge_fingerprint, rec.startup_fingerprint = prints_c[cid], prints_s[sid]
+        if proven_pilot_id is not None:
+            rec.proven_pilot_id = proven_pilot_id
         count += 1
     return count
 
@@ -220,6 +222,7 @@ def refresh_challenge(challenge: Challenge) -> str:
                 prints_s[sid] = fingerprint(startup_doc(org))
         _save(result.matches, prints_c, prints_s)
     db.session.commit()
+    _replicate_all()
     return result.reason
 
 
@@ -244,13 +247,61 @@ def refresh_startup(org: Organisation) -> str:
             prints_c[cid] = fingerprint(challenge_doc(db.session.get(Challenge, cid)))
     _save(result.matches, prints_c, prints_s)
     db.session.commit()
+    _replicate_all(startup_id=org.id)
     return result.reason
+
+
+# --- 横展開: an adopted pilot recommends its solution to towns with similar challenges ----------
+
+def replication_doc(pilot: Pilot) -> matching.StartupDoc:
+    """The proven solution: the challenge it solved, in the words of that town, plus the
+    startup's own profile — so towns describing the same problem find it."""
+    base = startup_doc(pilot.startup)
+    solved = challenge_doc(pilot.challenge)
+    return matching.StartupDoc(
+        id=base.id, name=base.name, body=f"{solved.title}\n{solved.body}\n{base.body}",
+        tags=solved.tags + base.tags,
+        categories=tuple(sorted(set(solved.categories) | set(base.categories))),
+        regions=base.regions)
+
+
+def refresh_replication(pilot: Pilot) -> int:
+    """Suggest an adopted pilot's startup to other towns' open challenges that resemble it."""
+    if pilot.stage != PilotStage.adopted or pilot.startup.state != OrgState.approved:
+        return 0
+    org = pilot.startup
+    closed = _pairs_closed(startup_ids=[org.id])
+    prints_s = {org.id: fingerprint(startup_doc(org))}
+    prints_c = {cid: fingerprint(challenge_doc(db.session.get(Challenge, cid)))
+                for cid, _sid in closed}
+    result = _matcher().score_startup(replication_doc(pilot), k=TOP_K,
+                                      exclude=_excluded(closed, prints_c, prints_s))
+    home = pilot.challenge.organisation_id
+    matches = []
+    for match in result.matches:
+        challenge = db.session.get(Challenge, int(match.challenge_id))
+        if challenge.organisation_id != home:
+            prints_c.setdefault(challenge.id, fingerprint(challenge_doc(challenge)))
+            matches.append(match)
+    stored = _save(matches, prints_c, prints_s, proven_pilot_id=pilot.id)
+    db.session.commit()
+    return stored
+
+
+def _replicate_all(startup_id: int | None = None) -> None:
+    query = select(Pilot).where(Pilot.stage == PilotStage.adopted)
+    if startup_id is not None:
+        query = query.where(Pilot.startup_id == startup_id)
+    for pilot in db.session.scalars(query):
+        refresh_replication(pilot)
 
 
 def refresh_quietly(kind: str, obj) -> None:
     """Called after a save: a matcher failure must never lose the user's edit."""
+    refresh = {"challenge": refresh_challenge, "startup": refresh_startup,
+               "pilot": refresh_replication}[kind]
     try:
-        refresh_challenge(obj) if kind == "challenge" else refresh_startup(obj)
+        refresh(obj)
     except Exception:  # noqa: BLE001 - logged; the next rebuild repairs the pairs
         db.session.rollback()
         current_app.logger.exception("Scoring %s %s failed", kind, getattr(obj, "id", "?"))
@@ -317,6 +368,8 @@ def run_rebuild(run_id: int) -> None:
                  for matches in rows.values() for m in matches}
         stored = _save(pairs.values(), prints_c, prints_s)
         db.session.commit()
+        forget_index()  # the next query in this process refits on what was just stored
+        _replicate_all()
         _set_run(run_id, state=JobState.finished, done=1000, finished_at=utcnow(),
                  message=f"{stored} pairs, {len(docs_c)} challenges, {len(docs_s)} startups")
     except Exception as error:  # noqa: BLE001 - recorded on the run for the manager to see
@@ -338,6 +391,7 @@ class Filters:
     prefecture: str = ""
     min_score: float | None = None
     state: str = "suggested"
+    proven_only: bool = False
 
 
 def visible_query(user: User, filters: Filters | None = None) -> Select[tuple[Recommendation]]:
@@ -364,6 +418,8 @@ def visible_query(user: User, filters: Filters | None = None) -> Select[tuple[Re
         query = query.where(Organisation.prefecture == filters.prefecture)
     if filters.min_score is not None:
         query = query.where(Recommendation.score >= filters.min_score)
+    if filters.proven_only:
+        query = query.where(Recommendation.proven_pilot_id.is_not(None))
     if filters.q.strip():
         like = f"%{filters.q.strip()}%"
         startup = select(Organisation.id).where(Organisation.name.ilike(like))
@@ -385,7 +441,14 @@ def explain(rec: Recommendation) -> dict:
     """What a person reads: shared words, shared categories, whether the region is served."""
     names = {ja: key for key, (ja, _label) in reference.CATEGORIES.items()}
     explanation: dict = {"terms": [t["term"] for t in rec.terms], "categories": [],
-                         "region": ""}
+                         "region": "", "proven": None}
+    if rec.proven_pilot is not None:
+        pilot = rec.proven_pilot
+        explanation["proven"] = {"town": pilot.challenge.organisation.name,
+                                 "challenge": pilot.challenge.title,
+                                 "kpis": [{"name": k.name, "unit": k.unit, "baseline": k.baseline,
+                                           "target": k.target, "actual": k.actual}
+                                          for k in pilot.kpis]}
     for signal in rec.signals:
         if signal["name"] == "shared_categories":
             explanation["categories"] = [reference.category_label(names.get(v, v))

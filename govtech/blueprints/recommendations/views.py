@@ -35,7 +35,8 @@ def list_recommendations():
     filters = recommendations.Filters(
         q=form.q.data or "", category=form.category.data or "",
         prefecture=form.prefecture.data or "",
-        min_score=None if form.min_score.errors else form.min_score.data)
+        min_score=None if form.min_score.errors else form.min_score.data,
+        proven_only=request.args.get("proven") == "1")
     page = db.paginate(recommendations.visible_query(current_user, filters), per_page=20,
                        error_out=False)
     args = {k: v for k, v in request.args.items() if k not in ("page", "lang") and v}
