@@ -82,6 +82,13 @@ def active_for(challenge_id: int, startup_id: int) -> Proposal | None:
         Proposal.state.in_(ACTIVE)))
 
 
+def own_active(user: User | None, challenge: Challenge) -> Proposal | None:
+    """The user's startup's active proposal to this challenge, if it has one."""
+    if not (user and user.is_authenticated and user.organisation_id):
+        return None
+    return active_for(challenge.id, user.organisation_id)
+
+
 def can_apply(user: User | None, challenge: Challenge) -> bool:
     """An approved startup member, to a challenge that still accepts proposals."""
     return bool(user and user.is_authenticated and user.is_approved and user.organisation

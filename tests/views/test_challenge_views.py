@@ -149,3 +149,15 @@ def test_pending_startup_is_not_listed(client, app, login_as):
     pending = factories.user(app, "startup", state="pending")
     login_as("municipality")
     assert client.get(f"/startups/{pending.org_id}").status_code == 404
+
+
+def test_challenge_page_leads_to_applying_and_reviewing(client, app):
+    town = factories.user(app, "municipality")
+    cid = factories.challenge(app, town)
+    startup = factories.user(app, "startup")
+    factories.login(client, startup)
+    assert f"/challenges/{cid}/apply" in client.get(f"/challenges/{cid}").get_data(as_text=True)
+    client.post("/logout")
+    factories.login(client, town)
+    page = client.get(f"/challenges/{cid}").get_data(as_text=True)
+    assert f"/challenges/{cid}/proposals" in page and f"/challenges/{cid}/apply" not in page

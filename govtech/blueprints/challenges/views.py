@@ -15,7 +15,7 @@ from govtech.extensions import db
 from govtech.forms import attach_error
 from govtech.labels import state_label
 from govtech.models import ChallengeState
-from govtech.services import challenges, history, recommendations
+from govtech.services import challenges, history, proposals, recommendations
 from govtech.services.errors import ConcurrentChange, DomainError
 from govtech.text import render_markdown
 
@@ -97,6 +97,9 @@ def show_challenge(challenge_id: int):
         description=render_markdown(challenge.description) if full else None,
         accepting=challenges.accepts_proposals(challenge), events=events,
         actions=challenges.allowed_targets(current_user, challenge),
+        can_apply=proposals.can_apply(current_user, challenge),
+        own_proposal=proposals.own_active(current_user, challenge),
+        can_review=proposals.is_reviewer(current_user, challenge),
         recommended=recommendations.with_explanations(
             recommendations.for_challenge(current_user, challenge)) if can_edit else None)
 
