@@ -84,6 +84,17 @@ POLICY: dict[str, Rule] = {
     "pilots.edit_kpi": MEMBERS,
     "pilots.add_milestone": MEMBERS,
     "pilots.toggle_milestone": MEMBERS,
+    # marketing: the pair's parties and managers; services give others a 404
+    "marketing.list_activities": MEMBERS,
+    "marketing.calendar": MEMBERS,
+    "marketing.show_activity": MEMBERS,
+    "marketing.new_activity": MEMBERS,
+    "marketing.edit_activity": MEMBERS,
+    "marketing.approve": MEMBERS,
+    "marketing.move": MEMBERS,
+    # published public case studies are the public's window on pilots
+    "cases.list_cases": PUBLIC,
+    "cases.show_case": PUBLIC,
     "notifications.list_notifications": SIGNED_IN,
     "notifications.read": SIGNED_IN,
     "notifications.read_all": SIGNED_IN,

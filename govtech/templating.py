@@ -57,6 +57,7 @@ def init_app(app: Flask) -> None:
         stage=labels.stage_label,
         not_adopted_reason=labels.reason_label,
         kind=labels.kind_label,
+        marketing_kind=labels.marketing_kind_label,
         role=labels.role_label,
         prefecture=reference.prefecture_name,
         category=reference.category_label,

@@ -50,3 +50,18 @@ def test_demo_users_can_log_in_with_their_roles(app, client):
         assert response.status_code == 302, email
         assert client.get("/home").status_code == 200
         client.post("/logout")
+
+
+def test_demo_has_joint_marketing_in_three_states(app, client):
+    """One published public case study (shown to the public), one in review, one planned."""
+    from govtech.models import MarketingActivity
+
+    runner = app.test_cli_runner()
+    runner.invoke(args=["demo", "load", "--password", "demo-password-1"])
+    runner.invoke(args=["demo", "load"])
+    with app.app_context():
+        states = sorted(db.session.scalars(select(MarketingActivity.state)))
+        in_review = db.session.scalar(select(MarketingActivity).filter_by(state="in_review"))
+        assert in_review.approval_count == 1
+    assert states == ["in_review", "planned", "published"]
+    assert "由利本荘市の導入事例" in client.get("/cases/").get_data(as_text=True)

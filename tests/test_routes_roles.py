@@ -81,6 +81,9 @@ def test_route_role_table(app, role):
     pairs = {"proposal_id": factories.proposal(app, users["startup"], challenge_id, pdf=True),
              "pilot_id": pilot_id, "kpi_id": factories.kpi(app, users["manager"], pilot_id),
              "milestone_id": factories.milestone(app, users["manager"], pilot_id)}
+    parties = (pilot_id, users["municipality"], users["startup"], users["manager"])
+    pairs |= {"activity_id": factories.marketing(app, *parties),
+              "case_id": factories.marketing(app, *parties, state="published")}
     args = sample_args(app, {"org_id": users["startup"].org_id, "challenge_id": challenge_id,
                              "capability_id": capability_id, "rec_id": rec_id,
                              "note_id": note_id, **pairs})

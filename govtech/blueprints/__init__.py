@@ -1,8 +1,10 @@
 """Every blueprint, registered in one list."""
 from govtech.blueprints.admin.views import bp as admin
 from govtech.blueprints.auth.views import bp as auth
+from govtech.blueprints.cases.views import bp as cases
 from govtech.blueprints.challenges.views import bp as challenges
 from govtech.blueprints.home.views import bp as home
+from govtech.blueprints.marketing.views import bp as marketing
 from govtech.blueprints.notifications.views import bp as notifications
 from govtech.blueprints.pilots.views import bp as pilots
 from govtech.blueprints.proposals.views import bp as proposals
@@ -11,4 +13,4 @@ from govtech.blueprints.recommendations.views import bp as recommendations
 from govtech.blueprints.startups.views import bp as startups
 
 BLUEPRINTS = [public, auth, home, challenges, startups, recommendations, proposals, pilots,
-              notifications, admin]
+              marketing, cases, notifications, admin]

@@ -5,7 +5,7 @@ import secrets
 
 from sqlalchemy import func, select
 
-from govtech.demo import data, pipeline
+from govtech.demo import data, marketing, pipeline
 from govtech.extensions import db
 from govtech.models import Organisation, OrgKind, OrgState, Role, User
 from govtech.services import history
@@ -101,6 +101,7 @@ def load(password: str | None = None, only_if_empty: bool = False) -> str:
     db.session.commit()
     _load_content()
     pipeline.load()
+    marketing.load()
     if not created:
         return "Demo programme already loaded; nothing changed."
     lines = [f"Demo users (password: {password}):"]

@@ -61,7 +61,7 @@ def get_public(case_id: int) -> MarketingActivity:
 
 # --- the KPI chart: one group of three horizontal bars per KPI, drawn as inline SVG ------------
 
-WIDTH, LABEL_W, BAR_W, BAR_H, GAP, HEAD = 640, 96, 420, 18, 5, 26
+WIDTH, LABEL_W, BAR_W, BAR_H, GAP, HEAD = 360, 64, 210, 16, 5, 24
 SERIES = ("baseline", "target", "actual")
 
 
@@ -90,8 +90,8 @@ def kpi_chart(kpis: list[PilotKPI]) -> dict | None:
             bar_y = y + HEAD + index * (BAR_H + GAP)
             bars.append({"key": key, "label": names[key], "y": bar_y, "width": length,
                          "text": number(value, kpi.unit), "text_x": LABEL_W + length + 6,
-                         "text_y": bar_y + BAR_H - 4})
-        groups.append({"name": kpi.name, "unit": kpi.unit, "y": y + 16, "bars": bars})
+                         "text_y": bar_y + BAR_H - 3})
+        groups.append({"name": kpi.name, "unit": kpi.unit, "y": y + 15, "bars": bars})
         y += HEAD + 3 * (BAR_H + GAP) + 14
     if not groups or all(b["width"] == 0 for g in groups for b in g["bars"]):
         return None

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from govtech.extensions import db
 from govtech.models import Organisation, OrgKind, OrgState, Pilot, PilotStage
-from govtech.services import challenges
+from govtech.services import cases, challenges
 
 # Stages of a pair that has run (or is running) its pilot: what the front page calls a pilot.
 PILOT_OR_LATER = (PilotStage.pilot, PilotStage.evaluation, PilotStage.budgeting,
@@ -26,4 +26,5 @@ def public_counts() -> dict[str, int]:
         "open_challenges": challenges.count_open(),
         "pilots": db.session.scalar(select(func.count()).select_from(Pilot)
                                     .where(Pilot.stage.in_(PILOT_OR_LATER))),
+        "cases": cases.count(),
     }

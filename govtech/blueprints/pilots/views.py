@@ -16,7 +16,7 @@ from govtech.extensions import db
 from govtech.forms import attach_error
 from govtech.labels import stage_label
 from govtech.models import PilotStage
-from govtech.services import history, pilots
+from govtech.services import history, marketing, pilots
 from govtech.services.errors import ConcurrentChange, DomainError
 
 bp = Blueprint("pilots", __name__, url_prefix="/pilots")
@@ -50,7 +50,8 @@ def _page(pilot, status: int = 200, *, move_form: MoveForm | None = None, **form
         days_here=pilots.days_since(pilot.stage_entered_at),
         milestones=pilots.sorted_milestones(pilot),
         side=pilots.side(current_user, pilot), report_needed=pilot.stage == PilotStage.evaluation
-        and not pilot.has_report, **blank), status
+        and not pilot.has_report, marketing=marketing.for_pilot(current_user, pilot),
+        **blank), status
 
 
 @bp.get("/<int:pilot_id>")
