@@ -114,3 +114,14 @@ def shot():
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
     return _shot
+
+
+def log_in(page, email: str, password: str) -> None:
+    """Log in through the real form (Japanese UI)."""
+    from playwright.sync_api import expect
+
+    page.goto("/login")
+    expect(page.get_by_role("heading", name="ログイン")).to_be_visible()
+    page.get_by_label("メールアドレス").fill(email)
+    page.get_by_label("パスワード", exact=True).fill(password)
+    page.locator("main").get_by_role("button", name="ログイン").click()

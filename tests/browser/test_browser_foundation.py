@@ -12,7 +12,7 @@ import re
 import pytest
 
 from tests import factories
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, log_in
 
 pytest.importorskip("playwright", reason="Playwright for Python is not installed")
 from playwright.sync_api import expect  # noqa: E402
@@ -22,14 +22,6 @@ pytestmark = pytest.mark.browser
 ORG_NAME = "さいたま市 DX推進課"
 LG_CODE = "111007"  # Saitama City; the check digit is valid
 EMAIL = "dx@city.saitama.example.jp"
-
-
-def log_in(page, email: str, password: str) -> None:
-    page.goto("/login")
-    expect(page.get_by_role("heading", name="ログイン")).to_be_visible()
-    page.get_by_label("メールアドレス").fill(email)
-    page.get_by_label("パスワード", exact=True).fill(password)
-    page.locator("main").get_by_role("button", name="ログイン").click()
 
 
 def test_signup_approval_language_and_phone_menu(app, new_page, shot):
