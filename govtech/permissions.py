@@ -95,6 +95,9 @@ POLICY: dict[str, Rule] = {
     # published public case studies are the public's window on pilots
     "cases.list_cases": PUBLIC,
     "cases.show_case": PUBLIC,
+    # the dashboard: managers see the programme, members their own pairs (services.dashboard)
+    "dashboard.index": MEMBERS,
+    "dashboard.export": MEMBERS,
     "notifications.list_notifications": SIGNED_IN,
     "notifications.read": SIGNED_IN,
     "notifications.read_all": SIGNED_IN,

@@ -31,7 +31,7 @@ OVERRIDES: dict[tuple[str, str], int] = {
 
 def sample_args(app, ids: dict[str, int]) -> dict[str, dict[str, object]]:
     """URL arguments for every rule; unknown argument names fail loudly."""
-    values = {**ids, "token": "not-a-token", "filename": "css/app.css"}
+    values = {**ids, "token": "not-a-token", "filename": "css/app.css", "table": "funnel"}
     result = {}
     for rule in app.url_map.iter_rules():
         missing = set(rule.arguments) - set(values)

@@ -3,6 +3,7 @@ from govtech.blueprints.admin.views import bp as admin
 from govtech.blueprints.auth.views import bp as auth
 from govtech.blueprints.cases.views import bp as cases
 from govtech.blueprints.challenges.views import bp as challenges
+from govtech.blueprints.dashboard.views import bp as dashboard
 from govtech.blueprints.home.views import bp as home
 from govtech.blueprints.marketing.views import bp as marketing
 from govtech.blueprints.notifications.views import bp as notifications
@@ -13,4 +14,4 @@ from govtech.blueprints.recommendations.views import bp as recommendations
 from govtech.blueprints.startups.views import bp as startups
 
 BLUEPRINTS = [public, auth, home, challenges, startups, recommendations, proposals, pilots,
-              marketing, cases, notifications, admin]
+              marketing, cases, dashboard, notifications, admin]

@@ -1,0 +1,48 @@
+"""The dashboard: the programme's numbers as charts and tables, and each table as CSV."""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, abort, render_template
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from govtech.blueprints.dashboard import figures
+from govtech.blueprints.dashboard.tables import TABLES
+from govtech.models.base import utcnow
+from govtech.services import dashboard
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+
+@bp.get("/")
+def index():
+    scope = dashboard.scope_for(current_user)
+    tables = [build(scope) for build in TABLES.values()]
+    summary = dashboard.summary(scope)
+    key_figures = [(format_decimal(value), label) for value, label in (
+        (summary.pairs, _("Pairs")), (summary.open, _("In progress")),
+        (summary.adopted, _("Adopted")), (summary.published, _("Marketing published")))]
+    return render_template(
+        "dashboard/index.html", scope=scope, key_figures=key_figures,
+        organisation=current_user.organisation,
+        sections=[{"table": table, "chart": figures.chart(table)} for table in tables])
+
+
+@bp.get("/export/<table>.csv")
+def export(table: str):
+    """One table as CSV: UTF-8 with a byte-order mark, so Excel opens Japanese intact."""
+    scope = dashboard.scope_for(current_user)
+    if table not in TABLES:
+        abort(404)
+    built = TABLES[table](scope)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(built.headers())
+    writer.writerows(built.plain())
+    filename = f"govtech-dashboard-{table}-{utcnow():%Y%m%d}.csv"
+    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={filename}",
+                             "Cache-Control": "private, no-store"})
