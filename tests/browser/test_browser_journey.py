@@ -76,6 +76,14 @@ def test_challenge_to_adoption_case_study_and_replication(app, new_page, shot):
     office.get_by_role("link", name=re.compile(TITLE)).first.click()
     expect(office.get_by_role("heading", name=re.compile(TITLE))).to_be_visible()
     pilot_url = office.url
+    kpis = office.locator("details.add", has=office.get_by_text("KPIを追加"))
+    kpis.locator("summary").click()
+    kpis.get_by_label("KPI", exact=True).fill("通知までの時間")
+    kpis.get_by_label("単位").fill("分")
+    kpis.get_by_label("基準値").fill("30")
+    kpis.get_by_label("目標値").fill("5")
+    kpis.get_by_label("実績").fill("3")
+    kpis.get_by_role("button", name="追加").click()
     for stage in STAGES:
         if stage == "予算化":  # leaving evaluation needs the lessons recorded
             office.get_by_label("検証したこと").fill("通知までの時間が30分から3分に短縮した。")
@@ -86,7 +94,35 @@ def test_challenge_to_adoption_case_study_and_replication(app, new_page, shot):
     expect(office.locator(".stepper")).to_contain_text("本格導入")
     shot(office, "journey5-03-adopted")
 
-    # 4. The other town sees the proven solution recommended on its own challenge.
+    # 4. The pair writes its case study; the town, the startup and the office all approve it,
+    #    and once published the public reads it with the measured KPI.
+    office.goto(pilot_url + "#marketing")
+    office.get_by_role("link", name="マーケティング施策を企画する").click()
+    office.get_by_label("種別").select_option("case_study")
+    office.get_by_label("タイトル").fill("由利本荘市 × センサー：河川水位の見える化")
+    office.get_by_label("本文").fill("通知までの時間を**30分から3分**に短縮しました。")
+    office.get_by_label("公開後、一般向けの導入事例ページに掲載する").check()
+    office.get_by_role("button", name="保存").click()
+    office.get_by_role("button", name="作成を始める").click()
+    office.get_by_role("button", name="レビューを依頼する").click()
+    activity_url = office.url
+    office.get_by_role("button", name="承認する").click()
+    for party in (town, startup):
+        side = new_page()
+        log_in(side, party.email, party.password)
+        side.goto(activity_url)
+        side.get_by_role("button", name="承認する").click()
+    office.goto(activity_url)
+    office.get_by_role("button", name="公開する").click()
+    expect(office.locator(".badge--published").first).to_be_visible()
+    public = new_page()
+    public.goto("/cases/")
+    public.get_by_role("link", name=re.compile("河川水位の見える化")).first.click()
+    expect(public.locator("main")).to_contain_text("通知までの時間")
+    expect(public.locator("main svg").first).to_be_visible()
+    shot(public, "journey5-04-public-case-study")
+
+    # 5. The other town sees the proven solution recommended on its own challenge.
     other = new_page()
     log_in(other, other_town.email, other_town.password)
     other.goto(f"/challenges/{similar}")

@@ -116,12 +116,12 @@ def test_report_is_required_to_leave_evaluation_then_saved(client, app, pair):
 def test_kpi_form_keeps_input_on_error_then_adds(client, pair):
     users, pid = pair
     factories.login(client, users["startup"])
-    response = client.post(f"/pilots/{pid}/kpis", data={"name": "", "unit": "件",
-                                                        "baseline": "abc"})
+    response = client.post(f"/pilots/{pid}/kpis", data={"kpi-name": "", "kpi-unit": "件",
+                                                        "kpi-baseline": "abc"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and 'value="件"' in page
-    client.post(f"/pilots/{pid}/kpis", data={"name": "問い合わせ件数", "unit": "件",
-                                             "baseline": "120", "target": "60"})
+    client.post(f"/pilots/{pid}/kpis", data={"kpi-name": "問い合わせ件数", "kpi-unit": "件",
+                                             "kpi-baseline": "120", "kpi-target": "60"})
     page = client.get(f"/pilots/{pid}").get_data(as_text=True)
     assert "問い合わせ件数" in page and "120" in page
 
@@ -135,3 +135,14 @@ def test_milestones_add_and_toggle(client, app, pair):
     mid = re.search(r"/milestones/(\d+)/toggle", page).group(1)
     client.post(f"/pilots/{pid}/milestones/{mid}/toggle")
     assert 'aria-pressed="true"' in client.get(f"/pilots/{pid}").get_data(as_text=True)
+
+
+def test_pilot_page_has_unique_element_ids(client, pair):
+    """Several forms share the page; a repeated id would tie a label to the wrong field."""
+    import re
+
+    users, pid = pair
+    factories.login(client, users["municipality"])
+    page = client.get(f"/pilots/{pid}").get_data(as_text=True)
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})

@@ -20,6 +20,12 @@ class MoveForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.reason.choices = [("", str(_l("Choose a reason")))] + [
             (key, str(label)) for key, label in NOT_ADOPTED_REASONS.items()]
+        # One form per possible move sits on the same page: element ids (and the labels that
+        # point at them) get the target as suffix, while the posted names stay the same.
+        target = self.target.data or ""
+        for field in self:
+            field.id = f"{field.name}-{target}" if target else field.name
+            field.label.field_id = field.id
 
 
 class ReportForm(FlaskForm):

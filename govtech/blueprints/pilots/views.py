@@ -37,7 +37,8 @@ def _page(pilot, status: int = 200, *, move_form: MoveForm | None = None, **form
     """The pair's page, with any submitted form (and its errors) in place of a blank one."""
     events = db.session.scalars(history.events_for("pilot", pilot.id)).all()
     blank = {"report_form": ReportForm(formdata=None, obj=pilot),
-             "kpi_form": KPIForm(formdata=None), "milestone_form": MilestoneForm(formdata=None)}
+             "kpi_form": KPIForm(formdata=None, prefix="kpi"),
+             "milestone_form": MilestoneForm(formdata=None)}
     blank.update(forms)
     moves = []
     for target in pilots.allowed_targets(current_user, pilot):
@@ -99,7 +100,7 @@ def save_report(pilot_id: int):
 @bp.post("/<int:pilot_id>/kpis")
 def add_kpi(pilot_id: int):
     pilot = pilots.get_visible(current_user, pilot_id)
-    form = KPIForm()
+    form = KPIForm(prefix="kpi")  # on the pilot page next to the move forms: unique ids
     if form.validate_on_submit():
         try:
             pilots.add_kpi(current_user, pilot, **form.values())
