@@ -8,7 +8,7 @@ export FLASK_APP := run.py
 
 help:
 	@echo "make run    - set up, migrate, load the demo programme if empty, serve http://127.0.0.1:5000"
-	@echo "make test   - set up, lint, run the whole test suite"
+	@echo "make test   - set up, lint, type-check, run the whole test suite"
 	@echo "make bench  - run the benchmarks and print their figures"
 
 $(BIN)/activate:
@@ -32,6 +32,7 @@ run: db
 
 test: setup
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: setup

@@ -103,7 +103,7 @@ def column_chart(title: str, labels: Sequence[str], series: Sequence[Series],
             f'y2="{plot_top + plot_height}" class="chart-axis"/>']
     for i, label in enumerate(labels):
         x = left + i * step + (step - bar_width) / 2
-        base = plot_top + plot_height
+        base: float = plot_top + plot_height
         for number, one in enumerate(series):
             value = one.values[i]
             if not value:

@@ -68,7 +68,7 @@ def rebuild_recommendations(timeout: int) -> None:
         shown = 0
         while time.monotonic() < deadline:
             db.session.expire_all()
-            run = db.session.get(MatchingRun, run.id)
+            run = db.session.get_one(MatchingRun, run.id)
             bar.update(run.done - shown)
             shown = run.done
             if run.state in ("finished", "failed"):

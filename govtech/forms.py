@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -21,7 +22,13 @@ def attach_error(form: FlaskForm, error: DomainError) -> None:
         form.form_errors.append(error.message)
 
 
-class _LazyChoices:
+if TYPE_CHECKING:  # the mixin is only ever combined with a select field
+    from wtforms import SelectField as _SelectBase
+else:
+    _SelectBase = object
+
+
+class _LazyChoices(_SelectBase):
     """Choices built per request, so their labels follow the current language."""
 
     def make_choices(self) -> list[tuple[str, str]]:

@@ -42,8 +42,9 @@ def enqueue(path: str, *args) -> threading.Thread | None:
         Queue(QUEUE, connection=Redis.from_url(url)).enqueue(
             run_job, path, *args, job_timeout=3600)
         return None
-    thread = threading.Thread(target=_run_in_thread, daemon=False,
-                              args=(current_app._get_current_object(), path, args))
+    # current_app is a LocalProxy at runtime; Flask's stubs type it as the Flask app itself
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    thread = threading.Thread(target=_run_in_thread, daemon=False, args=(app, path, args))
     thread.start()
     _threads.append(thread)
     return thread

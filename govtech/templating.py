@@ -1,6 +1,7 @@
 """What templates get: filters for labels and dates, navigation, and the language switch."""
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, has_request_context, request, url_for
@@ -44,9 +45,9 @@ def navigation(app: Flask) -> list[dict]:
 
 def lang_url(lang: str) -> str:
     """This page in another language (keeps the path and the query)."""
-    args = request.args.to_dict(flat=False)
+    args: dict[str, Any] = request.args.to_dict(flat=False)
     args["lang"] = [lang]
-    if request.endpoint and request.url_rule and "GET" in request.url_rule.methods:
+    if request.endpoint and request.url_rule and "GET" in (request.url_rule.methods or ()):
         return url_for(request.endpoint, **(request.view_args or {}), **args)
     return f"{request.path}?{urlencode(args, doseq=True)}"  # e.g. a 404 page: same address
 

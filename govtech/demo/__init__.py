@@ -64,15 +64,15 @@ def _load_content() -> None:
             path = {"draft": [], "open": ["open"], "closed": ["open", "closed"]}[state]
             for target in path:
                 challenges.transition(actor, challenge, ChallengeState(target))
-    for key, specs in data.CAPABILITIES.items():
+    for key, capabilities in data.CAPABILITIES.items():
         org = _org_by_key(key)
         if org is None or db.session.scalar(select(Capability.id).where(
                 Capability.organisation_id == org.id)) is not None:
             continue
         actor = org.users[0]
-        regions = specs[0][5]
+        regions = capabilities[0][5]
         startups.update_profile(actor, org, org.version, regions_served=regions)
-        for title, description, cats, tags, record, regions in specs:
+        for title, description, cats, tags, record, regions in capabilities:
             startups.save_capability(
                 actor, org, None, title=title, description=description, categories=cats,
                 tags=tags, regions=regions,

@@ -95,7 +95,8 @@ CHALLENGES = {
 }
 
 # Capabilities by startup key: (title, description, categories, tags, track record, regions)
-CAPABILITIES = {
+CapabilitySpec = tuple[str, str, list[str], list[str], list[tuple[str, int, str]], list[str]]
+CAPABILITIES: dict[str, list[CapabilitySpec]] = {
     "maastech": [("MaaSデータ連携基盤", "鉄道・バス・デマンド交通の運行データをつなぎ、"
                   "地域のMaaSの設計から実証までを支援します。",
                   ["mobility", "data"], ["MaaS", "交通データ", "デマンド交通"],

@@ -62,7 +62,7 @@ def load() -> None:
     for (town, title, startup_key, kind, activity_title, body, state, public,
          offset) in ACTIVITIES:
         challenge, town_user, startup_user = _challenge(title), _by_key(town), _by_key(startup_key)
-        if None in (manager, challenge, town_user, startup_user):
+        if manager is None or challenge is None or town_user is None or startup_user is None:
             continue
         pilot = db.session.scalar(select(Pilot).where(
             Pilot.challenge_id == challenge.id, Pilot.startup_id == startup_user.organisation_id))

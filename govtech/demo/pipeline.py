@@ -21,7 +21,13 @@ DAYS = {"introduced": 9, "meeting": 16, "proposal": 24, "selected": 12, "agreeme
 # (municipality key, challenge title, startup key, final stage, days in it, notes by stage,
 #  KPIs (name, unit, baseline, target, actual), milestones (title, days from today, done),
 #  report (verified, learned, changed, decision) or None, not-adopted reason)
-PAIRS = [
+Kpi = tuple[str, str, float | None, float | None, float | None]
+Milestone = tuple[str, int, bool]
+Report = tuple[str, str, str, str]
+Pair = tuple[str, str, str, str, int, dict[str, str], list[Kpi], list[Milestone], Report | None,
+             str | None]
+
+PAIRS: list[Pair] = [
     ("yurihonjo", "河川水位の見える化と防災情報の配信", "momo", "adopted", 40,
      {"meeting": "市役所で危機管理課と面談。設置候補の河川を確認。",
       "selected": "提案内容と費用を評価し、選定。", "agreement": "実証に関する基本協定を締結。",

@@ -5,6 +5,8 @@ This is the only window the public has on pilots: everything else about a pair s
 """
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
@@ -48,7 +50,7 @@ def list_query(q: str = "") -> Select[tuple[MarketingActivity]]:
 
 
 def count() -> int:
-    return db.session.scalar(select(func.count()).select_from(_public().subquery()))
+    return db.session.scalar(select(func.count()).select_from(_public().subquery())) or 0
 
 
 def get_public(case_id: int) -> MarketingActivity:
@@ -79,7 +81,8 @@ def kpi_chart(kpis: list[PilotKPI]) -> dict | None:
     None when no KPI has a value to draw.
     """
     names = {"baseline": _("Baseline"), "target": _("Target"), "actual": _("Actual")}
-    groups, y = [], 0
+    groups: list[dict[str, Any]] = []
+    y = 0
     for kpi in kpis:
         values = {key: getattr(kpi, key) for key in SERIES}
         top = max((abs(v) for v in values.values() if v is not None), default=0)

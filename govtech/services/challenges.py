@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -201,9 +202,10 @@ class Filters:
     mine: bool = False
 
 
-SORTS = {"new": (Challenge.opened_at.desc(), Challenge.id.desc()),
-         "deadline": (Challenge.deadline.asc(), Challenge.id.desc()),
-         "title": (Challenge.title.asc(), Challenge.id.desc())}
+SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
+    "new": (Challenge.opened_at.desc(), Challenge.id.desc()),
+    "deadline": (Challenge.deadline.asc(), Challenge.id.desc()),
+    "title": (Challenge.title.asc(), Challenge.id.desc())}
 
 
 def list_query(user: User | None, filters: Filters) -> Select[tuple[Challenge]] | None:
@@ -211,17 +213,17 @@ def list_query(user: User | None, filters: Filters) -> Select[tuple[Challenge]] 
     query = select(Challenge).join(Challenge.organisation).options(
         joinedload(Challenge.organisation))
     query = query.where(Organisation.state == OrgState.approved)
-    signed_in = bool(user and user.is_authenticated and user.is_approved)
-    own_org = user.organisation_id if signed_in and user.organisation_id else None
+    member = user if user is not None and user.is_authenticated and user.is_approved else None
+    own_org = member.organisation_id if member is not None and member.organisation_id else None
     if filters.mine and own_org:
         query = query.where(Challenge.organisation_id == own_org)
-    if filters.state in ChallengeState.__members__ and signed_in:
+    if filters.state in ChallengeState.__members__ and member is not None:
         query = query.where(Challenge.state == ChallengeState(filters.state))
-        if filters.state == "draft" and not user.is_manager:
+        if filters.state == "draft" and not member.is_manager:
             query = query.where(Challenge.organisation_id == own_org)
-    elif signed_in and (user.is_manager or filters.mine):
+    elif member is not None and (member.is_manager or filters.mine):
         query = query.where(Challenge.state != ChallengeState.archived)
-        if not user.is_manager:
+        if not member.is_manager:
             query = query.where(or_(Challenge.state != ChallengeState.draft,
                                     Challenge.organisation_id == own_org))
     else:
@@ -247,4 +249,5 @@ def count_open() -> int:
     """Open challenges of approved municipalities, as the public sees them."""
     return db.session.scalar(
         select(func.count()).select_from(Challenge).join(Challenge.organisation)
-        .where(Challenge.state == ChallengeState.open, Organisation.state == OrgState.approved))
+        .where(Challenge.state == ChallengeState.open,
+               Organisation.state == OrgState.approved)) or 0

@@ -168,7 +168,9 @@ class GroupCount:
 
 
 def _group(values: list[tuple[list[str], PilotStage]], order: list[str]) -> list[GroupCount]:
-    pairs, open_, adopted = Counter(), Counter(), Counter()
+    pairs: Counter[str] = Counter()
+    open_: Counter[str] = Counter()
+    adopted: Counter[str] = Counter()
     for keys, stage in values:
         for key in set(keys):
             pairs[key] += 1
@@ -252,6 +254,8 @@ def marketing_by_month(scope: Scope) -> list[MonthCount]:
                MarketingActivity.pilot_id.in_(ids))).tuples()
     counts: Counter[tuple[date, str]] = Counter()
     for published_at, kind in rows:
+        if published_at is None:  # never, by the query
+            continue
         if published_at.tzinfo is None:  # SQLite hands back naive UTC
             published_at = published_at.replace(tzinfo=UTC)
         local = published_at.astimezone(TOKYO)

@@ -343,7 +343,8 @@ def month_grid(user: User, first: date, today: date) -> list[list[dict]]:
         .order_by(MarketingActivity.planned_date, MarketingActivity.id)).unique().all()
     by_day: dict[date, list[MarketingActivity]] = {}
     for item in items:
-        by_day.setdefault(item.planned_date, []).append(item)
+        if item.planned_date is not None:  # always, by the query
+            by_day.setdefault(item.planned_date, []).append(item)
     weeks = calendar.Calendar(firstweekday=6).monthdatescalendar(first.year, first.month)
     return [[{"date": day, "in_month": day.month == first.month, "today": day == today,
               "weekday": day.weekday(), "items": by_day.get(day, [])} for day in week]

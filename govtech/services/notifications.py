@@ -135,7 +135,7 @@ def send_digests(period: str) -> int:
                                         Notification.created_at >= since)
             .order_by(Notification.created_at)))
         if notes:
-            _mail(db.session.get(User, user_id), notes, digest=period)
+            _mail(db.session.get_one(User, user_id), notes, digest=period)
             sent += 1
     return sent
 
@@ -169,9 +169,9 @@ def mark_read(user: User, note_id: int | None = None) -> Notification | None:
 
 
 def preferences(user: User) -> dict[str, str]:
-    chosen = dict(db.session.execute(select(NotificationPreference.kind,
-                                            NotificationPreference.frequency)
-                                     .where(NotificationPreference.user_id == user.id)).all())
+    chosen: dict[str, DigestFrequency] = dict(db.session.execute(
+        select(NotificationPreference.kind, NotificationPreference.frequency)
+        .where(NotificationPreference.user_id == user.id)).tuples().all())
     return {kind: str(chosen.get(kind, DigestFrequency.immediate)) for kind in KINDS}
 
 

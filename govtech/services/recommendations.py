@@ -13,12 +13,13 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -168,12 +169,12 @@ def _save(matches: Iterable[matching.Match], prints_c: dict[int, str],
     count = 0
     floor = current_app.config["RECOMMENDATION_MIN_SCORE"]
     keys = {(int(m.challenge_id), int(m.startup_id)): m for m in matches if m.score >= floor}
-    existing = {}
+    existing: dict[tuple[int, int], Recommendation] = {}
     if keys:
-        for rec in db.session.scalars(select(Recommendation).where(
+        for old in db.session.scalars(select(Recommendation).where(
                 Recommendation.challenge_id.in_({c for c, _s in keys}),
                 Recommendation.startup_id.in_({s for _c, s in keys}))):
-            existing[(rec.challenge_id, rec.startup_id)] = rec
+            existing[(old.challenge_id, old.startup_id)] = old
     for (cid, sid), match in keys.items():
         data = match.to_dict()
         rec = existing.get((cid, sid))
@@ -218,7 +219,7 @@ def refresh_challenge(challenge: Challenge) -> str:
         for match in result.matches:
             sid = int(match.startup_id)
             if sid not in prints_s:
-                org = db.session.get(Organisation, sid)
+                org = db.session.get_one(Organisation, sid)
                 prints_s[sid] = fingerprint(startup_doc(org))
         _save(result.matches, prints_c, prints_s)
     db.session.commit()
@@ -238,13 +239,13 @@ def refresh_startup(org: Organisation) -> str:
     prints_s = {org.id: fingerprint(doc)}
     prints_c = {}
     for (cid, _sid) in closed:
-        challenge = db.session.get(Challenge, cid)
+        challenge = db.session.get_one(Challenge, cid)
         prints_c[cid] = fingerprint(challenge_doc(challenge))
     result = _matcher().score_startup(doc, k=TOP_K, exclude=_excluded(closed, prints_c, prints_s))
     for match in result.matches:
         cid = int(match.challenge_id)
         if cid not in prints_c:
-            prints_c[cid] = fingerprint(challenge_doc(db.session.get(Challenge, cid)))
+            prints_c[cid] = fingerprint(challenge_doc(db.session.get_one(Challenge, cid)))
     _save(result.matches, prints_c, prints_s)
     db.session.commit()
     _replicate_all(startup_id=org.id)
@@ -272,14 +273,14 @@ def refresh_replication(pilot: Pilot) -> int:
     org = pilot.startup
     closed = _pairs_closed(startup_ids=[org.id])
     prints_s = {org.id: fingerprint(startup_doc(org))}
-    prints_c = {cid: fingerprint(challenge_doc(db.session.get(Challenge, cid)))
+    prints_c = {cid: fingerprint(challenge_doc(db.session.get_one(Challenge, cid)))
                 for cid, _sid in closed}
     result = _matcher().score_startup(replication_doc(pilot), k=TOP_K,
                                       exclude=_excluded(closed, prints_c, prints_s))
     home = pilot.challenge.organisation_id
     matches = []
     for match in result.matches:
-        challenge = db.session.get(Challenge, int(match.challenge_id))
+        challenge = db.session.get_one(Challenge, int(match.challenge_id))
         if challenge.organisation_id != home:
             prints_c.setdefault(challenge.id, fingerprint(challenge_doc(challenge)))
             matches.append(match)
@@ -298,8 +299,9 @@ def _replicate_all(startup_id: int | None = None) -> None:
 
 def refresh_quietly(kind: str, obj) -> None:
     """Called after a save: a matcher failure must never lose the user's edit."""
-    refresh = {"challenge": refresh_challenge, "startup": refresh_startup,
-               "pilot": refresh_replication}[kind]
+    refreshers: dict[str, Callable[[Any], object]] = {
+        "challenge": refresh_challenge, "startup": refresh_startup, "pilot": refresh_replication}
+    refresh = refreshers[kind]
     try:
         refresh(obj)
     except Exception:  # noqa: BLE001 - logged; the next rebuild repairs the pairs
@@ -343,7 +345,7 @@ class _Progress:
 
 def _set_run(run_id: int, **values) -> None:
     with db.engine.begin() as connection:  # outside the job's own transaction
-        connection.execute(MatchingRun.__table__.update().where(MatchingRun.id == run_id)
+        connection.execute(update(MatchingRun).where(MatchingRun.id == run_id)
                            .values(**values))
 
 

@@ -54,7 +54,7 @@ def served_prefectures(regions: list[str]) -> set[str]:
 def reindex(org: Organisation) -> None:
     """The directory searches a startup by its profile and all its capabilities."""
     texts = [org.name, org.description]
-    facets = set()
+    facets: set[str] = set()
     regions = set(served_prefectures(org.regions_served))
     for capability in org.capabilities:
         texts += [capability.title, capability.description, " ".join(capability.tags),

@@ -1,6 +1,8 @@
 """The programme office's approvals list."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -30,8 +32,8 @@ def organisations():
 def _actions(org: Organisation) -> list[dict]:
     """The buttons for the moves the transition table allows from the organisation's state."""
     pending = org.state == OrgState.pending
-    labels = {OrgState.approved: _("Approve") if pending else _("Reinstate"),
-              OrgState.suspended: _("Decline") if pending else _("Suspend")}
+    labels: dict[str, str] = {OrgState.approved: _("Approve") if pending else _("Reinstate"),
+                              OrgState.suspended: _("Decline") if pending else _("Suspend")}
     return [{"target": target, "label": labels[target], "danger": target == OrgState.suspended}
             for target in sorted(org_service.allowed_targets(org))]
 
@@ -53,4 +55,5 @@ def set_organisation_state(org_id: int):
         flash(error.message, "error")
     else:
         flash(_("%(name)s: %(state)s.", name=org.name, state=state_label(org.state)), "success")
-    return redirect(url_for("admin.organisations", **request.args))
+    args: dict[str, Any] = request.args.to_dict()  # the first value of each, as before
+    return redirect(url_for("admin.organisations", **args))
