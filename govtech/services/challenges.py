@@ -9,13 +9,12 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import contains_eager, defer
-from sqlalchemy.orm.exc import StaleDataError
 
 from govtech.extensions import db
 from govtech.models import Challenge, ChallengeState, Organisation, OrgKind, OrgState, User
 from govtech.models.base import utcnow
 from govtech.reference import CATEGORIES
-from govtech.services import history, recommendations, search, workflow
+from govtech.services import history, recommendations, search, transaction, workflow
 from govtech.services.errors import ConcurrentChange, DomainError, NotFound, PermissionDenied
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -119,14 +118,6 @@ def _reindex(challenge: Challenge) -> None:
                   challenge.desired_outcome, " ".join(challenge.tags), org.name], facets)
 
 
-def _commit(what: str) -> None:
-    try:
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise ConcurrentChange(what) from exc
-
-
 def create(actor: User, **values) -> Challenge:
     """A new draft challenge of the actor's municipality."""
     org = actor.organisation
@@ -159,7 +150,7 @@ def update(actor: User, challenge: Challenge, version: int, **values) -> Challen
         if key in values:
             setattr(challenge, key, values[key])
     _reindex(challenge)
-    _commit(_("Someone else saved this challenge at the same moment. Please reload."))
+    transaction.commit(_("Someone else saved this challenge at the same moment. Please reload."))
     recommendations.refresh_quietly("challenge", challenge)
     return challenge
 
@@ -178,7 +169,7 @@ def transition(actor: User, challenge: Challenge, target: ChallengeState, note: 
     previous = challenge.state
     challenge.state = target
     history.record("challenge", challenge.id, actor, previous, target, note)
-    _commit(_("Someone else changed this challenge at the same moment. Please reload."))
+    transaction.commit(_("Someone else changed this challenge at the same moment. Please reload."))
     recommendations.refresh_quietly("challenge", challenge)
 
 

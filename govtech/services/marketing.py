@@ -16,7 +16,6 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import aliased, joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
 from govtech.extensions import db
 from govtech.labels import state_label
@@ -31,7 +30,7 @@ from govtech.models import (
 )
 from govtech.models.base import utcnow
 from govtech.models.marketing import APPROVAL_SIDES
-from govtech.services import history, notifications, pilots, workflow
+from govtech.services import history, notifications, pilots, transaction, workflow
 from govtech.services.errors import ConcurrentChange, DomainError, NotFound, PermissionDenied
 
 EDITABLE = ("kind", "title", "body", "planned_date", "is_public")
@@ -74,12 +73,7 @@ def _check_version(activity: MarketingActivity, expected_version: int | None) ->
 
 
 def _commit() -> None:
-    try:
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise ConcurrentChange(_("Someone else changed this activity at the same moment. "
-                                 "Please reload.")) from exc
+    transaction.commit(_("Someone else changed this activity at the same moment. Please reload."))
 
 
 # --- writing -----------------------------------------------------------------------------------

@@ -3,12 +3,10 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm.exc import StaleDataError
 
-from govtech.extensions import db
 from govtech.models import Organisation, OrgKind, OrgState, User
-from govtech.services import history, notifications, recommendations, workflow
-from govtech.services.errors import ConcurrentChange, PermissionDenied
+from govtech.services import history, notifications, recommendations, transaction, workflow
+from govtech.services.errors import PermissionDenied
 
 
 def list_query(*, q: str = "", state: str = "", kind: str = "") -> Select[tuple[Organisation]]:
@@ -39,11 +37,7 @@ def set_state(actor: User, org: Organisation, target: OrgState, note: str = "") 
     previous = org.state
     org.state = target
     history.record("organisation", org.id, actor, previous, target, note)
-    try:
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise ConcurrentChange(_("Someone else changed this organisation. Please reload.")) from exc
+    transaction.commit(_("Someone else changed this organisation. Please reload."))
     notifications.notify(notifications.members(org.id), "org_decided", url="/home",
                          org=org.name, state=target.value)
     if org.kind == OrgKind.startup:

@@ -21,7 +21,6 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 import matching
 from govtech import reference
@@ -42,8 +41,8 @@ from govtech.models import (
     User,
 )
 from govtech.models.base import utcnow
-from govtech.services import history, notifications, search, workflow
-from govtech.services.errors import ConcurrentChange, DomainError, NotFound, PermissionDenied
+from govtech.services import history, notifications, search, transaction, workflow
+from govtech.services.errors import DomainError, NotFound, PermissionDenied
 
 TOP_K = 10  # pairs kept per document and direction
 _CLOSED = (RecommendationState.rejected, RecommendationState.dismissed)
@@ -486,11 +485,7 @@ def _close(actor: User, rec: Recommendation, target: RecommendationState, note: 
 
 
 def _commit() -> None:
-    try:
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise ConcurrentChange(_("Someone else reviewed this pair at the same moment.")) from exc
+    transaction.commit(_("Someone else reviewed this pair at the same moment."))
 
 
 def dismiss(actor: User, rec: Recommendation, reason: str = "") -> None:

@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from govtech.extensions import db
 from govtech.models import Capability, Organisation, OrgKind, OrgState, User
 from govtech.reference import PREFECTURES
-from govtech.services import recommendations, search
+from govtech.services import recommendations, search, transaction
 from govtech.services.challenges import check_categories_and_tags, today
 from govtech.services.errors import ConcurrentChange, DomainError, NotFound, PermissionDenied
 
@@ -68,12 +67,7 @@ def reindex(org: Organisation) -> None:
 
 
 def _commit() -> None:
-    try:
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise ConcurrentChange(_("Someone else saved this at the same moment. Please reload.")
-                               ) from exc
+    transaction.commit(_("Someone else saved this at the same moment. Please reload."))
 
 
 def update_profile(actor: User, org: Organisation, version: int, **values) -> None:
