@@ -15,7 +15,7 @@ import scipy.sparse as sp
 
 from matching.config import MatcherConfig
 from matching.explain import shared_term_arrays
-from matching.results import build_matches
+from matching.results import PairTable
 from matching.scoring import CategoryCoder, SideFacts, pair_scores, signal_values
 from matching.signals import challenge_facts, startup_facts
 from matching.tokenize import WordTokenizer
@@ -300,22 +300,23 @@ class Matcher:
             cfg.word_share,
             cfg.explain_terms,
         )
-        o_ids = [other.ids[j] for j in o_rows.tolist()]
         shared = [tuple(sorted(q_cats & other.cats[j])) for j in o_rows.tolist()]
         hub = (hub_q[sel] + other.hub[o_rows]) / 2.0
-        c_ids, s_ids = ([q_id] * len(sel), o_ids) if challenge else (o_ids, [q_id] * len(sel))
-        prefs = [q_pref] * len(sel) if challenge else [other.prefs[j] for j in o_rows.tolist()]
-        return build_matches(
-            c_ids,
-            s_ids,
-            vals[sel],
-            score[sel],
-            cat[sel],
-            region[sel],
-            hub,
-            terms,
-            self.space.terms,
-            shared,
-            prefs,
-            cfg,
+        zeros = np.zeros(len(sel), np.int64)
+        table = PairTable(
+            ci=zeros if challenge else o_rows,
+            si=o_rows if challenge else zeros,
+            c_ids=[q_id] if challenge else other.ids,
+            s_ids=other.ids if challenge else [q_id],
+            c_prefs=[q_pref] if challenge else other.prefs,
+            text=vals[sel],
+            score=score[sel],
+            cat=cat[sel],
+            region=region[sel],
+            hub=hub,
+            terms=terms,
+            vocabulary=self.space.terms,
+            shared_cats=shared,
+            config=cfg,
         )
+        return table.matches()

@@ -16,10 +16,10 @@ import scipy.sparse as sp
 from matching.config import MatcherConfig
 from matching.explain import shared_term_arrays
 from matching.index import Matcher, Progress
-from matching.results import build_matches, gc_paused
+from matching.results import PairTable, RankedLists
 from matching.scoring import pair_scores, signal_values
 from matching.tokens import TokenCache
-from matching.types import ChallengeDoc, Match, RebuildResult, StartupDoc
+from matching.types import ChallengeDoc, RebuildResult, StartupDoc
 
 
 def rebuild(
@@ -102,58 +102,53 @@ def top_k_all(
     score = pair_scores(text, m.c.hub[ci], m.s.hub[si], cat, region, cfg)
     wc = m.c.explain if m.c.explain is not None else m.c.word
     ws = m.s.explain if m.s.explain is not None else m.s.word
-    terms = shared_term_arrays(wc, ws, ci, si, cfg.word_share, cfg.explain_terms)
-    shared = _shared_categories(m, ci, si, cat > 0)
-    c_ids, s_ids = m.c.ids, m.s.ids
-    ci_list, si_list = ci.tolist(), si.tolist()
-    matches = build_matches(
-        [c_ids[c] for c in ci_list],
-        [s_ids[s] for s in si_list],
+    labels, label_of = _shared_categories(m, ci, si, cat > 0)
+    table = PairTable(
+        ci,
+        si,
+        m.c.ids,
+        m.s.ids,
+        m.c.prefs,
         text,
         score,
         cat,
         region,
         (m.c.hub[ci] + m.s.hub[si]) / 2.0,
-        terms,
+        shared_term_arrays(wc, ws, ci, si, cfg.word_share, cfg.explain_terms),
         m.space.terms,
-        shared,
-        [m.c.prefs[c] for c in ci_list],
+        labels,
         cfg,
+        label_of,
     )
-    del terms, shared
-    with gc_paused():
-        by_challenge = _lists(c_ids, m.c.empty, fwd_rows, inverse[: len(fwd_rows)], matches)
-        by_startup = _lists(s_ids, m.s.empty, rev_rows, inverse[len(fwd_rows) :], matches)
-    return RebuildResult(by_challenge, by_startup, {**m.c.empty, **m.s.empty})
+    n_fwd = len(fwd_rows)
+    by_challenge = _lists(table, m.c.ids, m.c.empty, fwd_rows, inverse[:n_fwd])
+    by_startup = _lists(table, m.s.ids, m.s.empty, rev_rows, inverse[n_fwd:])
+    return RebuildResult(by_challenge, by_startup, {**m.c.empty, **m.s.empty}, table.stream)
 
 
 def _lists(
-    ids: list[str],
-    empty: dict[str, str],
-    rows: np.ndarray,
-    at: np.ndarray,
-    matches: list[Match],
-) -> dict[str, list[Match]]:
-    """Each row's matches in rank order (rows are grouped and already in rank order)."""
-    out: dict[str, list[Match]] = {x: [] for x in ids if x not in empty}
+    table: PairTable, ids: list[str], empty: dict[str, str], rows: np.ndarray, at: np.ndarray
+) -> RankedLists:
+    """Each row's pair positions in rank order (rows are grouped and already in rank order)."""
     bounds = np.flatnonzero(np.diff(rows)) + 1
-    starts = np.concatenate([[0], bounds]).tolist()
-    ends = np.concatenate([bounds, [len(rows)]]).tolist()
-    row_ids = rows[starts].tolist() if len(rows) else []
-    at_list = at.tolist()
-    for r, a, b in zip(row_ids, starts, ends, strict=True):
-        out[ids[r]] = [matches[p] for p in at_list[a:b]]
-    return out
+    starts = np.concatenate([[0], bounds]).astype(np.int64)
+    ends = np.concatenate([bounds, [len(rows)]]).astype(np.int64)
+    spans = dict.fromkeys((x for x in ids if x not in empty), (0, 0))
+    if len(rows):
+        row_ids = [ids[r] for r in rows[starts].tolist()]
+        spans.update(zip(row_ids, zip(starts.tolist(), ends.tolist(), strict=True), strict=True))
+    return RankedLists(table, spans, at)
 
 
 def _shared_categories(
     m: Matcher, ci: np.ndarray, si: np.ndarray, has: np.ndarray
-) -> list[tuple[str, ...]]:
-    """The shared category names of each pair, sorted (one set computation per distinct set)."""
-    out: list[tuple[str, ...]] = [()] * len(ci)
+) -> tuple[list[tuple[str, ...]], np.ndarray]:
+    """The distinct sorted sets of shared category names, and each pair's index into them
+    (label 0 is the empty set)."""
+    label_of = np.zeros(len(ci), np.int64)
     where = np.flatnonzero(has)
     if where.size == 0:
-        return out
+        return [()], label_of
     bits = m.c.facts.cats[ci[where]] & m.s.facts.cats[si[where]]
     distinct, inverse = np.unique(bits, axis=0, return_inverse=True)
     names = m.coder_names()
@@ -161,9 +156,8 @@ def _shared_categories(
         tuple(names[w * 64 + b] for w, word in enumerate(row.tolist()) for b in _bits(word))
         for row in distinct
     ]
-    for p, d in zip(where.tolist(), inverse.reshape(-1).tolist(), strict=True):
-        out[p] = labels[d]
-    return out
+    label_of[where] = inverse.reshape(-1) + 1
+    return [(), *labels], label_of
 
 
 def _bits(word: int) -> list[int]:

@@ -1,7 +1,8 @@
-"""Turning scored pair arrays into explained :class:`Match` objects, once per pair.
+"""Scored pair arrays and the explained :class:`Match` objects made from them when read.
 
-A full rebuild at 20 000 × 20 000 creates about 600 000 matches with 3 million terms, so this is
-the one place where per-object Python cost matters:
+A full rebuild at 20 000 × 20 000 keeps about 600 000 pairs with 3 million terms, so this is
+the one place where per-object Python cost matters. Pairs stay in flat arrays
+(:class:`PairTable`) until someone reads them, and then:
 
 * the cyclic garbage collector is paused while the objects are made (none of them can form a
   cycle; left on, it rescans the growing heap again and again and triples the cost);
@@ -14,8 +15,9 @@ the one place where per-object Python cost matters:
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -69,60 +71,106 @@ _new_match = _maker(
 _new_signal = _maker(Signal, ("name", "value", "weight"))
 
 
-def build_matches(
-    challenge_ids: Sequence[str],
-    startup_ids: Sequence[str],
-    text: np.ndarray,
-    score: np.ndarray,
-    cat: np.ndarray,
-    region: np.ndarray,
-    hub: np.ndarray,
-    terms: SharedTerms,
-    vocabulary: Sequence[str],
-    shared_cats: Sequence[tuple[str, ...]],
-    prefectures: Sequence[str],
-    config: MatcherConfig,
-) -> list[Match]:
-    """One Match per aligned pair; signals list only what applied, with what each added."""
-    beta_cat, beta_reg, lam = config.category_weight, config.region_weight, config.hub_penalty
-    texts = np.round(text.astype(np.float64), 4).tolist()
-    scores = np.round(score.astype(np.float64), 4).tolist()
-    cats, regions, hubs = cat.tolist(), region.tolist(), np.round(hub, 4).tolist()
-    cat_w = np.round(beta_cat * cat, 4).tolist()
-    hub_w = np.round(-lam * np.round(hub, 4), 4).tolist()
-    bounds = terms.starts.tolist()
-    weights = terms.weight.tolist()
-    new_term, new_match, new_signal = _new_term, _new_match, _new_signal
-    region_signals: dict[str, Signal] = {}
-    cat_signals: dict[tuple[tuple[str, ...], float], Signal] = {}
-    out: list[Match] = []
-    with gc_paused():
-        names = [vocabulary[j] for j in terms.term.tolist()]
-        all_terms = [new_term(n, w) for n, w in zip(names, weights, strict=True)]
-        for p in range(len(texts)):
-            signals: list[Signal] = []
-            if cats[p] > 0:
-                key = (shared_cats[p], cat_w[p])
-                if (sig := cat_signals.get(key)) is None:
-                    sig = cat_signals[key] = new_signal("shared_categories", *key)
-                signals.append(sig)
-            if regions[p] > 0:
-                pref = prefectures[p]
-                if (sig := region_signals.get(pref)) is None:
-                    sig = region_signals[pref] = new_signal(
-                        "region_served", region_label(pref), beta_reg
-                    )
-                signals.append(sig)
-            if hubs[p] > 0:
-                signals.append(new_signal("hub_penalty", hubs[p], hub_w[p]))
-            out.append(
-                new_match(
-                    challenge_ids[p],
-                    startup_ids[p],
-                    scores[p],
-                    texts[p],
-                    tuple(all_terms[bounds[p] : bounds[p + 1]]),
-                    tuple(signals),
-                )
-            )
-    return out
+@dataclass(frozen=True)
+class PairTable:
+    """Scored, explained pairs as flat aligned arrays; :class:`Match` objects on demand.
+
+    A full rebuild keeps its ~600 000 pairs in this form (tens of MB instead of about half a GB
+    of objects) and makes the objects only when a consumer reads a list, so the cost of the
+    Python objects is paid once per pair actually read, by whoever reads it.
+    """
+
+    ci: np.ndarray  # per pair: row into c_ids / c_prefs
+    si: np.ndarray  # per pair: row into s_ids
+    c_ids: Sequence[str]
+    s_ids: Sequence[str]
+    c_prefs: Sequence[str]  # each challenge's prefecture
+    text: np.ndarray
+    score: np.ndarray
+    cat: np.ndarray
+    region: np.ndarray
+    hub: np.ndarray
+    terms: SharedTerms
+    vocabulary: Sequence[str]
+    shared_cats: Sequence[tuple[str, ...]]  # per pair, or per label with ``cat_label``
+    config: MatcherConfig
+    cat_label: np.ndarray | None = None  # pair → index into shared_cats
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def stream(self, chunk: int = 10_000) -> Iterator[Match]:
+        """Every pair's Match in position order, ``chunk`` at a time."""
+        for start in range(0, len(self.text), chunk):
+            yield from self.matches(range(start, min(start + chunk, len(self.text))))
+
+    def matches(self, positions: Sequence[int] | np.ndarray | None = None) -> list[Match]:
+        """The Match of each pair position, in the order given (all pairs by default)."""
+        picked = range(len(self.text)) if positions is None else positions
+        at = np.asarray(picked, np.int64)
+        cfg = self.config
+        beta_cat, beta_reg, lam = cfg.category_weight, cfg.region_weight, cfg.hub_penalty
+        cat, hub = self.cat[at], self.hub[at]
+        texts = np.round(self.text[at].astype(np.float64), 4).tolist()
+        scores = np.round(self.score[at].astype(np.float64), 4).tolist()
+        cats, regions, hubs = cat.tolist(), self.region[at].tolist(), np.round(hub, 4).tolist()
+        cat_w = np.round(beta_cat * cat, 4).tolist()
+        hub_w = np.round(-lam * np.round(hub, 4), 4).tolist()
+        first = self.terms.starts[at]
+        lengths = self.terms.starts[at + 1] - first
+        bounds = np.concatenate([[0], np.cumsum(lengths)])
+        entries = np.arange(bounds[-1]) + np.repeat(first - bounds[:-1], lengths)
+        bounds_list = bounds.tolist()
+        labels = None if self.cat_label is None else self.cat_label[at].tolist()
+        ci, si = self.ci[at].tolist(), self.si[at].tolist()
+        vocabulary, c_ids, s_ids, c_prefs = self.vocabulary, self.c_ids, self.s_ids, self.c_prefs
+        new_term, new_match, new_signal = _new_term, _new_match, _new_signal
+        region_signals: dict[str, Signal] = {}
+        cat_signals: dict[tuple[tuple[str, ...], float], Signal] = {}
+        out: list[Match] = []
+        with gc_paused():
+            names = [vocabulary[t] for t in self.terms.term[entries].tolist()]
+            weights = self.terms.weight[entries].tolist()
+            all_terms = [new_term(t, w) for t, w in zip(names, weights, strict=True)]
+            for n, p in enumerate(at.tolist()):
+                signals: list[Signal] = []
+                if cats[n] > 0:
+                    shared = self.shared_cats[p if labels is None else labels[n]]
+                    key = (shared, cat_w[n])
+                    if (sig := cat_signals.get(key)) is None:
+                        sig = cat_signals[key] = new_signal("shared_categories", *key)
+                    signals.append(sig)
+                if regions[n] > 0:
+                    pref = c_prefs[ci[n]]
+                    if (sig := region_signals.get(pref)) is None:
+                        sig = region_signals[pref] = new_signal(
+                            "region_served", region_label(pref), beta_reg
+                        )
+                    signals.append(sig)
+                if hubs[n] > 0:
+                    signals.append(new_signal("hub_penalty", hubs[n], hub_w[n]))
+                terms = tuple(all_terms[bounds_list[n] : bounds_list[n + 1]])
+                c_id, s_id = c_ids[ci[n]], s_ids[si[n]]
+                out.append(new_match(c_id, s_id, scores[n], texts[n], terms, tuple(signals)))
+        return out
+
+
+class RankedLists(Mapping[str, list[Match]]):
+    """Document id → its matches in rank order, made from a :class:`PairTable` when read."""
+
+    def __init__(self, table: PairTable, lists: dict[str, tuple[int, int]], at: np.ndarray):
+        self._table, self._lists, self._at = table, lists, at
+
+    def __getitem__(self, doc_id: str) -> list[Match]:
+        a, b = self._lists[doc_id]
+        return self._table.matches(self._at[a:b]) if b > a else []
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._lists)
+
+    def __len__(self) -> int:
+        return len(self._lists)
+
+    def total(self) -> int:
+        """How many matches all lists hold together (without making them)."""
+        return sum(b - a for a, b in self._lists.values())

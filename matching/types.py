@@ -6,6 +6,7 @@ without anyone mutating them; plain tuples and strings so that the app can store
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,8 +92,28 @@ class ScoredResult:
 
 @dataclass(frozen=True)
 class RebuildResult:
-    """Top-k in both directions for every document, plus the documents that got none and why."""
+    """Top-k in both directions for every document, plus the documents that got none and why.
 
-    by_challenge: dict[str, list[Match]] = field(default_factory=dict)
-    by_startup: dict[str, list[Match]] = field(default_factory=dict)
+    The lists may be made when read (see :class:`matching.results.RankedLists`): read each
+    once, or use :meth:`pairs` to get every pair once without building both directions.
+    """
+
+    by_challenge: Mapping[str, list[Match]] = field(default_factory=dict)
+    by_startup: Mapping[str, list[Match]] = field(default_factory=dict)
     empty: dict[str, str] = field(default_factory=dict)
+    #: Every distinct pair, when the producer knows them (not part of equality).
+    unique: Callable[[], Iterator[Match]] | None = field(default=None, compare=False, repr=False)
+
+    def pairs(self) -> Iterator[Match]:
+        """Every pair of either direction once (a pair in both directions' lists is one),
+        made a few thousand at a time so that memory stays flat while a consumer stores them."""
+        if self.unique is not None:
+            yield from self.unique()
+            return
+        seen: set[tuple[str, str]] = set()
+        for lists in (self.by_challenge, self.by_startup):
+            for matches in lists.values():
+                for m in matches:
+                    if (key := (m.challenge_id, m.startup_id)) not in seen:
+                        seen.add(key)
+                        yield m

@@ -364,10 +364,7 @@ def run_rebuild(run_id: int) -> None:
                                   progress=_Progress(run_id, 0.8))
         db.session.execute(delete(Recommendation).where(
             Recommendation.state == RecommendationState.suggested))
-        pairs = {(m.challenge_id, m.startup_id): m
-                 for rows in (result.by_challenge, result.by_startup)
-                 for matches in rows.values() for m in matches}
-        stored = _save(pairs.values(), prints_c, prints_s)
+        stored = _save(result.pairs(), prints_c, prints_s)
         db.session.commit()
         forget_index()  # the next query in this process refits on what was just stored
         _replicate_all()

@@ -87,3 +87,13 @@ def test_pruned_batch_and_single_queries_agree(docs):
     result = top_k_all(m, k=5)
     for doc in cs[:10]:
         assert m.score_challenge(doc, k=5).matches == tuple(result.by_challenge[doc.id])
+
+
+def test_unique_pairs_are_both_directions_without_repeats(docs):
+    cs, ss = docs
+    result = rebuild(cs, ss, k=5, workers=1)
+    generic = type(result)(result.by_challenge, result.by_startup, result.empty)
+    fast = {(m.challenge_id, m.startup_id): m for m in result.pairs()}
+    assert len(fast) == sum(1 for _m in result.pairs())  # no pair twice
+    assert fast == {(m.challenge_id, m.startup_id): m for m in generic.pairs()}
+    assert len(fast) > len(cs)
