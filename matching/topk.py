@@ -8,6 +8,7 @@ all-pairs matrix).
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.sparse as sp
@@ -118,13 +119,15 @@ def pair_dots(
     ai: np.ndarray,
     bi: np.ndarray,
     budget: int = 4_000_000,
-    pair_chunk: int = 100_000,
+    pair_chunk: int = 25_000,
+    threads: int = 2,
 ) -> np.ndarray:
     """Exact a[ai[p]] · b[bi[p]] for every pair p (``ai`` ascending), as float32.
 
     Rows of a are expanded into dense blocks of at most ``budget`` cells; each pair gathers
     its b row's entries from the block (no fancy-indexed copy of a, no sparse merge), in
-    chunks of ``pair_chunk`` pairs so that memory stays flat.
+    chunks of ``pair_chunk`` pairs so that memory stays flat. Blocks are independent and
+    NumPy/SciPy release the GIL in these loops, so ``threads`` blocks run at once.
     """
     out = np.zeros(len(ai), np.float32)
     if len(ai) == 0:
@@ -132,25 +135,42 @@ def pair_dots(
     width = a.shape[1]
     block = max(1, budget // max(width, 1))
     bounds = np.searchsorted(ai, np.arange(0, a.shape[0] + block, block)).tolist()
-    for n, (q0, q1) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
-        if q0 == q1:
-            continue
-        start = n * block
+    jobs = [
+        (n * block, q0, q1)
+        for n, (q0, q1) in enumerate(zip(bounds[:-1], bounds[1:], strict=True))
+        if q0 < q1
+    ]
+
+    def run(job: tuple[int, int, int]) -> None:
+        start, q0, q1 = job
         dense = a[start : start + block].toarray().ravel()
         for p0 in range(q0, q1, pair_chunk):
             p1 = min(p0 + pair_chunk, q1)
-            sub = b[bi[p0:p1]]
-            counts = np.diff(sub.indptr)
-            local = np.repeat((ai[p0:p1] - start) * width, counts)
-            # Only the shared terms' float32 products, summed per pair by reduceat: the same
-            # arithmetic (and so the same bits) as summing the rows of a sparse row product.
-            prod = dense[local + sub.indices] * sub.data
-            shared = prod != 0
-            prod = prod[shared]
-            pair_of = np.repeat(np.arange(p1 - p0), counts)[shared]
-            counts = np.bincount(pair_of, minlength=p1 - p0)
-            starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-            sums = np.add.reduceat(np.append(prod, np.float32(0)), starts)
-            sums[counts == 0] = 0.0
-            out[p0:p1] = sums
+            out[p0:p1] = _block_dots(dense, width, start, b, ai[p0:p1], bi[p0:p1])
+
+    if threads > 1 and len(jobs) > 1:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            list(pool.map(run, jobs))  # list(): re-raises a worker's exception here
+    else:
+        for job in jobs:
+            run(job)
     return out
+
+
+def _block_dots(
+    dense: np.ndarray, width: int, start: int, b: sp.csr_matrix, ai: np.ndarray, bi: np.ndarray
+) -> np.ndarray:
+    sub = b[bi]
+    counts = np.diff(sub.indptr)
+    local = np.repeat((ai - start) * width, counts)
+    # Only the shared terms' float32 products, summed per pair by reduceat: the same
+    # arithmetic (and so the same bits) as summing the rows of a sparse row product.
+    prod = dense[local + sub.indices] * sub.data
+    shared = prod != 0
+    prod = prod[shared]
+    pair_of = np.repeat(np.arange(len(ai)), counts)[shared]
+    counts = np.bincount(pair_of, minlength=len(ai))
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    sums = np.add.reduceat(np.append(prod, np.float32(0)), starts)
+    sums[counts == 0] = 0.0
+    return sums
