@@ -11,8 +11,10 @@ each stored pair keeps a fingerprint of both documents.
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -438,8 +440,8 @@ def for_startup(user: User, org: Organisation) -> list[Recommendation]:
 def explain(rec: Recommendation) -> dict:
     """What a person reads: shared words, shared categories, whether the region is served."""
     names = {ja: key for key, (ja, _label) in reference.CATEGORIES.items()}
-    explanation: dict = {"terms": [t["term"] for t in rec.terms], "categories": [],
-                         "region": "", "proven": None}
+    explanation: dict = {"terms": display_terms([t["term"] for t in rec.terms], rec.challenge),
+                         "categories": [], "region": "", "proven": None}
     if rec.proven_pilot is not None:
         pilot = rec.proven_pilot
         explanation["proven"] = {"town": pilot.challenge.organisation.name,
@@ -454,6 +456,21 @@ def explain(rec: Recommendation) -> dict:
         elif signal["name"] == "region_served":
             explanation["region"] = reference.prefecture_name(rec.challenge.organisation.prefecture)
     return explanation
+
+
+def display_terms(terms: list[str], challenge: Challenge) -> list[str]:
+    """Terms as the challenge spells them: the matcher lower-cases English ("iot"), a person
+    wrote IoT or MaaS. Japanese terms are already the readable normalised forms."""
+    if all(not term.isascii() for term in terms):
+        return terms
+    text = unicodedata.normalize("NFKC", " ".join(
+        [challenge.title, challenge.summary, challenge.description, *challenge.tags]))
+    shown = []
+    for term in terms:
+        found = (re.search(rf"(?<![A-Za-z0-9]){re.escape(term)}", text, re.IGNORECASE)
+                 if term.isascii() else None)
+        shown.append(found.group() if found else term)
+    return shown
 
 
 def with_explanations(recs: Iterable[Recommendation]) -> list[dict]:

@@ -72,10 +72,18 @@ def test_recommendation_is_explained_in_words(app, pair, ctx):
     rec = db.session.scalar(select(Recommendation).filter_by(challenge_id=cid,
                                                              startup_id=sensor.org_id))
     why = recommendations.explain(rec)
-    assert {"防災", "水位"} <= set(why["terms"])
+    assert {"防災", "水位", "IoT"} <= set(why["terms"])  # as the town wrote it, not "iot"
     assert why["categories"] == ["防災"]
     assert why["region"] == "秋田県"
     assert rec.matcher_version and rec.score > 0
+
+
+def test_english_terms_are_shown_as_the_challenge_spells_them(app, ctx):
+    challenge = Challenge(title="ＭａａＳ pilot", summary="Drones for river checks",
+                          description="", tags=["GovTech"])
+    shown = recommendations.display_terms(["maas", "drone", "govtech", "防災", "lorawan"],
+                                          challenge)
+    assert shown == ["MaaS", "Drone", "GovTech", "防災", "lorawan"]
 
 
 def test_dismissed_pair_stays_out_until_a_text_changes(app, pair, ctx):
