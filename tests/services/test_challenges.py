@@ -117,6 +117,31 @@ def test_english_search_and_variants(app, owner):
     assert _ids(None, q="ｔｅｌｅｗｏｒｋ") == [cid]  # full-width
 
 
+def test_search_needs_every_word_and_facet(app, owner):
+    """AND over a common word, a rarer one and facets, in any order; the paged total agrees.
+    (PostgreSQL intersects one posting list per term, SQLite counts terms per document.)"""
+    _u, record = owner
+    common = [factories.challenge(app, record, title=f"行政データの活用 {i}",
+                                  summary="データ連携の基盤", tags=[]) for i in range(3)]
+    both = factories.challenge(app, record, title="観光データの分析", summary="観光客の動態",
+                               categories=["tourism"], tags=[])
+    rare_only = factories.challenge(app, record, title="観光案内の多言語化", summary="案内所",
+                                    categories=["tourism"], tags=[])
+    assert set(_ids(None, q="データ")) == {*common, both}
+    assert _ids(None, q="観光 データ") == [both]
+    assert _ids(None, q="データ 観光") == [both]
+    assert _ids(None, q="観光 観光 データ") == [both]  # a repeated word is one term
+    assert set(_ids(None, q="観光")) == {both, rare_only}
+    assert _ids(None, q="観光", category="tourism", sort="deadline") == [rare_only, both]
+    assert _ids(None, q="データ", category="tourism") == [both]
+    assert _ids(None, q="データ", category="childcare") == []
+    assert _ids(None, q="観光 データ 保育園") == []
+    assert set(_ids(None, q="データ", prefecture="13", sort="title")) == {*common, both}
+    query = challenges.list_query(None, challenges.Filters(q="データ"))
+    page = db.paginate(query, page=2, per_page=3, error_out=False)
+    assert page.total == 4 and len(page.items) == 1
+
+
 def test_search_without_words_says_so(app, owner):
     assert _ids(None, q="！？＃") is None
 
