@@ -20,8 +20,10 @@ NAV = [
     ("challenges.list_challenges", _l("Challenges"), None),
     ("startups.list_startups", _l("Startups"), frozenset(Role)),
     ("recommendations.list_recommendations", _l("Recommendations"), frozenset(Role)),
+    ("proposals.list_proposals", _l("Proposals"), frozenset(Role)),
     ("pilots.board", _l("Pilots"), frozenset(Role)),
     ("marketing.list_activities", _l("Marketing"), frozenset(Role)),
+    ("cases.list_cases", _l("Case studies"), None),
     ("dashboard.index", _l("Dashboard"), frozenset(Role)),
     ("admin.organisations", _l("Organisations"), frozenset({Role.manager})),
 ]
