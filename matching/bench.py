@@ -6,13 +6,17 @@ from cached tokens (top-20 both ways, scored and explained, as flat arrays), the
 app does when it stores them; the latency of scoring one new document,
 peak memory (``peak_mb``: up to the end of the matcher's stages; ``peak_total_mb``:
 including the bm25s comparison that runs afterwards in the same process), and bm25s doing
-the same top-20 retrieval over the same tokens in the same run.
+the same top-20 retrieval over the same tokens in the same run. ``rebuild_cpu_s`` is the CPU
+time of both rebuilds (this process and the tokeniser pool); ``load_start``/``load_end`` are the
+machine's 1-minute load average: on two cores, a load well above 0 at the start means the
+wall-clock figures were shared with other work.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
 import time
@@ -42,6 +46,15 @@ def _peak_mb() -> float:
     return (own + kids) / 1024.0
 
 
+def _cpu_s() -> float:
+    """CPU seconds used so far by this process and its finished children (the tokeniser pool).
+
+    Wall-clock figures depend on what else the machine runs; this one much less so."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _bm25_top(corpus: list[list[str]], queries: list[list[str]], k: int) -> bm25s.BM25:
     retriever = bm25s.BM25()
     retriever.index(corpus, show_progress=False)
@@ -53,20 +66,21 @@ def _bm25_top(corpus: list[list[str]], queries: list[list[str]], k: int) -> bm25
 
 def run(n_challenges: int, n_startups: int, k: int = 20, queries: int = 200) -> dict[str, float]:
     """All figures of one benchmark run."""
+    load_start = os.getloadavg()[0]
     cs, ss = synth.challenges(n_challenges), synth.startups(n_startups)
     cfg = MatcherConfig()
     cache = TokenCache()
 
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), _cpu_s()
     matcher = Matcher(cfg).fit(cs, ss, tokens_cache=cache, workers=2)
     result = top_k_all(matcher, k=k)
-    rebuild_s = time.perf_counter() - t0
+    rebuild_s, rebuild_cpu_s = time.perf_counter() - t0, _cpu_s() - cpu0
     del matcher, result  # as the app does: one index at a time
 
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), _cpu_s()
     matcher = Matcher(cfg).fit(cs, ss, tokens_cache=cache, workers=2)
     result = top_k_all(matcher, k=k)
-    rebuild_cached_s = time.perf_counter() - t0
+    rebuild_cached_s, rebuild_cached_cpu_s = time.perf_counter() - t0, _cpu_s() - cpu0
     assert isinstance(result.by_challenge, RankedLists)
     pairs_by_challenge = result.by_challenge.total()
     t0 = time.perf_counter()
@@ -113,6 +127,10 @@ def run(n_challenges: int, n_startups: int, k: int = 20, queries: int = 200) -> 
         "unique_pairs": unique_pairs,
         "rebuild_s": round(rebuild_s, 2),
         "rebuild_cached_s": round(rebuild_cached_s, 2),
+        "rebuild_cpu_s": round(rebuild_cpu_s, 2),
+        "rebuild_cached_cpu_s": round(rebuild_cached_cpu_s, 2),
+        "load_start": round(load_start, 2),
+        "load_end": round(os.getloadavg()[0], 2),
         "materialise_s": round(materialise_s, 2),
         "query_p50_ms": round(float(np.percentile(lat, 50)), 2),
         "query_p95_ms": round(float(np.percentile(lat, 95)), 2),
