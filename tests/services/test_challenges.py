@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from govtech.extensions import db
 from govtech.models import Challenge, ChallengeState, User
-from govtech.services import challenges, history
+from govtech.services import challenges, history, paging
 from govtech.services.errors import ConcurrentChange, DomainError, NotFound, PermissionDenied
 from tests import factories
 
@@ -137,9 +137,23 @@ def test_search_needs_every_word_and_facet(app, owner):
     assert _ids(None, q="データ", category="childcare") == []
     assert _ids(None, q="観光 データ 保育園") == []
     assert set(_ids(None, q="データ", prefecture="13", sort="title")) == {*common, both}
+
+
+def test_page_and_total_come_from_one_statement(app, owner):
+    """The total rides on the page's rows; an empty page (past the end, or no match) still
+    gets the right total."""
+    _u, record = owner
+    made = [factories.challenge(app, record, title=f"観光データ {i}", tags=[]) for i in range(5)]
+    factories.challenge(app, record, title="保育園の空き情報", categories=["childcare"], tags=[])
     query = challenges.list_query(None, challenges.Filters(q="データ"))
-    page = db.paginate(query, page=2, per_page=3, error_out=False)
-    assert page.total == 4 and len(page.items) == 1
+    pages = [paging.paginate(query, per_page=2, page=n) for n in (1, 2, 3, 4)]
+    assert [p.total for p in pages] == [5, 5, 5, 5]
+    assert [len(p.items) for p in pages] == [2, 2, 1, 0]
+    assert [c.id for p in pages for c in p.items] == sorted(made, reverse=True)
+    assert pages[0].pages == 3 and pages[0].has_next and not pages[2].has_next
+    none = challenges.list_query(None, challenges.Filters(q="データ", category="childcare"))
+    empty = paging.paginate(none, per_page=2)
+    assert empty.total == 0 and empty.items == []
 
 
 def test_search_without_words_says_so(app, owner):

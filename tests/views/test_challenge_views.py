@@ -98,7 +98,9 @@ def test_create_open_and_find(client, login_as):
     client.post(url + "/state", data={"state": "open"})
     client.post("/logout")
     page = client.get("/challenges/?q=防災").get_data(as_text=True)
-    assert "防災アプリの導入" in page
+    assert "防災アプリの導入" in page and "1 件の課題" in page
+    past_the_end = client.get("/challenges/?q=防災&page=3").get_data(as_text=True)
+    assert "防災アプリの導入" not in past_the_end
 
 
 def test_second_editor_is_told(client, app, login_as):

@@ -15,7 +15,7 @@ from govtech.extensions import db
 from govtech.forms import attach_error
 from govtech.labels import state_label
 from govtech.models import ChallengeState
-from govtech.services import challenges, history, proposals, recommendations
+from govtech.services import challenges, history, paging, proposals, recommendations
 from govtech.services.errors import ConcurrentChange, DomainError
 from govtech.text import render_markdown
 
@@ -39,7 +39,7 @@ def list_challenges():
         form.budget.data, state=form.state.data or "", deadline=form.deadline.data or "",
         sort=form.sort.data or "new", mine=request.args.get("mine") == "1")
     query = challenges.list_query(current_user, filters)
-    page = db.paginate(query, per_page=20, error_out=False) if query is not None else None
+    page = paging.paginate(query, per_page=20) if query is not None else None
     args = {k: v for k, v in request.args.items() if k not in ("page", "lang") and v}
     return render_template("challenges/list.html", form=form, page=page, args=args,
                            signed_in=current_user.is_authenticated and current_user.is_approved,
