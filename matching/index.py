@@ -317,6 +317,7 @@ class Matcher:
             terms=terms,
             vocabulary=self.space.terms,
             shared_cats=shared,
+            cat_label=np.arange(len(sel)),
             config=cfg,
         )
         return table.matches()

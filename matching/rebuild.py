@@ -104,21 +104,21 @@ def top_k_all(
     ws = m.s.explain if m.s.explain is not None else m.s.word
     labels, label_of = _shared_categories(m, ci, si, cat > 0)
     table = PairTable(
-        ci,
-        si,
-        m.c.ids,
-        m.s.ids,
-        m.c.prefs,
-        text,
-        score,
-        cat,
-        region,
-        (m.c.hub[ci] + m.s.hub[si]) / 2.0,
-        shared_term_arrays(wc, ws, ci, si, cfg.word_share, cfg.explain_terms),
-        m.space.terms,
-        labels,
-        cfg,
-        label_of,
+        ci=ci,
+        si=si,
+        c_ids=m.c.ids,
+        s_ids=m.s.ids,
+        c_prefs=m.c.prefs,
+        text=text,
+        score=score,
+        cat=cat,
+        region=region,
+        hub=(m.c.hub[ci] + m.s.hub[si]) / 2.0,
+        terms=shared_term_arrays(wc, ws, ci, si, cfg.word_share, cfg.explain_terms),
+        vocabulary=m.space.terms,
+        shared_cats=labels,
+        cat_label=label_of,
+        config=cfg,
     )
     n_fwd = len(fwd_rows)
     by_challenge = _lists(table, m.c.ids, m.c.empty, fwd_rows, inverse[:n_fwd])

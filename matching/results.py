@@ -92,9 +92,9 @@ class PairTable:
     hub: np.ndarray
     terms: SharedTerms
     vocabulary: Sequence[str]
-    shared_cats: Sequence[tuple[str, ...]]  # per pair, or per label with ``cat_label``
+    shared_cats: Sequence[tuple[str, ...]]  # the distinct sets of shared category names
+    cat_label: np.ndarray  # per pair: index into shared_cats
     config: MatcherConfig
-    cat_label: np.ndarray | None = None  # pair → index into shared_cats
 
     def __len__(self) -> int:
         return len(self.text)
@@ -121,7 +121,7 @@ class PairTable:
         bounds = np.concatenate([[0], np.cumsum(lengths)])
         entries = np.arange(bounds[-1]) + np.repeat(first - bounds[:-1], lengths)
         bounds_list = bounds.tolist()
-        labels = None if self.cat_label is None else self.cat_label[at].tolist()
+        labels = self.cat_label[at].tolist()
         ci, si = self.ci[at].tolist(), self.si[at].tolist()
         vocabulary, c_ids, s_ids, c_prefs = self.vocabulary, self.c_ids, self.s_ids, self.c_prefs
         new_term, new_match, new_signal = _new_term, _new_match, _new_signal
@@ -132,10 +132,10 @@ class PairTable:
             names = [vocabulary[t] for t in self.terms.term[entries].tolist()]
             weights = self.terms.weight[entries].tolist()
             all_terms = [new_term(t, w) for t, w in zip(names, weights, strict=True)]
-            for n, p in enumerate(at.tolist()):
+            for n in range(len(at)):
                 signals: list[Signal] = []
                 if cats[n] > 0:
-                    shared = self.shared_cats[p if labels is None else labels[n]]
+                    shared = self.shared_cats[labels[n]]
                     key = (shared, cat_w[n])
                     if (sig := cat_signals.get(key)) is None:
                         sig = cat_signals[key] = new_signal("shared_categories", *key)
