@@ -9,7 +9,8 @@ of 20 000 × 20 000 within seconds.
 
 The work is vectorised: one sparse element-wise product of the paired rows gives every shared
 term's contribution, one sort ranks them within each pair, and the result is three flat arrays
-(pair, term id, weight) that :func:`matching.results.build_matches` turns into ``Term`` objects.
+(pair, term id, weight) that :meth:`matching.results.PairTable.matches` turns into ``Term``
+objects when a list is read.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
-
-from matching.types import Term
 
 
 class SharedTerms(NamedTuple):
@@ -62,22 +61,3 @@ def shared_term_arrays(
     starts = np.concatenate([[0], np.cumsum(np.concatenate(counts_all))]).astype(np.int64)
     return SharedTerms(starts, np.concatenate(terms_all), np.concatenate(weights_all))
 
-
-def shared_terms(
-    word_c: sp.csr_matrix,
-    word_s: sp.csr_matrix,
-    ci: np.ndarray,
-    si: np.ndarray,
-    terms: list[str],
-    alpha: float,
-    top: int,
-) -> list[tuple[Term, ...]]:
-    """Like :func:`shared_term_arrays`, as one tuple of ``Term`` per pair (few pairs only)."""
-    found = shared_term_arrays(word_c, word_s, ci, si, alpha, top)
-    names = [terms[j] for j in found.term.tolist()]
-    weights = found.weight.tolist()
-    bounds = found.starts.tolist()
-    return [
-        tuple(Term(names[e], weights[e]) for e in range(bounds[p], bounds[p + 1]))
-        for p in range(len(ci))
-    ]
