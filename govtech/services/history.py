@@ -22,6 +22,11 @@ def record(entity_type: str, entity_id: int, actor: User | None, from_state: str
     return event
 
 
+def timeline(entity_type: str, entity_id: int) -> list[HistoryEvent]:
+    """The events of one entity, oldest first, for its page (the caller checked access)."""
+    return list(db.session.scalars(events_for(entity_type, entity_id)))
+
+
 def events_for(entity_type: str, entity_id: int) -> Select[tuple[HistoryEvent]]:
     """The timeline of one entity, oldest first."""
     return (

@@ -1,0 +1,65 @@
+"""What every view does the same way: submit a form to a service, and show a page of a list.
+
+A view parses its form, calls `submit` with the service call, and either redirects (the change
+is stored, a message flashed) or renders the form again with the service's refusal next to the
+field it concerns and status 400. The transaction is the service's business
+(`govtech.services.transaction`): a refusal has already been rolled back when it gets here.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from flask import flash, request
+from flask_wtf import FlaskForm
+
+from govtech.forms import attach_error
+from govtech.services import paging
+from govtech.services.errors import DomainError
+
+T = TypeVar("T")
+
+
+def submit(form: FlaskForm, action: Callable[[], T], success: str | None = None
+           ) -> T | bool | None:
+    """Validate `form` and run `action`: its result (True if it returns nothing) when it
+    worked, and `success` is flashed; None, with the errors on the form, when the form is
+    invalid or the service refused."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = action()
+    except DomainError as error:
+        attach_error(form, error)
+        return None
+    if success:
+        flash(success, "success")
+    return True if result is None else result
+
+
+def run(action: Callable[[], Any], success: str | None = None) -> bool:
+    """A button without fields (already validated): flash the outcome, report whether it worked."""
+    try:
+        action()
+    except DomainError as error:
+        flash(error.message, "error")
+        return False
+    if success:
+        flash(success, "success")
+    return True
+
+
+def status(*forms: FlaskForm) -> int:
+    """400 when a submitted form carries errors, so tests and tools see the refusal."""
+    return 400 if any(form.errors or form.form_errors for form in forms) else 200
+
+
+def list_page(query: Any, per_page: int = 20) -> paging.CountedPagination:
+    """One page of a list query (the page number from `?page=`), with its total."""
+    return paging.paginate(query, per_page=per_page)
+
+
+def list_args(extra_skip: tuple[str, ...] = ()) -> Mapping[str, str]:
+    """The list's current filters, for the paging links (without the page and language)."""
+    skip = ("page", "lang", *extra_skip)
+    return {k: v for k, v in request.args.items() if k not in skip and v}
