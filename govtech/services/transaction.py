@@ -114,3 +114,12 @@ def _run(actions: list[Callable[[], object]]) -> None:
         except Exception:  # noqa: BLE001 - the change is stored; log and carry on
             db.session.rollback()
             log.exception("After-commit action %r failed", action)
+
+
+def commit(conflict: str) -> None:
+    """Deprecated: the old per-service commit, kept until every service uses unit_of_work."""
+    try:
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise ConcurrentChange(conflict) from exc
