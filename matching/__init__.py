@@ -4,6 +4,7 @@ A plain Python package — it never imports Flask, SQLAlchemy or the app. See RE
 design and the score formula (also in :mod:`matching.scoring`).
 """
 
+from matching.analysis import search_words
 from matching.config import MatcherConfig
 from matching.index import Matcher
 from matching.rebuild import rebuild, top_k_all
@@ -35,6 +36,7 @@ __all__ = [
     "Term",
     "TokenCache",
     "rebuild",
+    "search_words",
     "tokenize_all",
     "top_k_all",
 ]

@@ -1,62 +1,25 @@
 """Search terms for documents and queries; see govtech.models.search for why.
 
-Words come from SudachiPy in split mode A (short units, normalised forms), so a search for 防災
-finds 防災アプリ and サーバ finds サーバー; Latin words are lower-cased with plurals folded,
-using the matcher's own text clean-up so both see the same text.
+The words come from the matcher's one public text analysis, `matching.search_words` (SudachiPy
+in split mode A, normalised forms, English folded as the matcher folds it), so a search for
+防災 finds 防災アプリ and サーバ finds サーバー, and documents and queries meet on the same terms.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from functools import lru_cache
 
 from sqlalchemy import Select, and_, delete, func, insert, select
 from sqlalchemy.orm import aliased
 
+import matching
 from govtech.extensions import db
 from govtech.models import SearchTerm
 from govtech.reference import CATEGORIES, PREFECTURES
-from matching.normalize import clean_text
-from matching.tokenize import fold_english
-
-MAX_TERM = 100
-_KEEP_POS = ("名詞", "動詞", "形容詞", "形状詞")
-_DROP_POS2 = ("数詞", "代名詞")
-_LATIN = re.compile(r"[a-z0-9]+(?:['\-][a-z0-9]+)*")
-
-
-@lru_cache(maxsize=1)
-def _tokenizer():
-    from sudachipy import Dictionary, SplitMode
-
-    return Dictionary(dict="core").tokenizer(SplitMode.A)
 
 
 def words(text: str) -> list[str]:
     """Searchable words of a text, in order, without duplicates."""
-    cleaned = clean_text(text)
-    seen: dict[str, None] = {}
-    start = 0
-    for match in _LATIN.finditer(cleaned):
-        _japanese(cleaned[start:match.start()], seen)
-        if (word := fold_english(match.group())) is not None:
-            seen.setdefault(word[:MAX_TERM])
-        start = match.end()
-    _japanese(cleaned[start:], seen)
-    return list(seen)
-
-
-def _japanese(text: str, seen: dict[str, None]) -> None:
-    if not text.strip():
-        return
-    for start in range(0, len(text), 4000):  # Sudachi refuses very long inputs
-        for morpheme in _tokenizer().tokenize(text[start:start + 4000]):
-            pos = morpheme.part_of_speech()
-            if pos[0] not in _KEEP_POS or pos[1] in _DROP_POS2:
-                continue
-            term = morpheme.normalized_form().strip()
-            if term and not term.isdigit():
-                seen.setdefault(term[:MAX_TERM])
+    return matching.search_words(text)
 
 
 def facet(kind: str, value: str) -> str:
