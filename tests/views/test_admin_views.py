@@ -6,6 +6,7 @@ from sqlalchemy import select
 from govtech.extensions import db
 from govtech.models import HistoryEvent, Organisation
 from tests import factories
+from tests.html import get_page, text, texts
 
 
 def _org(app, org_id):
@@ -17,8 +18,8 @@ def _org(app, org_id):
 def test_manager_approves_pending_organisation(client, app, login_as):
     pending = factories.user(app, "startup", state="pending")
     login_as("manager")
-    page = client.get("/admin/organisations?state=pending").get_data(as_text=True)
-    assert "承認する" in page
+    page = get_page(client, "/admin/organisations?state=pending")
+    assert "承認する" in texts(page, "main form button")
     _state, version = _org(app, pending.org_id)
     response = client.post(f"/admin/organisations/{pending.org_id}/state",
                            data={"state": "approved", "version": version})
@@ -40,8 +41,8 @@ def test_stale_version_is_refused(client, app, login_as):
 def test_search_filters_the_list(client, app, login_as):
     factories.user(app, "startup", state="pending")
     login_as("manager")
-    page = client.get("/admin/organisations?q=存在しない名前").get_data(as_text=True)
-    assert "該当する団体はありません" in page
+    page = get_page(client, "/admin/organisations?q=存在しない名前")
+    assert "該当する団体はありません" in text(page.main)
 
 
 def test_suspended_users_lose_their_session(client, app, login_as):

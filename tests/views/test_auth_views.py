@@ -7,6 +7,7 @@ import pytest
 
 from govtech import create_app
 from tests import factories
+from tests.html import alerts, field_errors, field_value, get_page, parse, post_page, text
 
 SIGNUP = {"kind": "municipality", "org_name": "さいたま市", "prefecture": "11",
           "lg_code": "111007", "name": "埼玉 太郎", "email": "dx@city.saitama.example",
@@ -16,36 +17,34 @@ SIGNUP = {"kind": "municipality", "org_name": "さいたま市", "prefecture": "
 def test_signup_then_waiting_home(client):
     response = client.post("/signup", data=SIGNUP)
     assert response.status_code == 302
-    page = client.get("/home").get_data(as_text=True)
-    assert "承認を待っています" in page
+    assert "承認を待っています" in text(get_page(client, "/home").main)
 
 
 def test_signup_errors_keep_what_was_typed(client):
-    response = client.post("/signup", data={**SIGNUP, "lg_code": "111008",
-                                            "password_confirm": "different-one-1"})
-    page = response.get_data(as_text=True)
-    assert response.status_code == 400
-    assert "検査数字" in page and "一致しません" in page
-    assert 'value="さいたま市"' in page and 'value="dx@city.saitama.example"' in page
+    page = post_page(client, "/signup", {**SIGNUP, "lg_code": "111008",
+                                         "password_confirm": "different-one-1"}, status=400)
+    assert any("検査数字" in error for error in field_errors(page, "lg_code"))
+    assert any("一致しません" in error for error in field_errors(page, "password_confirm"))
+    assert field_value(page, "org_name") == "さいたま市"
+    assert field_value(page, "email") == "dx@city.saitama.example"
 
 
 def test_duplicate_email_message_on_the_field(client, app):
     factories.user(app, "startup", email="dx@city.saitama.example")
-    page = client.post("/signup", data=SIGNUP).get_data(as_text=True)
-    assert "すでに存在します" in page
+    page = parse(client.post("/signup", data=SIGNUP))
+    assert any("すでに存在します" in error for error in field_errors(page, "email"))
 
 
 def test_overlong_field_is_refused_with_message(client):
-    response = client.post("/signup", data={**SIGNUP, "org_name": "市" * 201})
-    assert response.status_code == 400
-    assert "200" in response.get_data(as_text=True)
+    page = post_page(client, "/signup", {**SIGNUP, "org_name": "市" * 201}, status=400)
+    assert any("200" in error for error in field_errors(page, "org_name"))
 
 
 def test_wrong_password_is_401_with_message(client, app):
     user = factories.user(app, "startup")
-    response = client.post("/login", data={"email": user.email, "password": "wrong-password"})
-    assert response.status_code == 401
-    assert "正しくありません" in response.get_data(as_text=True)
+    page = post_page(client, "/login", {"email": user.email, "password": "wrong-password"},
+                     status=401)
+    assert any("正しくありません" in alert for alert in alerts(page))
 
 
 def test_failed_logins_are_limited_per_account(client, app):
@@ -53,8 +52,9 @@ def test_failed_logins_are_limited_per_account(client, app):
     statuses = [client.post("/login", data={"email": user.email, "password": "nope-nope-1"})
                 .status_code for _ in range(6)]
     assert statuses == [401] * 5 + [429]
-    page = client.post("/login", data={"email": user.email, "password": user.password})
-    assert page.status_code == 429 and "数分待って" in page.get_data(as_text=True)
+    page = post_page(client, "/login", {"email": user.email, "password": user.password},
+                     status=429)
+    assert "数分待って" in text(page.main)
 
 
 def test_failed_logins_are_limited_per_address(client, app, monkeypatch):
@@ -73,16 +73,17 @@ def test_successful_logins_are_not_counted(client, app):
 
 def test_suspended_user_is_logged_out_and_refused(client, app):
     user = factories.user(app, "startup", state="suspended")
-    response = client.post("/login", data={"email": user.email, "password": user.password})
-    assert response.status_code == 401 and "停止" in response.get_data(as_text=True)
+    page = post_page(client, "/login", {"email": user.email, "password": user.password},
+                     status=401)
+    assert any("停止" in alert for alert in alerts(page))
 
 
 def test_missing_csrf_token_is_400_with_message(tmp_path):
     app = create_app({"CONFIG_NAME": "test", "WTF_CSRF_ENABLED": True,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/csrf.sqlite3"})
-    response = app.test_client().post("/login", data={"email": "a@b.example", "password": "x"})
-    assert response.status_code == 400
-    assert "フォームの有効期限" in response.get_data(as_text=True)
+    page = post_page(app.test_client(), "/login", {"email": "a@b.example", "password": "x"},
+                     status=400)
+    assert "フォームの有効期限" in text(page.main)
 
 
 def test_password_reset_by_mail(client, app, outbox):
@@ -94,8 +95,7 @@ def test_password_reset_by_mail(client, app, outbox):
                                        "fresh-secret-77"})
     assert response.status_code == 302
     client.post("/logout")
-    reused = client.get(link)
-    assert reused.status_code == 400 and "すでに使用" in reused.get_data(as_text=True)
+    assert "すでに使用" in text(get_page(client, link, status=400).main)
 
 
 def test_forgot_password_does_not_reveal_accounts(client, outbox):
@@ -105,10 +105,10 @@ def test_forgot_password_does_not_reveal_accounts(client, outbox):
 
 def test_change_password_page(client, login_as):
     login_as("startup")
-    bad = client.post("/account", data={"form": "password", "pw-current_password": "wrong-one-1",
-                                        "pw-password": "new-secret-123",
-                                        "pw-password_confirm": "new-secret-123"})
-    assert bad.status_code == 400 and "現在のパスワード" in bad.get_data(as_text=True)
+    bad = post_page(client, "/account", {"form": "password", "pw-current_password": "wrong-one-1",
+                                         "pw-password": "new-secret-123",
+                                         "pw-password_confirm": "new-secret-123"}, status=400)
+    assert any("現在のパスワード" in error for error in field_errors(bad, "pw-current_password"))
     ok = client.post("/account", data={"form": "password",
                                        "pw-current_password": factories.PASSWORD,
                                        "pw-password": "new-secret-123",

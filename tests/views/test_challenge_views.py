@@ -1,12 +1,20 @@
 """Challenge pages: what each role sees, forms that keep input, sanitised Markdown."""
 from __future__ import annotations
 
-import re
-from html.parser import HTMLParser
-
 import pytest
 
 from tests import factories
+from tests.html import (
+    anywhere,
+    field_errors,
+    field_value,
+    form_errors,
+    get_page,
+    post_page,
+    targets,
+    text,
+    texts,
+)
 
 XSS = [
     "<script>alert(1)</script>",
@@ -22,44 +30,34 @@ XSS = [
 ]
 
 
-class _Elements(HTMLParser):
-    """Collects the tags and attributes that really are markup (escaped text is not)."""
-
-    def __init__(self):
-        super().__init__()
-        self.tags, self.attributes = set(), []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.add(tag)
-        self.attributes += [(tag, name, value) for name, value in attrs]
-
-
 def test_public_sees_summary_only(client, app):
     owner = factories.user(app, "municipality")
     cid = factories.challenge(app, owner, description="秘密の詳細")
-    page = client.get(f"/challenges/{cid}").get_data(as_text=True)
-    assert "災害時の情報伝達" in page and "秘密の詳細" not in page
+    page = get_page(client, f"/challenges/{cid}")
+    assert "災害時の情報伝達" in text(page.main) and not anywhere(page, "秘密の詳細")
 
 
 def test_members_see_details(client, app, login_as):
     owner = factories.user(app, "municipality")
     cid = factories.challenge(app, owner, description="詳細な背景")
     login_as("startup")
-    assert "詳細な背景" in client.get(f"/challenges/{cid}").get_data(as_text=True)
+    page = get_page(client, f"/challenges/{cid}")
+    assert "詳細な背景" in text(page.select_one(".panel.markdown"))
 
 
 @pytest.mark.parametrize("payload", XSS)
 def test_markdown_is_sanitised(client, app, login_as, payload):
     owner = login_as("municipality")
     cid = factories.challenge(app, owner, description=payload)
-    page = client.get(f"/challenges/{cid}").get_data(as_text=True)
-    body = page.split('class="panel markdown"', 1)[1].split("</div>", 1)[0]
-    parser = _Elements()
-    parser.feed(body)
-    assert not {"script", "iframe", "svg", "img", "details", "div"} & parser.tags
-    for _tag, name, value in parser.attributes:
-        assert not name.startswith("on") and name != "style"
-        assert not (value or "").strip().lower().startswith("javascript:")
+    page = get_page(client, f"/challenges/{cid}")
+    body = page.select_one(".panel.markdown")
+    elements = body.find_all(True)  # real markup only: escaped text is not an element
+    assert not {"script", "iframe", "svg", "img", "details", "div"} & {e.name for e in elements}
+    for element in elements:
+        for name, value in element.attrs.items():
+            value = " ".join(value) if isinstance(value, list) else value  # class, rel
+            assert not name.startswith("on") and name != "style"
+            assert not (value or "").strip().lower().startswith("javascript:")
 
 
 def test_editing_someone_elses_challenge_is_403(client, app, login_as):
@@ -69,23 +67,23 @@ def test_editing_someone_elses_challenge_is_403(client, app, login_as):
     assert client.get(f"/challenges/{cid}/edit").status_code == 403
     response = client.post(f"/challenges/{cid}/edit", data={"title": "改ざん", "version": 1})
     assert response.status_code == 403
-    assert "改ざん" not in client.get(f"/challenges/{cid}").get_data(as_text=True)
+    assert not anywhere(get_page(client, f"/challenges/{cid}"), "改ざん")
 
 
 def test_bad_input_keeps_the_form(client, login_as):
     login_as("municipality")
-    response = client.post("/challenges/new", data={
+    page = post_page(client, "/challenges/new", {
         "title": "テレワーク環境の整備", "description": "本文を残す", "budget_min": "-5",
-        "categories": ["work_style"], "tags": "テレワーク", "deadline": "2020-01-01"})
-    page = response.get_data(as_text=True)
-    assert response.status_code == 400
-    assert "テレワーク環境の整備" in page and "本文を残す" in page
+        "categories": ["work_style"], "tags": "テレワーク", "deadline": "2020-01-01"}, status=400)
+    assert field_value(page, "title") == "テレワーク環境の整備"
+    assert field_value(page, "description") == "本文を残す"
 
 
 def test_past_deadline_refused_with_message(client, login_as):
     login_as("municipality")
-    response = client.post("/challenges/new", data={"title": "課題", "deadline": "2020-01-01"})
-    assert response.status_code == 400 and "過去" in response.get_data(as_text=True)
+    page = post_page(client, "/challenges/new", {"title": "課題", "deadline": "2020-01-01"},
+                     status=400)
+    assert any("過去" in error for error in field_errors(page, "deadline"))
 
 
 def test_create_open_and_find(client, login_as):
@@ -97,29 +95,30 @@ def test_create_open_and_find(client, login_as):
     url = response.headers["Location"]
     client.post(url + "/state", data={"state": "open"})
     client.post("/logout")
-    page = client.get("/challenges/?q=防災").get_data(as_text=True)
-    assert "防災アプリの導入" in page and "1 件の課題" in page
-    past_the_end = client.get("/challenges/?q=防災&page=3").get_data(as_text=True)
-    assert "防災アプリの導入" not in past_the_end
+    page = get_page(client, "/challenges/?q=防災")
+    assert texts(page, ".item-title") == ["防災アプリの導入"] and "1 件の課題" in text(page.main)
+    past_the_end = get_page(client, "/challenges/?q=防災&page=3")
+    assert not anywhere(past_the_end, "防災アプリの導入")
 
 
 def test_second_editor_is_told(client, app, login_as):
     owner = login_as("municipality")
     cid = factories.challenge(app, owner)
-    edit_page = client.get(f"/challenges/{cid}/edit").get_data(as_text=True)
-    version = re.search(r'name="version" type="hidden" value="(\d+)"', edit_page).group(1)
+    edit_page = get_page(client, f"/challenges/{cid}/edit")
+    version = edit_page.select_one('input[name="version"][type="hidden"]')["value"]
+    assert version.isdigit()
     form = {"title": "一人目", "summary": "s", "categories": ["disaster"], "version": version}
     assert client.post(f"/challenges/{cid}/edit", data=form).status_code == 302
-    second = client.post(f"/challenges/{cid}/edit", data={**form, "title": "二人目"})
-    page = second.get_data(as_text=True)
-    assert second.status_code == 400 and "他の人" in page and "二人目" in page
+    page = post_page(client, f"/challenges/{cid}/edit", {**form, "title": "二人目"}, status=400)
+    assert any("他の人" in error for error in form_errors(page))
+    assert field_value(page, "title") == "二人目"
 
 
 def test_preview_renders_without_saving(client, login_as):
     login_as("municipality")
-    response = client.post("/challenges/new", data={"title": "t", "description": "**太字**",
-                                                    "preview": "1"})
-    assert "<strong>太字</strong>" in response.get_data(as_text=True)
+    page = post_page(client, "/challenges/new", {"title": "t", "description": "**太字**",
+                                                "preview": "1"})
+    assert texts(page, ".preview strong") == ["太字"]
 
 
 def test_startup_edits_profile_and_capabilities(client, app, login_as):
@@ -129,16 +128,16 @@ def test_startup_edits_profile_and_capabilities(client, app, login_as):
         "tags": "子育て", "track_record": "金沢市, 2022, 導入\n由利本荘市、2023",
         "regions": ["all"]})
     assert response.status_code == 302
-    page = client.get(f"/startups/{user.org_id}").get_data(as_text=True)
+    page = text(get_page(client, f"/startups/{user.org_id}").main)
     assert "母子手帳アプリ" in page and "金沢市" in page
-    assert "母子手帳アプリ" in client.get("/startups/?q=子育て").get_data(as_text=True)
+    assert "母子手帳アプリ" in text(get_page(client, "/startups/?q=子育て").main)
 
 
 def test_bad_track_record_line_is_explained(client, login_as):
     user = login_as("startup")
-    response = client.post(f"/startups/{user.org_id}/capabilities/new", data={
-        "title": "x", "track_record": "金沢市 去年"})
-    assert response.status_code == 400 and "金沢市 去年" in response.get_data(as_text=True)
+    page = post_page(client, f"/startups/{user.org_id}/capabilities/new", {
+        "title": "x", "track_record": "金沢市 去年"}, status=400)
+    assert any("金沢市 去年" in error for error in field_errors(page, "track_record"))
 
 
 def test_other_startup_cannot_edit_profile(client, app, login_as):
@@ -158,8 +157,9 @@ def test_challenge_page_leads_to_applying_and_reviewing(client, app):
     cid = factories.challenge(app, town)
     startup = factories.user(app, "startup")
     factories.login(client, startup)
-    assert f"/challenges/{cid}/apply" in client.get(f"/challenges/{cid}").get_data(as_text=True)
+    assert f"/challenges/{cid}/apply" in targets(get_page(client, f"/challenges/{cid}"))
     client.post("/logout")
     factories.login(client, town)
-    page = client.get(f"/challenges/{cid}").get_data(as_text=True)
-    assert f"/challenges/{cid}/proposals" in page and f"/challenges/{cid}/apply" not in page
+    page = get_page(client, f"/challenges/{cid}")
+    assert f"/challenges/{cid}/proposals" in targets(page)
+    assert not anywhere(page, f"/challenges/{cid}/apply")

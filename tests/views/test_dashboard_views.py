@@ -10,6 +10,7 @@ import pytest
 from govtech.services import dashboard
 from govtech.services.dashboard import Scope
 from tests import factories
+from tests.html import anywhere, get_page, targets, text
 
 
 @pytest.fixture
@@ -36,23 +37,23 @@ def _csv(client, table: str) -> tuple[bytes, list[list[str]]]:
 
 def test_the_page_has_a_chart_and_a_table_per_figure_in_japanese(client, towns):
     factories.login(client, towns["manager"])
-    response = client.get("/dashboard/")
-    page = response.get_data(as_text=True).split("<main", 1)[1]  # the header has an icon
-    assert response.status_code == 200
-    assert page.count("<svg") == 7 and page.count('<table class="table') == 7
-    assert page.count('viewBox="0 0 ') == 7 and page.count("<title") >= 7
-    svgs = "".join(part.split("</svg>")[0] for part in page.split("<svg")[1:])
+    main = get_page(client, "/dashboard/").main  # the header has an icon
+    svgs = main.find_all("svg")
+    assert len(svgs) == 7 and len(main.select("table.table")) == 7
+    assert all(svg["viewbox"].startswith("0 0 ") for svg in svgs)  # the parser lower-cases
+    assert len(main.find_all("title")) >= 7
+    labels = {str(string) for svg in svgs for string in svg.find_all(string=True)}
     for label in ("紹介", "面談", "本格導入", "防災", "子育て", "埼玉県", "東京都"):
-        assert f">{label}<" in svgs, label
-    assert "ダッシュボード" in page and "/dashboard/export/funnel.csv" in page
+        assert label in labels, label
+    assert "ダッシュボード" in text(main) and "/dashboard/export/funnel.csv" in targets(main)
 
 
 def test_the_page_in_english(client, towns):
     factories.login(client, towns["manager"])
-    page = client.get("/dashboard/?lang=en").get_data(as_text=True)
+    page = get_page(client, "/dashboard/?lang=en")
     for label in ("Introduction", "Adopted", "Disaster prevention", "Saitama", "Dashboard"):
-        assert label in page, label
-    assert "紹介" not in page
+        assert label in text(page.main), label
+    assert not anywhere(page, "紹介")
 
 
 def test_every_table_exports_as_utf8_csv_with_bom_and_the_services_numbers(client, app, towns):
@@ -75,14 +76,15 @@ def test_every_table_exports_as_utf8_csv_with_bom_and_the_services_numbers(clien
 
 def test_a_municipality_sees_only_its_own_pairs_on_the_page_and_in_every_csv(client, towns):
     factories.login(client, towns["b"])
-    page = client.get("/dashboard/").get_data(as_text=True)
-    assert "埼玉県" not in page and "防災" not in page and "東京都" in page
-    assert "本格導入" in page  # the stage is listed, with no pair in it
+    page = get_page(client, "/dashboard/")
+    assert not anywhere(page, "埼玉県") and not anywhere(page, "防災")
+    assert "東京都" in text(page.main)
+    assert "本格導入" in text(page.main)  # the stage is listed, with no pair in it
     for table in ("funnel", "stages", "categories", "prefectures", "durations", "reasons",
                   "marketing"):
         _content, rows = _csv(client, table)
-        text = repr(rows)
-        assert "埼玉県" not in text and "防災" not in text, table
+        flat = repr(rows)
+        assert "埼玉県" not in flat and "防災" not in flat, table
     _content, rows = _csv(client, "stages")
     assert dict((row[0], row[1]) for row in rows[1:])["本格導入"] == "0"
 

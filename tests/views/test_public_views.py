@@ -1,5 +1,6 @@
 """Public pages and the health check."""
 from tests import factories
+from tests.html import get_page, text
 
 
 def test_front_page_counts_only_approved(client, app):
@@ -7,12 +8,12 @@ def test_front_page_counts_only_approved(client, app):
     factories.user(app, "startup", state="pending")
     factories.challenge(app, town, state="open")
     factories.challenge(app, town, state="draft")
-    page = client.get("/?lang=en").get_data(as_text=True)
-    assert "Solve local challenges with startups" in page
-    assert '<span class="stat-number">1</span><span class="stat-label">Municipalities' in page
-    assert '<span class="stat-number">0</span><span class="stat-label">Startups' in page
-    assert '<span class="stat-number">1</span><span class="stat-label">Open challenges' in page
-    assert '<span class="stat-number">0</span><span class="stat-label">Pilots' in page
+    page = get_page(client, "/?lang=en")
+    assert "Solve local challenges with startups" in text(page.main)
+    stats = {text(stat.select_one(".stat-label")): text(stat.select_one(".stat-number"))
+             for stat in page.select(".stats .stat")}
+    assert stats["Municipalities"] == "1" and stats["Startups"] == "0"
+    assert stats["Open challenges"] == "1" and stats["Pilots"] == "0"
 
 
 def test_health_reports_database(client):
@@ -21,8 +22,8 @@ def test_health_reports_database(client):
 
 
 def test_unknown_page_is_translated_404(client):
-    response = client.get("/no-such-page")
-    assert response.status_code == 404 and "見つかりません" in response.get_data(as_text=True)
+    page = get_page(client, "/no-such-page", status=404)
+    assert "見つかりません" in text(page.main)
 
 
 def test_security_headers(client):
