@@ -31,6 +31,7 @@ def submit(form: FlaskForm, action: Callable[[], T], success: str | None = None
         result = action()
     except DomainError as error:
         attach_error(form, error)
+        form.refused_status = error.status  # type: ignore[attr-defined]
         return None
     if success:
         flash(success, "success")
@@ -52,6 +53,11 @@ def run(action: Callable[[], Any], success: str | None = None) -> bool:
 def status(*forms: FlaskForm) -> int:
     """400 when a submitted form carries errors, so tests and tools see the refusal."""
     return 400 if any(form.errors or form.form_errors for form in forms) else 200
+
+
+def refusal_status(form: FlaskForm) -> int:
+    """The service's own status for its refusal (401 for a refused login), else `status`."""
+    return getattr(form, "refused_status", None) or status(form)
 
 
 def list_page(query: Any, per_page: int = 20) -> paging.CountedPagination:

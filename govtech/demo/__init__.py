@@ -71,7 +71,7 @@ def _load_content() -> None:
             continue
         actor = org.users[0]
         regions = capabilities[0][5]
-        startups.update_profile(actor, org, org.version, regions_served=regions)
+        startups.update_profile(actor, org, expected_version=org.version, regions_served=regions)
         for title, description, cats, tags, record, regions in capabilities:
             startups.save_capability(
                 actor, org, None, title=title, description=description, categories=cats,

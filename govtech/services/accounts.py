@@ -14,8 +14,8 @@ from govtech import mail
 from govtech.extensions import db
 from govtech.models import Organisation, OrgKind, OrgState, Role, User
 from govtech.models.base import utcnow
-from govtech.services import history, notifications
-from govtech.services.errors import DomainError, PermissionDenied
+from govtech.services import access, history, notifications, transaction
+from govtech.services.errors import DomainError
 
 MIN_PASSWORD_LENGTH = 10
 _COMMON_PASSWORDS = frozenset(
@@ -62,6 +62,7 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
+@transaction.unit_of_work()
 def signup(*, kind: OrgKind, org_name: str, name: str, email: str, password: str,
            prefecture: str | None = None, lg_code: str | None = None) -> User:
     """Create a pending organisation and its first user; a manager approves it later."""
@@ -82,7 +83,6 @@ def signup(*, kind: OrgKind, org_name: str, name: str, email: str, password: str
     db.session.add_all([org, user])
     db.session.flush()
     history.record("organisation", org.id, user, None, OrgState.pending, _("Signed up"))
-    db.session.commit()
     notifications.notify(notifications.managers(), "org_pending",
                          url="/admin/organisations?state=pending", org=org.name)
     return user
@@ -92,6 +92,7 @@ class LoginRefused(DomainError):
     status = 401
 
 
+@transaction.unit_of_work()
 def authenticate(email: str, password: str) -> User:
     """Return the user for these credentials, or raise LoginRefused with the reason."""
     user = find_user(email)
@@ -103,28 +104,27 @@ def authenticate(email: str, password: str) -> User:
     if user.is_invited:
         raise LoginRefused(_("Please set your password with the link in your invitation e-mail."))
     user.last_login_at = utcnow()
-    db.session.commit()
     return user
 
 
+@transaction.unit_of_work()
 def change_password(user: User, current: str, new: str) -> None:
     """Change a password after proving the current one."""
     if not check_password_hash(user.password_hash, current):
         raise DomainError(_("The current password is not correct."), field="current_password")
     _check_password(new, user.email)
     user.password_hash = hash_password(new)
-    db.session.commit()
 
 
+@transaction.unit_of_work()
 def set_locale(user: User, locale: str) -> None:
     """Remember the user's language choice."""
     if locale not in current_app.config["LANGUAGES"]:
         raise DomainError(_("Unknown language."))
-    if user.locale != locale:
-        user.locale = locale
-        db.session.commit()
+    user.locale = locale
 
 
+@transaction.unit_of_work()
 def create_manager(email: str, name: str, password: str) -> User:
     """Programme-office accounts are made from the command line, never by sign-up."""
     email = normalise_email(email)
@@ -133,7 +133,6 @@ def create_manager(email: str, name: str, password: str) -> User:
     user = User(email=email, name=name, role=Role.manager,
                 password_hash=hash_password(password))
     db.session.add(user)
-    db.session.commit()
     return user
 
 
@@ -175,29 +174,33 @@ def request_password_reset(email: str) -> None:
                   render_template("emails/reset_password.txt", user=user, link=link))
 
 
+@transaction.unit_of_work()
 def reset_password(token: str, password: str, purpose: str = "reset") -> User:
     """Set a new password from a reset or invitation link; the link cannot be used again."""
     user = user_for_token(token, purpose)
     _check_password(password, user.email)
     user.password_hash = hash_password(password)
     user.is_invited = False
-    db.session.commit()
     return user
 
 
+@transaction.unit_of_work()
 def invite(actor: User, *, email: str, name: str) -> User:
     """Add a colleague to the actor's organisation; they set a password by the e-mailed link."""
-    if actor.organisation is None or not actor.is_approved:
-        raise PermissionDenied(_("Only members of an approved organisation can invite colleagues."))
+    access.require(access.own_org_id(actor) is not None,
+                   _("Only members of an approved organisation can invite colleagues."))
+    org = actor.organisation
+    assert org is not None  # an approved member has one
     email = normalise_email(email)
     _check_email_free(email)
     user = User(email=email, name=name.strip(), role=actor.role,
-                organisation=actor.organisation, is_invited=True,
+                organisation=org, is_invited=True,
                 password_hash=hash_password(secrets.token_urlsafe(32)))
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()
     link = url_for("auth.accept_invitation", token=make_token(user, "invite"), _external=True)
     with force_locale(actor.locale or "ja"):
-        mail.send(user.email, _("You are invited to %(org)s", org=actor.organisation.name),
-                  render_template("emails/invitation.txt", user=user, actor=actor, link=link))
+        subject = _("You are invited to %(org)s", org=org.name)
+        body = render_template("emails/invitation.txt", user=user, actor=actor, link=link)
+    transaction.after_commit(lambda: mail.send(user.email, subject, body))
     return user

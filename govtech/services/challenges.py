@@ -7,15 +7,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import contains_eager, defer
 
 from govtech.extensions import db
 from govtech.models import Challenge, ChallengeState, Organisation, OrgKind, OrgState, User
 from govtech.models.base import utcnow
+from govtech.models.history import HistoryEvent
 from govtech.reference import CATEGORIES
-from govtech.services import history, recommendations, search, transaction, workflow
-from govtech.services.errors import ConcurrentChange, DomainError, NotFound, PermissionDenied
+from govtech.services import access, history, recommendations, search, transaction, workflow
+from govtech.services.errors import DomainError
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 EDITABLE = ("title", "summary", "description", "categories", "tags", "desired_outcome",
@@ -37,41 +39,50 @@ def accepts_proposals(challenge: Challenge) -> bool:
 # --- access ------------------------------------------------------------------------------------
 
 def is_owner(user: User | None, challenge: Challenge) -> bool:
-    return bool(user and user.is_authenticated
-                and user.organisation_id == challenge.organisation_id)
+    return access.belongs_to(user, challenge.organisation_id)
 
 
 def can_edit(user: User | None, challenge: Challenge) -> bool:
-    return bool(user and user.is_authenticated and (user.is_manager or (
-        is_owner(user, challenge) and user.is_approved)))
+    """The programme office, or an approved member of the municipality that posted it."""
+    return access.manager_or_member_of(user, challenge.organisation_id)
 
 
 def can_see_details(user: User | None, challenge: Challenge) -> bool:
     """Signed-in, approved members see an open challenge in full; the public sees a summary."""
-    if can_edit(user, challenge):
-        return True
-    return bool(user and user.is_authenticated and user.is_approved
-                and challenge.state != ChallengeState.draft)
+    return can_edit(user, challenge) or (access.member(user)
+                                         and challenge.state != ChallengeState.draft)
+
+
+def _may_know(user: User | None, challenge: Challenge) -> bool:
+    """Drafts are their municipality's own; archived ones are for members only."""
+    if challenge.state == ChallengeState.draft:
+        return can_edit(user, challenge)
+    if challenge.state == ChallengeState.archived:
+        return access.member(user)
+    return True
 
 
 def get_visible(user: User | None, challenge_id: int) -> Challenge:
     """The challenge if this user may know it exists; drafts of others are 404, not 403."""
     challenge = db.session.get(Challenge, challenge_id)
-    if challenge is None:
-        raise NotFound(_("This challenge does not exist."))
-    if challenge.state == ChallengeState.draft and not can_edit(user, challenge):
-        raise NotFound(_("This challenge does not exist."))
-    if challenge.state == ChallengeState.archived and not (
-            user and user.is_authenticated and user.is_approved):
-        raise NotFound(_("This challenge does not exist."))
-    return challenge
+    return access.visible_or_404(challenge, challenge is not None and _may_know(user, challenge),
+                                 _("This challenge does not exist."))
+
+
+def _require_editor(user: User | None, challenge: Challenge) -> None:
+    access.require(can_edit(user, challenge),
+                   _("Only the municipality that posted this challenge can change it."))
 
 
 def get_editable(user: User, challenge_id: int) -> Challenge:
     challenge = get_visible(user, challenge_id)
-    if not can_edit(user, challenge):
-        raise PermissionDenied(_("Only the municipality that posted this challenge can change it."))
+    _require_editor(user, challenge)
     return challenge
+
+
+def timeline(user: User | None, challenge: Challenge) -> list[HistoryEvent]:
+    """The challenge's history, for those who may edit it (others see none)."""
+    return history.timeline("challenge", challenge.id) if can_edit(user, challenge) else []
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -118,11 +129,23 @@ def _reindex(challenge: Challenge) -> None:
                   challenge.desired_outcome, " ".join(challenge.tags), org.name], facets)
 
 
+def can_post(user: User | None) -> bool:
+    return access.acts_for_kind(user, OrgKind.municipality)
+
+
+def _refresh_after_commit(challenge: Challenge) -> None:
+    transaction.after_commit(lambda: recommendations.refresh_quietly("challenge", challenge))
+
+
+_STALE = _l("Someone else saved this challenge while you were editing. Your text is still in "
+            "the form; compare it with the current version before saving again.")
+
+
+@transaction.unit_of_work(_STALE)
 def create(actor: User, **values) -> Challenge:
     """A new draft challenge of the actor's municipality."""
+    access.require(can_post(actor), _("Only approved municipalities can post challenges."))
     org = actor.organisation
-    if org is None or org.kind != OrgKind.municipality or not actor.is_approved:
-        raise PermissionDenied(_("Only approved municipalities can post challenges."))
     _validate(values)
     _check_deadline(values.get("deadline"))
     challenge = Challenge(organisation=org, state=ChallengeState.draft,
@@ -131,34 +154,31 @@ def create(actor: User, **values) -> Challenge:
     db.session.flush()
     history.record("challenge", challenge.id, actor, None, ChallengeState.draft)
     _reindex(challenge)
-    db.session.commit()
-    recommendations.refresh_quietly("challenge", challenge)
+    _refresh_after_commit(challenge)
     return challenge
 
 
-def update(actor: User, challenge: Challenge, version: int, **values) -> Challenge:
-    """Save edits, unless someone else saved since `version` was read."""
-    if not can_edit(actor, challenge):
-        raise PermissionDenied(_("Only the municipality that posted this challenge can change it."))
-    if challenge.version != version:
-        raise ConcurrentChange(_("Someone else saved this challenge while you were editing. "
-                                 "Your text is still in the form; compare it with the current "
-                                 "version before saving again."))
+@transaction.unit_of_work(_STALE)
+def update(actor: User, challenge: Challenge, *, expected_version: int | None,
+           **values) -> Challenge:
+    """Save edits, unless someone else saved since `expected_version` was read."""
+    _require_editor(actor, challenge)
+    transaction.check_version(challenge, expected_version)
     _validate(values)
     _check_deadline(values.get("deadline"), challenge.deadline)
     for key in EDITABLE:
         if key in values:
             setattr(challenge, key, values[key])
     _reindex(challenge)
-    transaction.commit(_("Someone else saved this challenge at the same moment. Please reload."))
-    recommendations.refresh_quietly("challenge", challenge)
+    _refresh_after_commit(challenge)
     return challenge
 
 
+@transaction.unit_of_work(_l("Someone else changed this challenge at the same moment. "
+                             "Please reload."))
 def transition(actor: User, challenge: Challenge, target: ChallengeState, note: str = "") -> None:
     """Open, close, reopen or archive a challenge, with its history event."""
-    if not can_edit(actor, challenge):
-        raise PermissionDenied(_("Only the municipality that posted this challenge can change it."))
+    _require_editor(actor, challenge)
     workflow.check(workflow.CHALLENGE, challenge.state, target)
     if target == ChallengeState.open:
         if not challenge.summary or not challenge.categories:
@@ -169,8 +189,7 @@ def transition(actor: User, challenge: Challenge, target: ChallengeState, note: 
     previous = challenge.state
     challenge.state = target
     history.record("challenge", challenge.id, actor, previous, target, note)
-    transaction.commit(_("Someone else changed this challenge at the same moment. Please reload."))
-    recommendations.refresh_quietly("challenge", challenge)
+    _refresh_after_commit(challenge)
 
 
 def allowed_targets(user: User | None, challenge: Challenge) -> list[str]:
@@ -208,8 +227,8 @@ def list_query(user: User | None, filters: Filters) -> Select[tuple[Challenge]] 
             Organisation.name, Organisation.prefecture, Organisation.state),
         defer(Challenge.description), defer(Challenge.desired_outcome))
     query = query.where(Organisation.state == OrgState.approved)
-    member = user if user is not None and user.is_authenticated and user.is_approved else None
-    own_org = member.organisation_id if member is not None and member.organisation_id else None
+    member = user if access.member(user) else None
+    own_org = access.own_org_id(user)
     if filters.mine and own_org:
         query = query.where(Challenge.organisation_id == own_org)
     if filters.state in ChallengeState.__members__ and member is not None:

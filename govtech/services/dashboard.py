@@ -24,16 +24,15 @@ from govtech.models import (
     MarketingActivity,
     MarketingState,
     Organisation,
+    OrgKind,
     Pilot,
     PilotStage,
     Recommendation,
-    Role,
     User,
 )
 from govtech.models.pilot import FINAL_STAGES
 from govtech.reference import CATEGORIES, PREFECTURES
-from govtech.services import pilots
-from govtech.services.errors import PermissionDenied
+from govtech.services import access, pilots
 from govtech.services.workflow import PILOT_PIPELINE
 
 TOKYO = ZoneInfo("Asia/Tokyo")  # months are counted as people in Japan see them
@@ -52,13 +51,13 @@ class Scope:
 
 def scope_for(actor: User | None) -> Scope:
     """The scope an actor may see; anyone but an approved member is refused."""
-    if actor is None or not actor.is_authenticated or not actor.is_approved:
-        raise PermissionDenied(_("Only members of the programme can see the dashboard."))
-    if actor.is_manager:
+    access.require(access.member(actor),
+                   _("Only members of the programme can see the dashboard."))
+    if access.manager(actor):
         return Scope("programme")
-    if actor.role == Role.municipality:
-        return Scope("municipality", actor.organisation_id)
-    return Scope("startup", actor.organisation_id)
+    if access.acts_for_kind(actor, OrgKind.municipality):
+        return Scope("municipality", access.own_org_id(actor))
+    return Scope("startup", access.own_org_id(actor))
 
 
 def _pilots_in(scope: Scope) -> Select[tuple[Pilot]]:

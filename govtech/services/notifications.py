@@ -19,7 +19,8 @@ from govtech import labels, mail
 from govtech.extensions import db
 from govtech.models import DigestFrequency, Notification, NotificationPreference, User
 from govtech.models.base import utcnow
-from govtech.services.errors import DomainError, NotFound
+from govtech.services import access, transaction
+from govtech.services.errors import DomainError
 
 # kind → (label for the settings page, message with %(…)s parameters)
 KINDS: dict[str, tuple[object, object]] = {
@@ -66,8 +67,8 @@ def frequency(user: User, kind: str) -> DigestFrequency:
 def notify(recipients: Iterable[User], kind: str, url: str = "", **params) -> list[Notification]:
     """Tell these users; mail at once those who chose immediate mail for this kind.
 
-    Adds to the caller's transaction and commits (a notification without its cause is harmless;
-    the cause without its notification is what we avoid by calling this after the change).
+    Adds to the caller's unit of work, so the cause and its notification are stored together;
+    the mail goes out only once both are committed.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
@@ -80,11 +81,17 @@ def notify(recipients: Iterable[User], kind: str, url: str = "", **params) -> li
         note = Notification(user_id=user.id, kind=kind, params=params, url=url)
         db.session.add(note)
         notes.append((user, note))
-    db.session.commit()
-    for user, note in notes:
-        if frequency(user, kind) == DigestFrequency.immediate:
-            _mail(user, [note])
+    immediate = [(user, note) for user, note in notes
+                 if frequency(user, kind) == DigestFrequency.immediate]
+    if immediate:
+        transaction.after_commit(lambda: _mail_each(immediate))
     return [note for _user, note in notes]
+
+
+@transaction.unit_of_work()
+def _mail_each(pairs: list[tuple[User, Notification]]) -> None:
+    for user, note in pairs:
+        _mail(user, [note])
 
 
 def _mail(user: User, notes: list[Notification], digest: str = "") -> None:
@@ -97,7 +104,6 @@ def _mail(user: User, notes: list[Notification], digest: str = "") -> None:
     stamp = utcnow()
     for note in notes:
         note.emailed_at = stamp
-    db.session.commit()
 
 
 def _period(digest: str) -> str:
@@ -113,6 +119,7 @@ def _absolute(url: str) -> str:
         return url
 
 
+@transaction.unit_of_work()
 def send_digests(period: str) -> int:
     """Mail each user the unsent notifications of the kinds they get as a `period` digest.
 
@@ -152,19 +159,18 @@ def list_query(user: User) -> Select[tuple[Notification]]:
             .order_by(Notification.created_at.desc(), Notification.id.desc()))
 
 
+@transaction.unit_of_work()
 def mark_read(user: User, note_id: int | None = None) -> Notification | None:
     """Mark one notification (or all of the user's) as read."""
     if note_id is None:
         db.session.execute(update(Notification).where(
             Notification.user_id == user.id, Notification.read_at.is_(None)).values(
             read_at=utcnow()))
-        db.session.commit()
         return None
     note = db.session.get(Notification, note_id)
-    if note is None or note.user_id != user.id:
-        raise NotFound(_("This notification does not exist."))
+    note = access.visible_or_404(note, note is not None and note.user_id == user.id,
+                                 _("This notification does not exist."))
     note.read_at = note.read_at or utcnow()
-    db.session.commit()
     return note
 
 
@@ -175,6 +181,7 @@ def preferences(user: User) -> dict[str, str]:
     return {kind: str(chosen.get(kind, DigestFrequency.immediate)) for kind in KINDS}
 
 
+@transaction.unit_of_work()
 def set_preferences(user: User, choices: dict[str, str]) -> None:
     """Save the user's mail frequency per kind."""
     existing = {p.kind: p for p in db.session.scalars(
@@ -185,7 +192,6 @@ def set_preferences(user: User, choices: dict[str, str]) -> None:
         pref = existing.get(kind) or NotificationPreference(user_id=user.id, kind=kind)
         pref.frequency = DigestFrequency(value)
         db.session.add(pref)
-    db.session.commit()
 
 
 def managers() -> list[User]:

@@ -2,20 +2,38 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, or_, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, select
 
+from govtech.extensions import db
 from govtech.models import Organisation, OrgKind, OrgState, User
-from govtech.services import history, notifications, recommendations, transaction, workflow
-from govtech.services.errors import PermissionDenied
+from govtech.services import (
+    access,
+    history,
+    listsearch,
+    notifications,
+    recommendations,
+    transaction,
+    workflow,
+)
+
+
+def _require_manager(actor: User | None) -> None:
+    access.require(access.manager(actor),
+                   _("Only the programme office can approve organisations."))
+
+
+def get_for_review(actor: User, org_id: int) -> Organisation:
+    """An organisation for the programme office's approvals page."""
+    _require_manager(actor)
+    return access.visible_or_404(db.session.get(Organisation, org_id), True,
+                                 _("This organisation does not exist."))
 
 
 def list_query(*, q: str = "", state: str = "", kind: str = "") -> Select[tuple[Organisation]]:
     """Organisations for the approvals list: pending first, then by name."""
-    query = select(Organisation)
-    if q:
-        like = f"%{q.strip()}%"
-        query = query.where(or_(Organisation.name.ilike(like),
-                                Organisation.description.ilike(like)))
+    query = select(Organisation).where(
+        listsearch.words_match(q, Organisation.name, Organisation.description))
     if state in OrgState.__members__:
         query = query.where(Organisation.state == OrgState(state))
     if kind in OrgKind.__members__:
@@ -29,16 +47,17 @@ def allowed_targets(org: Organisation) -> frozenset[str]:
     return workflow.ORGANISATION.get(org.state, frozenset())
 
 
-def set_state(actor: User, org: Organisation, target: OrgState, note: str = "") -> None:
+@transaction.unit_of_work(_l("Someone else changed this organisation. Please reload."))
+def set_state(actor: User, org: Organisation, target: OrgState, note: str = "", *,
+              expected_version: int | None = None) -> None:
     """Approve, suspend or reinstate an organisation, with its history event."""
-    if not actor.is_manager:
-        raise PermissionDenied(_("Only the programme office can approve organisations."))
+    _require_manager(actor)
+    transaction.check_version(org, expected_version)
     workflow.check(workflow.ORGANISATION, org.state, target)
     previous = org.state
     org.state = target
     history.record("organisation", org.id, actor, previous, target, note)
-    transaction.commit(_("Someone else changed this organisation. Please reload."))
     notifications.notify(notifications.members(org.id), "org_decided", url="/home",
                          org=org.name, state=target.value)
     if org.kind == OrgKind.startup:
-        recommendations.refresh_quietly("startup", org)
+        transaction.after_commit(lambda: recommendations.refresh_quietly("startup", org))

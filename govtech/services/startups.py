@@ -4,15 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from govtech.extensions import db
 from govtech.models import Capability, Organisation, OrgKind, OrgState, User
 from govtech.reference import PREFECTURES
-from govtech.services import recommendations, search, transaction
+from govtech.services import access, recommendations, search, transaction
 from govtech.services.challenges import check_categories_and_tags, today
-from govtech.services.errors import ConcurrentChange, DomainError, NotFound, PermissionDenied
+from govtech.services.errors import DomainError
 
 PROFILE_FIELDS = ("description", "website", "founded_year", "employees",
                   "head_office_prefecture", "regions_served")
@@ -20,25 +21,28 @@ CAPABILITY_FIELDS = ("title", "description", "categories", "tags", "track_record
 
 
 def can_edit(user: User | None, org: Organisation) -> bool:
-    return bool(user and user.is_authenticated and (
-        user.is_manager or (user.organisation_id == org.id and user.is_approved)))
+    return access.manager_or_member_of(user, org.id)
+
+
+def _may_know(user: User | None, org: Organisation) -> bool:
+    """Approved startups are visible to members; a pending one only to itself and managers."""
+    return org.kind == OrgKind.startup and (
+        org.state == OrgState.approved or access.manager(user) or access.belongs_to(user, org.id))
 
 
 def get_visible(user: User | None, org_id: int) -> Organisation:
-    """Approved startups are visible to members; a pending one only to itself and managers."""
     org = db.session.get(Organisation, org_id)
-    if org is None or org.kind != OrgKind.startup:
-        raise NotFound(_("This startup does not exist."))
-    if org.state != OrgState.approved and not (
-            user and (user.is_manager or user.organisation_id == org.id)):
-        raise NotFound(_("This startup does not exist."))
-    return org
+    return access.visible_or_404(org, org is not None and _may_know(user, org),
+                                 _("This startup does not exist."))
+
+
+def _require_editor(user: User | None, org: Organisation) -> None:
+    access.require(can_edit(user, org), _("Only members of this startup can change its profile."))
 
 
 def get_editable(user: User, org_id: int) -> Organisation:
     org = get_visible(user, org_id)
-    if not can_edit(user, org):
-        raise PermissionDenied(_("Only members of this startup can change its profile."))
+    _require_editor(user, org)
     return org
 
 
@@ -66,17 +70,17 @@ def reindex(org: Organisation) -> None:
     search.index("startup", org.id, texts, facets)
 
 
-def _commit() -> None:
-    transaction.commit(_("Someone else saved this at the same moment. Please reload."))
+def _refresh_after_commit(org: Organisation) -> None:
+    transaction.after_commit(lambda: recommendations.refresh_quietly("startup", org))
 
 
-def update_profile(actor: User, org: Organisation, version: int, **values) -> None:
-    """Save the startup's profile, unless someone else saved since `version` was read."""
-    if not can_edit(actor, org):
-        raise PermissionDenied(_("Only members of this startup can change its profile."))
-    if org.version != version:
-        raise ConcurrentChange(_("Someone else saved this profile while you were editing. "
-                                 "Your text is still in the form."))
+@transaction.unit_of_work(_l("Someone else saved this profile while you were editing. "
+                             "Your text is still in the form."))
+def update_profile(actor: User, org: Organisation, *, expected_version: int | None,
+                   **values) -> None:
+    """Save the startup's profile, unless someone else saved since `expected_version`."""
+    _require_editor(actor, org)
+    transaction.check_version(org, expected_version)
     year = values.get("founded_year")
     if year is not None and not 1800 <= year <= today().year:
         raise DomainError(_("Enter a founding year between 1800 and this year."),
@@ -87,15 +91,15 @@ def update_profile(actor: User, org: Organisation, version: int, **values) -> No
         if key in values:
             setattr(org, key, values[key])
     reindex(org)
-    _commit()
-    recommendations.refresh_quietly("startup", org)
+    _refresh_after_commit(org)
 
 
-def save_capability(actor: User, org: Organisation, capability: Capability | None,
-                    version: int | None = None, **values) -> Capability:
-    """Add a capability, or edit one (checking `version`), and refresh the directory index."""
-    if not can_edit(actor, org):
-        raise PermissionDenied(_("Only members of this startup can change its profile."))
+@transaction.unit_of_work(_l("Someone else saved this capability while you were editing. "
+                             "Your text is still in the form."))
+def save_capability(actor: User, org: Organisation, capability: Capability | None, *,
+                    expected_version: int | None = None, **values) -> Capability:
+    """Add a capability, or edit one (checking `expected_version`), and reindex the startup."""
+    _require_editor(actor, org)
     check_categories_and_tags(values)
     for record in values.get("track_record", []):
         if not 1950 <= record["year"] <= today().year:
@@ -104,36 +108,32 @@ def save_capability(actor: User, org: Organisation, capability: Capability | Non
     if capability is None:
         capability = Capability(organisation=org)
         db.session.add(capability)
-    elif capability.version != version:
-        raise ConcurrentChange(_("Someone else saved this capability while you were editing. "
-                                 "Your text is still in the form."))
+    else:
+        transaction.check_version(capability, expected_version)
     for key in CAPABILITY_FIELDS:
         if key in values:
             setattr(capability, key, values[key])
     db.session.flush()
     reindex(org)
-    _commit()
-    recommendations.refresh_quietly("startup", org)
+    _refresh_after_commit(org)
     return capability
 
 
 def get_capability(actor: User, capability_id: int) -> Capability:
-    capability = db.session.get(Capability, capability_id)
-    if capability is None:
-        raise NotFound(_("This capability does not exist."))
+    capability = access.visible_or_404(db.session.get(Capability, capability_id), True,
+                                       _("This capability does not exist."))
     get_editable(actor, capability.organisation_id)
     return capability
 
 
+@transaction.unit_of_work()
 def delete_capability(actor: User, capability: Capability) -> None:
     org = capability.organisation
-    if not can_edit(actor, org):
-        raise PermissionDenied(_("Only members of this startup can change its profile."))
+    _require_editor(actor, org)
     org.capabilities.remove(capability)
     db.session.flush()
     reindex(org)
-    db.session.commit()
-    recommendations.refresh_quietly("startup", org)
+    _refresh_after_commit(org)
 
 
 @dataclass

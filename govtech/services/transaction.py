@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any, ParamSpec, Protocol, TypeVar
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import text
 from sqlalchemy.orm.exc import StaleDataError
 
 from govtech.extensions import db
@@ -90,6 +91,16 @@ def check_version(record: Versioned, expected_version: int | None) -> None:
     """Refuse the change if the record moved on since the user read `expected_version`."""
     if expected_version is not None and record.version != expected_version:
         raise ConcurrentChange(str(db.session.info.get(_CONFLICT, DEFAULT_CONFLICT)))
+
+
+def database_reachable() -> bool:
+    """For the health check: a trivial query answers, or the session is left clean."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means unreachable
+        db.session.rollback()
+        return False
+    return True
 
 
 def _commit(conflict: str) -> None:

@@ -47,7 +47,7 @@ def test_other_municipality_cannot_edit(app, owner):
     challenge = db.session.get(Challenge, factories.challenge(app, record))
     other, _ = _user(app)
     with pytest.raises(PermissionDenied):
-        challenges.update(other, challenge, challenge.version, title="乗っ取り")
+        challenges.update(other, challenge, expected_version=challenge.version, title="乗っ取り")
     db.session.refresh(challenge)
     assert challenge.title != "乗っ取り"
 
@@ -92,9 +92,9 @@ def test_stale_version_is_refused(app, owner):
     user, record = owner
     challenge = db.session.get(Challenge, factories.challenge(app, record))
     old = challenge.version
-    challenges.update(user, challenge, old, title="一人目の編集")
+    challenges.update(user, challenge, expected_version=old, title="一人目の編集")
     with pytest.raises(ConcurrentChange):
-        challenges.update(user, challenge, old, title="二人目の編集")
+        challenges.update(user, challenge, expected_version=old, title="二人目の編集")
     assert challenge.title == "一人目の編集"
 
 

@@ -7,9 +7,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from govtech.blueprints import pages
 from govtech.blueprints.auth import forms
 from govtech.extensions import limiter
-from govtech.forms import attach_error
 from govtech.models import OrgKind
 from govtech.services import accounts
 from govtech.services.errors import DomainError
@@ -40,21 +40,16 @@ def signup():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = forms.SignupForm()
-    if form.validate_on_submit():
-        try:
-            user = accounts.signup(
-                kind=OrgKind(form.kind.data), org_name=form.org_name.data, name=form.name.data,
-                email=form.email.data, password=form.password.data,
-                prefecture=form.prefecture.data, lg_code=form.lg_code.data,
-            )
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            login_user(user)
-            flash(_("Welcome! Your organisation is registered and waits for approval by the "
-                    "programme office."), "success")
-            return redirect(url_for("home.index"))
-    return render_template("auth/signup.html", form=form), 400 if form.errors else 200
+    user = pages.submit(form, lambda: accounts.signup(
+        kind=OrgKind(form.kind.data), org_name=form.org_name.data, name=form.name.data,
+        email=form.email.data, password=form.password.data,
+        prefecture=form.prefecture.data, lg_code=form.lg_code.data),
+        _("Welcome! Your organisation is registered and waits for approval by the programme "
+          "office."))
+    if user:
+        login_user(user)
+        return redirect(url_for("home.index"))
+    return render_template("auth/signup.html", form=form), pages.status(form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -66,19 +61,11 @@ def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = forms.LoginForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            user = accounts.authenticate(form.email.data, form.password.data)
-        except DomainError as error:
-            attach_error(form, error)
-            status = error.status
-        else:
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
-    elif form.errors:
-        status = 400
-    return render_template("auth/login.html", form=form), status
+    user = pages.submit(form, lambda: accounts.authenticate(form.email.data, form.password.data))
+    if user:
+        login_user(user)
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form), pages.refusal_status(form)
 
 
 @bp.post("/logout")
@@ -94,17 +81,12 @@ def account():
     password_form = forms.ChangePasswordForm(prefix="pw")
     language_form = forms.LanguageForm(prefix="lang", locale=current_user.locale or "ja")
     sent = request.form.get("form") if request.method == "POST" else None
-    if sent == "password" and password_form.validate_on_submit():
-        try:
-            accounts.change_password(current_user, password_form.current_password.data,
-                                     password_form.password.data)
-        except DomainError as error:
-            attach_error(password_form, error)
-        else:
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for("auth.account"))
-    elif sent == "language" and language_form.validate_on_submit():
-        accounts.set_locale(current_user, language_form.locale.data)
+    if sent == "password" and pages.submit(password_form, lambda: accounts.change_password(
+            current_user, password_form.current_password.data, password_form.password.data),
+            _("Your password has been changed.")):
+        return redirect(url_for("auth.account"))
+    if sent == "language" and pages.submit(language_form, lambda: accounts.set_locale(
+            current_user, language_form.locale.data)):
         return redirect(url_for("auth.account"))
     failed = sent is not None
     return render_template("auth/account.html", password_form=password_form,
@@ -114,15 +96,12 @@ def account():
 @bp.route("/account/invite", methods=["GET", "POST"])
 def invite():
     form = forms.InviteForm()
-    if form.validate_on_submit():
-        try:
-            user = accounts.invite(current_user, email=form.email.data, name=form.name.data)
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            flash(_("An invitation has been sent to %(email)s.", email=user.email), "success")
-            return redirect(url_for("auth.account"))
-    return render_template("auth/invite.html", form=form), 400 if form.errors else 200
+    user = pages.submit(form, lambda: accounts.invite(current_user, email=form.email.data,
+                                                      name=form.name.data))
+    if user:
+        flash(_("An invitation has been sent to %(email)s.", email=user.email), "success")
+        return redirect(url_for("auth.account"))
+    return render_template("auth/invite.html", form=form), pages.status(form)
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -143,17 +122,13 @@ def _set_password_page(token: str, purpose: str):
     except DomainError as error:
         return render_template("auth/link_invalid.html", message=error.message), 400
     form = forms.SetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            user = accounts.reset_password(token, form.password.data, purpose)
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            login_user(user)
-            flash(_("Your password has been set."), "success")
-            return redirect(url_for("home.index"))
+    if saved := pages.submit(form, lambda: accounts.reset_password(token, form.password.data,
+                                                                   purpose),
+                             _("Your password has been set.")):
+        login_user(saved)
+        return redirect(url_for("home.index"))
     return render_template("auth/set_password.html", form=form, user=user,
-                           purpose=purpose), 400 if form.errors else 200
+                           purpose=purpose), pages.status(form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])

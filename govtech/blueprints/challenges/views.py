@@ -6,17 +6,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from govtech import reference
+from govtech.blueprints import pages
 from govtech.blueprints.challenges.forms import (
     ChallengeFilterForm,
     ChallengeForm,
     ChallengeStateForm,
 )
-from govtech.extensions import db
-from govtech.forms import attach_error
 from govtech.labels import state_label
 from govtech.models import ChallengeState
-from govtech.services import challenges, history, paging, proposals, recommendations
-from govtech.services.errors import ConcurrentChange, DomainError
+from govtech.services import access, challenges, proposals, recommendations
 from govtech.text import render_markdown
 
 bp = Blueprint("challenges", __name__, url_prefix="/challenges")
@@ -39,27 +37,19 @@ def list_challenges():
         form.budget.data, state=form.state.data or "", deadline=form.deadline.data or "",
         sort=form.sort.data or "new", mine=request.args.get("mine") == "1")
     query = challenges.list_query(current_user, filters)
-    page = paging.paginate(query, per_page=20) if query is not None else None
-    args = {k: v for k, v in request.args.items() if k not in ("page", "lang") and v}
-    return render_template("challenges/list.html", form=form, page=page, args=args,
-                           signed_in=current_user.is_authenticated and current_user.is_approved,
-                           can_post=current_user.is_authenticated and current_user.role ==
-                           "municipality" and current_user.is_approved,
+    page = pages.list_page(query) if query is not None else None
+    return render_template("challenges/list.html", form=form, page=page, args=pages.list_args(),
+                           signed_in=access.member(current_user),
+                           can_post=challenges.can_post(current_user),
                            today=challenges.today())
 
 
 def _save(form: ChallengeForm, challenge=None):
-    """Create or update from a valid form; None (with errors on the form) when refused."""
-    try:
-        if challenge is None:
-            return challenges.create(current_user, **form.values())
-        return challenges.update(current_user, challenge, int(form.version.data or 0),
-                                 **form.values())
-    except DomainError as error:
-        attach_error(form, error)
-        if isinstance(error, ConcurrentChange):
-            db.session.rollback()
-        return None
+    """Create or update through the service; the saved challenge, or None when refused."""
+    if challenge is None:
+        return challenges.create(current_user, **form.values())
+    return challenges.update(current_user, challenge,
+                             expected_version=int(form.version.data or 0), **form.values())
 
 
 def _form_page(challenge=None):
@@ -68,16 +58,15 @@ def _form_page(challenge=None):
     if request.method == "GET" and challenge is not None:
         form.version.data = challenge.version
     preview = None
-    if form.validate_on_submit():
-        if "preview" in request.form:
-            preview = render_markdown(form.description.data)
-        elif (saved := _save(form, challenge)) is not None:
-            flash(_("Your changes are saved.") if challenge else
-                  _("The challenge is saved as a draft. Open it when it is ready."), "success")
-            return redirect(url_for("challenges.show_challenge", challenge_id=saved.id))
-    status = 400 if form.errors or form.form_errors else 200
+    if "preview" in request.form and form.validate_on_submit():
+        preview = render_markdown(form.description.data)
+    elif (saved := pages.submit(form, lambda: _save(form, challenge),
+                                _("Your changes are saved.") if challenge else
+                                _("The challenge is saved as a draft. Open it when it is "
+                                  "ready."))):
+        return redirect(url_for("challenges.show_challenge", challenge_id=saved.id))
     return render_template("challenges/form.html", form=form, preview=preview,
-                           challenge=challenge), status
+                           challenge=challenge), pages.status(form)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -90,8 +79,7 @@ def show_challenge(challenge_id: int):
     challenge = challenges.get_visible(current_user, challenge_id)
     full = challenges.can_see_details(current_user, challenge)
     can_edit = challenges.can_edit(current_user, challenge)
-    events = db.session.scalars(history.events_for("challenge", challenge.id)).all() \
-        if can_edit else []
+    events = challenges.timeline(current_user, challenge)
     return render_template(
         "challenges/show.html", challenge=challenge, full=full, can_edit=can_edit,
         description=render_markdown(challenge.description) if full else None,
@@ -115,13 +103,9 @@ def change_state(challenge_id: int):
     form = ChallengeStateForm()
     if not form.validate_on_submit() or form.state.data not in ChallengeState.__members__:
         flash(_("The request was not valid. Please try again."), "error")
-    else:
-        try:
-            challenges.transition(current_user, challenge, ChallengeState(form.state.data),
-                                  form.note.data or "")
-        except DomainError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("The challenge is now: %(state)s.", state=state_label(challenge.state)),
-                  "success")
+    elif pages.run(lambda: challenges.transition(current_user, challenge,
+                                                 ChallengeState(form.state.data),
+                                                 form.note.data or "")):
+        flash(_("The challenge is now: %(state)s.", state=state_label(challenge.state)),
+              "success")
     return redirect(url_for("challenges.show_challenge", challenge_id=challenge_id))

@@ -6,16 +6,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from govtech.extensions import db
+from govtech.blueprints import pages
 from govtech.services import notifications
-from govtech.services.errors import DomainError
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 
 @bp.get("/")
 def list_notifications():
-    page = db.paginate(notifications.list_query(current_user), per_page=30, error_out=False)
+    page = pages.list_page(notifications.list_query(current_user), per_page=30)
     items = [{"note": note, "text": notifications.message(note)} for note in page.items]
     return render_template("notifications/list.html", page=page, items=items)
 
@@ -42,12 +41,9 @@ def settings():
     current = notifications.preferences(current_user)
     if request.method == "POST" and FlaskForm().validate_on_submit():
         choices = {kind: request.form.get(f"kind-{kind}", value) for kind, value in current.items()}
-        try:
-            notifications.set_preferences(current_user, choices)
-        except DomainError as error:
-            flash(error.message, "error")
+        if not pages.run(lambda: notifications.set_preferences(current_user, choices),
+                         _("Your notification settings are saved.")):
             return render_template("notifications/settings.html", rows=_rows(choices)), 400
-        flash(_("Your notification settings are saved."), "success")
         return redirect(url_for("notifications.settings"))
     return render_template("notifications/settings.html", rows=_rows(current))
 

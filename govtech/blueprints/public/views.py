@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
-from sqlalchemy import text
 
-from govtech.extensions import db
-from govtech.services import programme
+from govtech.services import programme, transaction
 
 bp = Blueprint("public", __name__)
 
@@ -18,9 +16,6 @@ def index():
 @bp.get("/health")
 def health():
     """For load balancers: the process answers and the database is reachable."""
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:  # noqa: BLE001 - any database failure means unhealthy
-        db.session.rollback()
+    if not transaction.database_reachable():
         return {"status": "error", "database": "unreachable"}, 503
     return {"status": "ok", "database": "ok"}

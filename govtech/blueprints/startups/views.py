@@ -1,16 +1,14 @@
 """The startup directory, profiles, and their capabilities."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from govtech import reference
+from govtech.blueprints import pages
 from govtech.blueprints.startups.forms import CapabilityForm, ProfileForm, StartupFilterForm
-from govtech.extensions import db
-from govtech.forms import attach_error
 from govtech.services import startups
-from govtech.services.errors import DomainError
 
 bp = Blueprint("startups", __name__, url_prefix="/startups")
 
@@ -23,9 +21,8 @@ def list_startups():
     query = startups.list_query(startups.Filters(
         q=form.q.data or "", category=form.category.data or "",
         prefecture=form.prefecture.data or "", sort=form.sort.data or "name"))
-    page = db.paginate(query, per_page=20, error_out=False) if query is not None else None
-    args = {k: v for k, v in request.args.items() if k not in ("page", "lang") and v}
-    return render_template("startups/list.html", form=form, page=page, args=args)
+    page = pages.list_page(query) if query is not None else None
+    return render_template("startups/list.html", form=form, page=page, args=pages.list_args())
 
 
 @bp.get("/<int:org_id>")
@@ -42,38 +39,24 @@ def edit_profile(org_id: int):
     form = ProfileForm(obj=org)
     if request.method == "GET":
         form.version.data = org.version
-    if form.validate_on_submit():
-        try:
-            startups.update_profile(current_user, org, int(form.version.data or 0),
-                                    **form.values())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            flash(_("Your changes are saved."), "success")
-            return redirect(url_for("startups.show_startup", org_id=org.id))
-    status = 400 if form.errors or form.form_errors else 200
-    return render_template("startups/profile_form.html", form=form, org=org), status
+    if pages.submit(form, lambda: startups.update_profile(
+            current_user, org, expected_version=int(form.version.data or 0), **form.values()),
+            _("Your changes are saved.")):
+        return redirect(url_for("startups.show_startup", org_id=org.id))
+    return render_template("startups/profile_form.html", form=form, org=org), pages.status(form)
 
 
 def _capability_page(org, capability=None):
     form = CapabilityForm(obj=capability)
     if request.method == "GET" and capability is not None:
         form.version.data = capability.version
-    if form.validate_on_submit():
-        try:
-            startups.save_capability(current_user, org, capability,
-                                     int(form.version.data or 0) if capability else None,
-                                     **form.values())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            flash(_("Your changes are saved."), "success")
-            return redirect(url_for("startups.show_startup", org_id=org.id))
-    status = 400 if form.errors or form.form_errors else 200
+    if pages.submit(form, lambda: startups.save_capability(
+            current_user, org, capability,
+            expected_version=int(form.version.data or 0) if capability else None,
+            **form.values()), _("Your changes are saved.")):
+        return redirect(url_for("startups.show_startup", org_id=org.id))
     return render_template("startups/capability_form.html", form=form, org=org,
-                           capability=capability), status
+                           capability=capability), pages.status(form)
 
 
 @bp.route("/<int:org_id>/capabilities/new", methods=["GET", "POST"])
@@ -91,6 +74,6 @@ def edit_capability(capability_id: int):
 def delete_capability(capability_id: int):
     capability = startups.get_capability(current_user, capability_id)
     org_id = capability.organisation_id
-    startups.delete_capability(current_user, capability)
-    flash(_("The capability is removed."), "success")
+    pages.run(lambda: startups.delete_capability(current_user, capability),
+              _("The capability is removed."))
     return redirect(url_for("startups.show_startup", org_id=org_id))
