@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from govtech.extensions import db
+from govtech.services import transaction
 from govtech.services.errors import DomainError
 
 
@@ -44,7 +44,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
-        db.session.rollback()
+        # A refused change was rolled back by its unit of work (services.transaction).
         return render_error(error.status, error.message)
 
     @app.errorhandler(HTTPException)
@@ -56,6 +56,6 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
-        db.session.rollback()
+        transaction.abandon()
         app.logger.exception("Unhandled error on %s", request.path)
         return render_error(500)

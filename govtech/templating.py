@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from govtech import labels, reference
 from govtech.models.enums import Role
-from govtech.services import notifications
+from govtech.services import access, notifications
 
 # (endpoint, label, roles that see it; None = everyone incl. the public)
 NAV = [
@@ -78,6 +78,7 @@ def init_app(app: Flask) -> None:
                   if current_user.is_authenticated else 0)
         return {
             "nav_items": navigation(app),
+            "me": access.flags(current_user),
             "unread_notifications": unread,
             "current_lang": locale.language if locale else "ja",
             "lang_url": lang_url,

@@ -93,6 +93,11 @@ def check_version(record: Versioned, expected_version: int | None) -> None:
         raise ConcurrentChange(str(db.session.info.get(_CONFLICT, DEFAULT_CONFLICT)))
 
 
+def abandon() -> None:
+    """After an unexpected error: drop whatever the request had pending, nothing is kept."""
+    db.session.rollback()
+
+
 def database_reachable() -> bool:
     """For the health check: a trivial query answers, or the session is left clean."""
     try:
