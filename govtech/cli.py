@@ -84,9 +84,9 @@ def worker() -> None:
     """Run the RQ worker that executes rebuilds (needs REDIS_URL)."""
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("REDIS_URL is not set; without it jobs run in-process.")
-    from govtech import jobs
+    from govtech import worker as rq_worker
 
-    jobs.work()
+    rq_worker.work()
 
 
 @notifications_cli.command("digest")

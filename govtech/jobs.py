@@ -1,7 +1,9 @@
 """Background jobs: RQ when REDIS_URL is set, a thread in this process otherwise.
 
 Jobs are named by dotted path and receive plain arguments, so the same call works in both
-modes; each runs inside an application context of its own.
+modes; each runs inside an application context of its own. On RQ the queued function is
+`govtech.worker.run_job`, named by a string too: the worker builds its own app, and nothing
+that queues a job (the services) ever reaches the application factory.
 """
 from __future__ import annotations
 
@@ -12,24 +14,18 @@ from flask import Flask, current_app
 
 QUEUE = "govtech"
 _threads: list[threading.Thread] = []
+WORKER_ENTRY = "govtech.worker.run_job"  # by name: importing it would import the factory
 
 
-def _call(path: str, args: tuple) -> None:
+def call(path: str, args: tuple) -> None:
+    """Run the job `path(*args)` in the current application context."""
     module, name = path.rsplit(".", 1)
     getattr(importlib.import_module(module), name)(*args)
 
 
-def run_job(path: str, *args) -> None:
-    """Entry point on an RQ worker: build the app, then run the job inside it."""
-    from govtech import create_app
-
-    with create_app().app_context():
-        _call(path, args)
-
-
 def _run_in_thread(app: Flask, path: str, args: tuple) -> None:
     with app.app_context():
-        _call(path, args)
+        call(path, args)
 
 
 def enqueue(path: str, *args) -> threading.Thread | None:
@@ -40,7 +36,7 @@ def enqueue(path: str, *args) -> threading.Thread | None:
         from rq import Queue
 
         Queue(QUEUE, connection=Redis.from_url(url)).enqueue(
-            run_job, path, *args, job_timeout=3600)
+            WORKER_ENTRY, path, *args, job_timeout=3600)
         return None
     # current_app is a LocalProxy at runtime; Flask's stubs type it as the Flask app itself
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -55,11 +51,3 @@ def wait_for_threads(timeout: float = 60) -> None:
     while _threads:
         _threads.pop().join(timeout)
 
-
-def work() -> None:
-    """Run an RQ worker for this app's queue (`flask matching worker`)."""
-    from redis import Redis
-    from rq import Queue, Worker
-
-    connection = Redis.from_url(current_app.config["REDIS_URL"])
-    Worker([Queue(QUEUE, connection=connection)], connection=connection).work()

@@ -5,14 +5,19 @@ from sqlalchemy import func, select
 
 from govtech.extensions import db
 from govtech.models import Organisation, OrgState, User
-from govtech.services import recommendations
+from govtech.services import access, recommendations
 
 
 def summary_for(user: User) -> dict:
-    """Figures and to-dos for the user's home page."""
-    summary: dict = {"role": user.role, "organisation": user.organisation,
-                     "approved": user.is_approved}
-    if user.is_manager:
+    """Figures and to-dos for the user's home page, with flags for what the user is (the
+    template tests them, never a role)."""
+    flags = access.flags(user)
+    summary: dict = {"organisation": user.organisation, "approved": user.is_approved,
+                     "is_manager": flags["is_manager"],
+                     "is_municipality": flags["is_municipality"],
+                     # a town sees both sides of its pairs, a startup the challenges
+                     "card_mode": "both" if flags["is_municipality"] else "challenge"}
+    if flags["is_manager"]:
         summary["pending_organisations"] = db.session.scalar(
             select(func.count()).select_from(Organisation)
             .where(Organisation.state == OrgState.pending)

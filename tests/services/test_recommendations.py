@@ -96,7 +96,7 @@ def test_dismissed_pair_stays_out_until_a_text_changes(app, pair, ctx):
     recommendations.refresh_challenge(challenge)
     assert _recs(app, challenge_id=cid, startup_id=sensor.org_id) == [
         (cid, sensor.org_id, "dismissed")]
-    challenges.update(actor, challenge, challenge.version,
+    challenges.update(actor, challenge, expected_version=challenge.version,
                       description=challenge.description + " 避難の判断を早めたい。")
     assert _recs(app, challenge_id=cid, startup_id=sensor.org_id) == [
         (cid, sensor.org_id, "suggested")]

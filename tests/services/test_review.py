@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from govtech.extensions import db
 from govtech.models import HistoryEvent, Pilot, Recommendation, User
-from govtech.services import recommendations
+from govtech.services import introductions, recommendations
 from govtech.services.errors import DomainError, InvalidTransition, PermissionDenied
 from tests import factories
 
@@ -30,7 +30,7 @@ def _events(rec):
 
 
 def test_introduce_starts_a_pilot_at_introduction(rec, manager):
-    pilot = recommendations.introduce(manager, rec, "初回面談を調整します")
+    pilot = introductions.introduce(manager, rec, "初回面談を調整します")
     assert rec.state == "introduced" and pilot.stage == "introduced"
     assert (pilot.challenge_id, pilot.startup_id) == (rec.challenge_id, rec.startup_id)
     assert _events(rec) == [("suggested", "introduced")]
@@ -42,7 +42,7 @@ def test_introduce_starts_a_pilot_at_introduction(rec, manager):
 def test_only_managers_introduce(app, rec):
     party = db.session.get(User, factories.user(app, "municipality").id)
     with pytest.raises(PermissionDenied):
-        recommendations.introduce(party, rec)
+        introductions.introduce(party, rec)
     assert db.session.scalar(select(Pilot)) is None
 
 
@@ -52,7 +52,7 @@ def test_reject_needs_a_reason_and_keeps_it(rec, manager):
     recommendations.reject(manager, rec, "対象地域外")
     assert rec.state == "rejected" and rec.reason == "対象地域外"
     with pytest.raises(InvalidTransition):
-        recommendations.introduce(manager, rec)
+        introductions.introduce(manager, rec)
 
 
 def test_note_is_private_to_managers(app, rec, manager):
@@ -67,6 +67,6 @@ def test_bulk_reports_each_pair(app, rec, manager):
     other = factories.user(app, "startup")
     second = factories.recommendation(app, rec.challenge_id, other.org_id)
     recommendations.reject(manager, db.session.get(Recommendation, second), "重複")
-    done, problems = recommendations.bulk(manager, [rec.id, second], "introduce")
+    done, problems = introductions.bulk(manager, [rec.id, second], "introduce")
     assert done == 1 and len(problems) == 1
     assert rec.state == "introduced"

@@ -9,10 +9,9 @@ from wtforms import FloatField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
 from govtech import reference
-from govtech.extensions import db
+from govtech.blueprints import pages
 from govtech.forms import PrefectureField
-from govtech.services import recommendations
-from govtech.services.errors import DomainError
+from govtech.services import access, introductions, recommendations
 
 bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
 
@@ -37,12 +36,19 @@ def list_recommendations():
         prefecture=form.prefecture.data or "",
         min_score=None if form.min_score.errors else form.min_score.data,
         proven_only=request.args.get("proven") == "1")
-    page = db.paginate(recommendations.visible_query(current_user, filters), per_page=20,
-                       error_out=False)
-    args = {k: v for k, v in request.args.items() if k not in ("page", "lang") and v}
+    page = pages.list_page(recommendations.visible_query(current_user, filters))
+    flags = access.flags(current_user)
     return render_template("recommendations/list.html", form=form, page=page,
-                           rows=recommendations.with_explanations(page.items), args=args,
-                           run=recommendations.latest_run() if current_user.is_manager else None)
+                           rows=recommendations.with_explanations(page.items),
+                           args=pages.list_args(), can_review=flags["is_manager"],
+                           card_mode=card_mode(flags), proven_only=filters.proven_only)
+
+
+def card_mode(flags: dict[str, bool]) -> str:
+    """What each card shows of the pair: the other side of it, or both sides for managers."""
+    if flags["is_manager"]:
+        return "both"
+    return "startup" if flags["is_municipality"] else "challenge"
 
 
 def _back() -> str:
@@ -52,72 +58,71 @@ def _back() -> str:
     return url_for("recommendations.list_recommendations")
 
 
-def _review(rec_id: int, action) -> None:
-    """Run one manager action on one pair, telling the manager how it went."""
-    if not FlaskForm().validate_on_submit():
-        flash(_("The request was not valid. Please try again."), "error")
-        return
-    rec = recommendations.get_for(current_user, rec_id)
-    try:
-        message = action(rec)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(message, "success")
+def _valid() -> bool:
+    """A button-only form: its CSRF token is all there is to check."""
+    if FlaskForm().validate_on_submit():
+        return True
+    flash(_("The request was not valid. Please try again."), "error")
+    return False
 
 
 @bp.post("/<int:rec_id>/dismiss")
 def dismiss(rec_id: int):
-    def act(rec):
-        recommendations.dismiss(current_user, rec, request.form.get("reason", "")[:500])
-        return _("The recommendation is hidden. It comes back only if one of the texts changes.")
-    _review(rec_id, act)
+    if _valid():
+        rec = recommendations.get_for(current_user, rec_id)
+        pages.run(lambda: recommendations.dismiss(current_user, rec,
+                                                  request.form.get("reason", "")[:500]),
+                  _("The recommendation is hidden. It comes back only if one of the texts "
+                    "changes."))
     return redirect(_back())
 
 
 @bp.post("/<int:rec_id>/introduce")
 def introduce(rec_id: int):
-    def act(rec):
-        pilot = recommendations.introduce(current_user, rec, request.form.get("note", "")[:500])
-        return _("%(startup)s is introduced to %(town)s; the pair is now on the pilot board.",
-                 startup=pilot.startup.name, town=rec.challenge.organisation.name)
-    _review(rec_id, act)
+    if _valid():
+        rec = recommendations.get_for(current_user, rec_id)
+        town = rec.challenge.organisation.name
+        if pages.run(lambda: introductions.introduce(current_user, rec,
+                                                     request.form.get("note", "")[:500])):
+            flash(_("%(startup)s is introduced to %(town)s; the pair is now on the pilot board.",
+                    startup=rec.startup.name, town=town), "success")
     return redirect(_back())
 
 
 @bp.post("/<int:rec_id>/reject")
 def reject(rec_id: int):
-    def act(rec):
-        recommendations.reject(current_user, rec, request.form.get("reason", "")[:500])
-        return _("The pair is rejected and will not be suggested again unless a text changes.")
-    _review(rec_id, act)
+    if _valid():
+        rec = recommendations.get_for(current_user, rec_id)
+        pages.run(lambda: recommendations.reject(current_user, rec,
+                                                 request.form.get("reason", "")[:500]),
+                  _("The pair is rejected and will not be suggested again unless a text "
+                    "changes."))
     return redirect(_back())
 
 
 @bp.post("/<int:rec_id>/note")
 def save_note(rec_id: int):
-    def act(rec):
-        recommendations.set_note(current_user, rec, request.form.get("note", "")[:2000])
-        return _("The note is saved.")
-    _review(rec_id, act)
+    if _valid():
+        rec = recommendations.get_for(current_user, rec_id)
+        pages.run(lambda: recommendations.set_note(current_user, rec,
+                                                   request.form.get("note", "")[:2000]),
+                  _("The note is saved."))
     return redirect(_back())
 
 
 @bp.post("/bulk")
 def bulk():
-    if not FlaskForm().validate_on_submit():
-        flash(_("The request was not valid. Please try again."), "error")
+    if not _valid():
         return redirect(_back())
     ids = [int(value) for value in request.form.getlist("ids") if value.isdigit()]
     if not ids:
         flash(_("Select at least one pair."), "error")
         return redirect(_back())
-    try:
-        done, problems = recommendations.bulk(current_user, ids, request.form.get("action", ""),
-                                              request.form.get("reason", "")[:500])
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
+    outcome: list[tuple[int, list[str]]] = []
+    if pages.run(lambda: outcome.append(introductions.bulk(
+            current_user, ids, request.form.get("action", ""),
+            request.form.get("reason", "")[:500]))):
+        done, problems = outcome[0]
         flash(_("%(n)d pairs done.", n=done), "success")
         for problem in problems:
             flash(problem, "error")
@@ -127,13 +132,8 @@ def bulk():
 @bp.route("/rebuild", methods=["GET", "POST"])
 def rebuild():
     if request.method == "POST":
-        if not FlaskForm().validate_on_submit():
-            flash(_("The request was not valid. Please try again."), "error")
-        else:
-            try:
-                recommendations.start_rebuild(current_user)
-            except DomainError as error:
-                flash(error.message, "error")
+        if _valid():
+            pages.run(lambda: recommendations.start_rebuild(current_user))
         return redirect(url_for("recommendations.rebuild"))
     run = recommendations.latest_run()
     running = run is not None and run.state in ("queued", "running")

@@ -1,0 +1,73 @@
+"""Recommendations: with search, the only adapter between the app and the matcher.
+
+The app maps its challenges and startups onto the matcher's documents (`documents`), asks for
+ranked pairs and stores them with their explanation and the matcher's version (`store`). A new
+or edited document is scored at once against the index this process holds (`index`); a full
+rebuild refits everything in a background job and records its progress in a MatchingRun row
+(`rebuild`). People read, hide and review the pairs (`review`); introducing a pair starts a
+pilot and so lives apart, in `govtech.services.introductions`.
+
+A rejected or dismissed pair stays out while both texts are as they were when it was scored:
+each stored pair keeps a fingerprint of both documents.
+"""
+from govtech.services.recommendations.documents import (
+    challenge_doc,
+    fingerprint,
+    replication_doc,
+    startup_doc,
+)
+from govtech.services.recommendations.index import (
+    forget_index,
+    refresh_challenge,
+    refresh_quietly,
+    refresh_replication,
+    refresh_startup,
+)
+from govtech.services.recommendations.rebuild import latest_run, run_rebuild, start_rebuild
+from govtech.services.recommendations.review import (
+    CONFLICT,
+    Filters,
+    close,
+    dismiss,
+    display_terms,
+    explain,
+    for_challenge,
+    for_startup,
+    get_for,
+    reject,
+    require_manager,
+    set_note,
+    visible_query,
+    with_explanations,
+)
+from govtech.services.recommendations.store import TOP_K
+
+__all__ = [
+    "CONFLICT",
+    "TOP_K",
+    "Filters",
+    "challenge_doc",
+    "close",
+    "dismiss",
+    "display_terms",
+    "explain",
+    "fingerprint",
+    "for_challenge",
+    "for_startup",
+    "forget_index",
+    "get_for",
+    "latest_run",
+    "refresh_challenge",
+    "refresh_quietly",
+    "refresh_replication",
+    "refresh_startup",
+    "reject",
+    "replication_doc",
+    "require_manager",
+    "run_rebuild",
+    "set_note",
+    "start_rebuild",
+    "startup_doc",
+    "visible_query",
+    "with_explanations",
+]

@@ -1,0 +1,176 @@
+"""The index this process holds, and scoring one new or edited document against it at once.
+
+Each refresh is a unit of work of its own. Other services schedule it after their own commit
+(`transaction.after_commit(lambda: recommendations.refresh_quietly(kind, obj))`), so a matcher
+failure can never lose the user's edit; the next full rebuild repairs the pairs.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+
+import matching
+from govtech.extensions import db
+from govtech.models import (
+    Capability,
+    Challenge,
+    ChallengeState,
+    JobState,
+    MatchingRun,
+    Organisation,
+    OrgState,
+    Pilot,
+    PilotStage,
+    Recommendation,
+    RecommendationState,
+)
+from govtech.services import transaction
+from govtech.services.recommendations import store
+from govtech.services.recommendations.documents import (
+    approved_startups,
+    challenge_doc,
+    fingerprint,
+    open_challenges,
+    replication_doc,
+    startup_doc,
+)
+
+_lock = threading.Lock()
+_index: dict[str, object] = {}
+
+
+def _data_stamp() -> tuple:
+    """Changes whenever a participating document may have changed."""
+    return tuple(tuple(db.session.execute(select(func.count(), func.max(model.updated_at))).one())
+                 for model in (Challenge, Organisation, Capability))
+
+
+def matcher() -> matching.Matcher:
+    """The fitted index: refitted after a rebuild, or when documents changed and it is small.
+
+    Below MATCHER_REFIT_LIMIT documents a refit takes well under a second, so edits show up in
+    both directions at once; above it the index stays until the next full rebuild, and a new or
+    edited document is scored against it as it is.
+    """
+    latest = db.session.scalar(select(MatchingRun.id).where(MatchingRun.state == JobState.finished)
+                               .order_by(MatchingRun.id.desc()).limit(1)) or 0
+    stamp = _data_stamp()
+    key = (db.engine.url.render_as_string(), latest)
+    small = sum(count for count, _latest in stamp) <= current_app.config["MATCHER_REFIT_LIMIT"]
+    with _lock:
+        if _index.get("key") != key or (small and _index.get("stamp") != stamp):
+            docs_c = [challenge_doc(c) for c in db.session.scalars(open_challenges())]
+            docs_s = [startup_doc(o) for o in db.session.scalars(approved_startups())]
+            _index["matcher"] = matching.Matcher().fit(docs_c, docs_s, workers=1)
+            _index["key"], _index["stamp"] = key, stamp
+        return _index["matcher"]  # type: ignore[return-value]
+
+
+def forget_index() -> None:
+    """Drop the cached index (tests, and after a rebuild in this process)."""
+    with _lock:
+        _index.clear()
+
+
+@transaction.unit_of_work()
+def refresh_challenge(challenge: Challenge) -> str:
+    """Score one new or edited challenge against the index; returns why it has none, or ''."""
+    db.session.execute(delete(Recommendation).where(
+        Recommendation.challenge_id == challenge.id,
+        Recommendation.state == RecommendationState.suggested))
+    if challenge.state != ChallengeState.open:
+        return "not_open"
+    doc = challenge_doc(challenge)
+    closed = store.pairs_closed(challenge_ids=[challenge.id])
+    startups = {o.id: o for o in db.session.scalars(approved_startups().where(
+        Organisation.id.in_([s for _c, s in closed])))} if closed else {}
+    prints_c = {challenge.id: fingerprint(doc)}
+    prints_s = {sid: fingerprint(startup_doc(org)) for sid, org in startups.items()}
+    result = matcher().score_challenge(doc, k=store.TOP_K,
+                                       exclude=store.excluded(closed, prints_c, prints_s))
+    if result.matches:
+        for match in result.matches:
+            sid = int(match.startup_id)
+            if sid not in prints_s:
+                org = db.session.get_one(Organisation, sid)
+                prints_s[sid] = fingerprint(startup_doc(org))
+        store.save(result.matches, prints_c, prints_s)
+    transaction.after_commit(replicate_all)
+    return result.reason
+
+
+@transaction.unit_of_work()
+def refresh_startup(org: Organisation) -> str:
+    """Score one new or edited startup against the index; returns why it has none, or ''."""
+    db.session.execute(delete(Recommendation).where(
+        Recommendation.startup_id == org.id, Recommendation.state == RecommendationState.suggested))
+    if org.state != OrgState.approved:
+        return "not_approved"
+    doc = startup_doc(org)
+    closed = store.pairs_closed(startup_ids=[org.id])
+    prints_s = {org.id: fingerprint(doc)}
+    prints_c = {}
+    for (cid, _sid) in closed:
+        challenge = db.session.get_one(Challenge, cid)
+        prints_c[cid] = fingerprint(challenge_doc(challenge))
+    result = matcher().score_startup(doc, k=store.TOP_K,
+                                     exclude=store.excluded(closed, prints_c, prints_s))
+    for match in result.matches:
+        cid = int(match.challenge_id)
+        if cid not in prints_c:
+            prints_c[cid] = fingerprint(challenge_doc(db.session.get_one(Challenge, cid)))
+    store.save(result.matches, prints_c, prints_s)
+    org_id = org.id
+    transaction.after_commit(lambda: replicate_all(startup_id=org_id))
+    return result.reason
+
+
+@transaction.unit_of_work()
+def refresh_replication(pilot: Pilot) -> int:
+    """横展開: suggest an adopted pilot's startup to other towns' open challenges that
+    resemble the one it solved."""
+    if pilot.stage != PilotStage.adopted or pilot.startup.state != OrgState.approved:
+        return 0
+    org = pilot.startup
+    closed = store.pairs_closed(startup_ids=[org.id])
+    prints_s = {org.id: fingerprint(startup_doc(org))}
+    prints_c = {cid: fingerprint(challenge_doc(db.session.get_one(Challenge, cid)))
+                for cid, _sid in closed}
+    result = matcher().score_startup(replication_doc(pilot), k=store.TOP_K,
+                                     exclude=store.excluded(closed, prints_c, prints_s))
+    home = pilot.challenge.organisation_id
+    matches = []
+    for match in result.matches:
+        challenge = db.session.get_one(Challenge, int(match.challenge_id))
+        if challenge.organisation_id != home:
+            prints_c.setdefault(challenge.id, fingerprint(challenge_doc(challenge)))
+            matches.append(match)
+    return store.save(matches, prints_c, prints_s, proven_pilot_id=pilot.id)
+
+
+def replicate_all(startup_id: int | None = None) -> None:
+    """Refresh the 横展開 pairs of every adopted pilot (of one startup), each in its own unit."""
+    query = select(Pilot).where(Pilot.stage == PilotStage.adopted)
+    if startup_id is not None:
+        query = query.where(Pilot.startup_id == startup_id)
+    for pilot in db.session.scalars(query).all():
+        refresh_replication(pilot)
+
+
+def refresh_quietly(kind: str, obj: Any) -> None:
+    """Re-score a saved challenge, startup or adopted pilot: a matcher failure is logged and
+    must never lose the user's edit. Inside a unit of work it waits for that unit's commit."""
+    if transaction.in_unit():
+        transaction.after_commit(lambda: refresh_quietly(kind, obj))
+        return
+    refreshers: dict[str, Callable[[Any], object]] = {
+        "challenge": refresh_challenge, "startup": refresh_startup, "pilot": refresh_replication}
+    refresh = refreshers[kind]
+    try:
+        refresh(obj)
+    except Exception:  # noqa: BLE001 - the unit rolled back; the next rebuild repairs the pairs
+        current_app.logger.exception("Scoring %s %s failed", kind, getattr(obj, "id", "?"))

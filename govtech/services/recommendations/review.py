@@ -1,0 +1,173 @@
+"""Reading and reviewing pairs: who sees which, why each was suggested, and closing one.
+
+Introducing a pair starts a pilot, so it lives in `govtech.services.introductions`; this module
+knows nothing of pilots.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, select
+from sqlalchemy.orm import aliased, joinedload
+
+from govtech import reference
+from govtech.extensions import db
+from govtech.models import (
+    Challenge,
+    ChallengeState,
+    Organisation,
+    OrgState,
+    Recommendation,
+    RecommendationState,
+    User,
+)
+from govtech.services import access, history, listsearch, search, transaction, workflow
+from govtech.services.errors import DomainError
+from govtech.services.recommendations.store import TOP_K
+
+#: The conflict message of every review action (the pair's version column detects it).
+CONFLICT = _l("Someone else reviewed this pair at the same moment.")
+
+
+@dataclass
+class Filters:
+    q: str = ""
+    category: str = ""
+    prefecture: str = ""
+    min_score: float | None = None
+    state: str = "suggested"
+    proven_only: bool = False
+
+
+def visible_query(user: User, filters: Filters | None = None) -> Select[tuple[Recommendation]]:
+    """Pairs this user may see, best first: own challenges', own startup's, or all (managers)."""
+    filters = filters or Filters()
+    startup = aliased(Organisation)
+    query = (select(Recommendation).join(Recommendation.challenge)
+             .join(Organisation, Organisation.id == Challenge.organisation_id)
+             .join(startup, startup.id == Recommendation.startup_id)
+             .where(Challenge.state == ChallengeState.open,
+                    Organisation.state == OrgState.approved,
+                    startup.state == OrgState.approved,
+                    access.own_records(user, Challenge.organisation_id,
+                                       Recommendation.startup_id))
+             .options(joinedload(Recommendation.challenge).joinedload(Challenge.organisation),
+                      joinedload(Recommendation.startup)))
+    if filters.state in RecommendationState.__members__:
+        query = query.where(Recommendation.state == RecommendationState(filters.state))
+    if filters.category in reference.CATEGORIES:
+        query = query.where(Challenge.id.in_(search.matching_ids(
+            "challenge", [search.facet("category", filters.category)])))
+    if filters.prefecture in reference.PREFECTURES:
+        query = query.where(Organisation.prefecture == filters.prefecture)
+    if filters.min_score is not None:
+        query = query.where(Recommendation.score >= filters.min_score)
+    if filters.proven_only:
+        query = query.where(Recommendation.proven_pilot_id.is_not(None))
+    query = query.where(listsearch.words_match(filters.q, Challenge.title, startup.name))
+    return query.order_by(Recommendation.score.desc(), Recommendation.id)
+
+
+def for_challenge(user: User, challenge: Challenge) -> list[Recommendation]:
+    """The best visible pairs of one challenge (its page's panel)."""
+    return list(db.session.scalars(visible_query(user).where(
+        Recommendation.challenge_id == challenge.id).limit(TOP_K)))
+
+
+def for_startup(user: User, org: Organisation) -> list[Recommendation]:
+    """The best visible pairs of one startup."""
+    return list(db.session.scalars(visible_query(user).where(
+        Recommendation.startup_id == org.id).limit(TOP_K)))
+
+
+def explain(rec: Recommendation) -> dict:
+    """What a person reads: shared words, shared categories, whether the region is served."""
+    names = {ja: key for key, (ja, _label) in reference.CATEGORIES.items()}
+    explanation: dict = {"terms": display_terms([t["term"] for t in rec.terms], rec.challenge),
+                         "categories": [], "region": "", "proven": None}
+    if rec.proven_pilot is not None:
+        pilot = rec.proven_pilot
+        explanation["proven"] = {"town": pilot.challenge.organisation.name,
+                                 "challenge": pilot.challenge.title,
+                                 "kpis": [{"name": k.name, "unit": k.unit, "baseline": k.baseline,
+                                           "target": k.target, "actual": k.actual}
+                                          for k in pilot.kpis]}
+    for signal in rec.signals:
+        if signal["name"] == "shared_categories":
+            explanation["categories"] = [reference.category_label(names.get(v, v))
+                                         for v in signal["value"]]
+        elif signal["name"] == "region_served":
+            explanation["region"] = reference.prefecture_name(rec.challenge.organisation.prefecture)
+    return explanation
+
+
+def display_terms(terms: list[str], challenge: Challenge) -> list[str]:
+    """Terms as the challenge spells them: the matcher lower-cases English ("iot"), a person
+    wrote IoT or MaaS. Japanese terms are already the readable normalised forms."""
+    if all(not term.isascii() for term in terms):
+        return terms
+    text = unicodedata.normalize("NFKC", " ".join(
+        [challenge.title, challenge.summary, challenge.description, *challenge.tags]))
+    shown = []
+    for term in terms:
+        found = (re.search(rf"(?<![A-Za-z0-9]){re.escape(term)}", text, re.IGNORECASE)
+                 if term.isascii() else None)
+        shown.append(found.group() if found else term)
+    return shown
+
+
+def with_explanations(recs: Iterable[Recommendation]) -> list[dict]:
+    """Each pair with its explanation, ready for a template."""
+    return [{"rec": rec, "why": explain(rec)} for rec in recs]
+
+
+def get_for(user: User, rec_id: int) -> Recommendation:
+    """The pair, for a party to it or a manager; 404 for everyone else."""
+    rec = db.session.get(Recommendation, rec_id)
+    allowed = rec is not None and access.side(user, rec.challenge.organisation_id,
+                                              rec.startup_id) is not None
+    return access.visible_or_404(rec, allowed, _("This recommendation does not exist."))
+
+
+def require_manager(actor: User) -> None:
+    """Reviewing pairs (introduce, reject, notes) is the programme office's work."""
+    access.require(access.manager(actor), _("Only the programme office reviews recommendations."))
+
+
+def close(actor: User, rec: Recommendation, target: RecommendationState, note: str) -> None:
+    """Move a pair out of `suggested` with its history event, in the caller's unit of work."""
+    workflow.check(workflow.RECOMMENDATION, rec.state, target)
+    previous = rec.state
+    rec.state = target
+    if target != RecommendationState.introduced:
+        rec.reason = note
+    history.record("recommendation", rec.id, actor, previous, target, note)
+
+
+@transaction.unit_of_work(CONFLICT)
+def dismiss(actor: User, rec: Recommendation, reason: str = "") -> None:
+    """Either party (or a manager) hides a suggestion; it stays hidden until a text changes."""
+    access.require_party(actor, rec.challenge.organisation_id, rec.startup_id,
+                         _("You can only dismiss your own recommendations."))
+    close(actor, rec, RecommendationState.dismissed, reason)
+
+
+@transaction.unit_of_work(CONFLICT)
+def reject(actor: User, rec: Recommendation, reason: str) -> None:
+    """Not a pair the programme office will introduce; the reason is kept and shown to managers."""
+    require_manager(actor)
+    if not reason.strip():
+        raise DomainError(_("Give a reason for rejecting this pair."), field="reason")
+    close(actor, rec, RecommendationState.rejected, reason.strip())
+
+
+@transaction.unit_of_work(CONFLICT)
+def set_note(actor: User, rec: Recommendation, note: str) -> None:
+    """A private note of the programme office on a pair; parties never see it."""
+    require_manager(actor)
+    rec.manager_note = note.strip()
