@@ -18,6 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=os.path.join(ROOT, "templates"),
     )
     config_module.load(app, config)
+    register_security(app)
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
@@ -25,6 +26,12 @@ def create_app(config: dict | None = None) -> Flask:
     register_errors(app)
     register_cli(app)
     return app
+
+
+def register_security(app: Flask) -> None:
+    from govtech import security
+
+    security.init_app(app)
 
 
 def register_extensions(app: Flask) -> None:
@@ -65,18 +72,6 @@ def register_request_hooks(app: Flask) -> None:
 
     app.before_request(apply_lang_param)
     app.before_request(enforce)
-
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "frame-ancestors 'none'",
-        )
-        return response
 
 
 def register_template_helpers(app: Flask) -> None:

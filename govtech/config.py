@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 
@@ -63,6 +64,12 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     PROGRAMME_NAME = "GovTech Accelerator"
+    # Links in mail are built from this address, never from the request (see govtech.security).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))  # proxies in front of the app
+    TRUSTED_HOSTS = [h for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h] or None
+    WEB_CONCURRENCY = int(os.environ.get("WEB_CONCURRENCY", "1"))  # gunicorn's worker count
+    MAIL_FILE_OUTBOX = os.environ.get("MAIL_FILE_OUTBOX") == "1"  # production: chosen on purpose
 
 
 class DevelopmentConfig(Config):
@@ -76,6 +83,7 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_SERVER = None
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast; production uses scrypt
+    PUBLIC_BASE_URL = "http://localhost"
 
 
 class ProductionConfig(Config):
@@ -95,6 +103,7 @@ def load(app, config: dict | None) -> None:
     if name not in CONFIGS:
         raise RuntimeError(f"Unknown GOVTECH_CONFIG {name!r}; use one of {sorted(CONFIGS)}")
     app.config.from_object(CONFIGS[name])
+    app.config["CONFIG_NAME"] = name
     if config:
         app.config.update(config)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
@@ -105,8 +114,11 @@ def load(app, config: dict | None) -> None:
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     if not app.config.get("SECRET_KEY"):
         if name == "production" and not os.environ.get("SECRET_KEY"):
-            raise RuntimeError("SECRET_KEY must be set in production")
-        app.config["SECRET_KEY"] = _secret_key(app.instance_path)
+            if "check-deploy" not in sys.argv[1:]:
+                raise RuntimeError("SECRET_KEY must be set in production")
+            app.config["SECRET_KEY"] = ""  # for `flask check-deploy` to report
+        else:
+            app.config["SECRET_KEY"] = _secret_key(app.instance_path)
     # The request limit leaves room for the form around the largest allowed attachment.
     app.config["MAX_CONTENT_LENGTH"] = max(app.config.get("MAX_CONTENT_LENGTH") or 0,
                                            app.config["MAX_ATTACHMENT_BYTES"] + 1024 * 1024)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from govtech.services import transaction
 from govtech.services.errors import DomainError
@@ -46,6 +46,11 @@ def init_app(app: Flask) -> None:
     def domain_error(error: DomainError):
         # A refused change was rolled back by its unit of work (services.transaction).
         return render_error(error.status, error.message)
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):
+        # No page can be built for a host this site does not serve (no URL adapter): plain text.
+        return "Bad request: this host is not served here.", 400, {"Content-Type": "text/plain"}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -1,12 +1,15 @@
 """Shared form pieces: turning service errors into field errors, and common fields."""
 from __future__ import annotations
 
+import math
 import re
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField
+from wtforms.validators import NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from govtech import reference
@@ -20,6 +23,31 @@ def attach_error(form: FlaskForm, error: DomainError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+# Every number a form accepts fits the database's INTEGER and is finite: a larger one, inf or
+# nan is a form error, never a 500 from the database or a broken chart.
+MAX_INT = 2**31 - 1
+MAX_NUMBER = 10**12
+
+
+def count_range(minimum: int = 0, maximum: int = MAX_INT) -> NumberRange:
+    """Whole numbers from `minimum` to `maximum` (an INTEGER column's range by default)."""
+    return NumberRange(min=minimum, max=maximum, message=_l(
+        "Enter a number from %(min)s to %(max)s."))
+
+
+def finite(_form: FlaskForm, field) -> None:
+    """Refuse inf and nan (which float() accepts) and numbers beyond any sensible measure."""
+    value = field.data
+    if value is not None and not (math.isfinite(value) and abs(value) <= MAX_NUMBER):
+        raise ValidationError(_l("Enter an ordinary number (at most 1,000,000,000,000)."))
+
+
+def http_url(_form: FlaskForm, field) -> None:
+    """Only web addresses people can open safely: http and https (no javascript:, data:…)."""
+    if field.data and urlsplit(field.data.strip()).scheme.lower() not in ("http", "https"):
+        raise ValidationError(_l("Enter a full web address starting with https://"))
 
 
 if TYPE_CHECKING:  # the mixin is only ever combined with a select field

@@ -12,10 +12,16 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch):
         create_app({"CONFIG_NAME": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 
 
+SAFE_PRODUCTION = {"CONFIG_NAME": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                   "PUBLIC_BASE_URL": "https://govtech.example.jp",
+                   "MAIL_SERVER": "smtp.example.jp"}
+
+
 def test_production_sets_secure_cookies(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
-    app = create_app({"CONFIG_NAME": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    assert app.config["SECRET_KEY"] == "from-the-environment"
+    secret = "from-the-environment-" + "x" * 32
+    monkeypatch.setenv("SECRET_KEY", secret)
+    app = create_app(SAFE_PRODUCTION)
+    assert app.config["SECRET_KEY"] == secret
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_HTTPONLY"]
 

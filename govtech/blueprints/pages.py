@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from flask import flash, request
+from flask import abort, flash, request
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from govtech.forms import attach_error
@@ -60,9 +61,22 @@ def refusal_status(form: FlaskForm) -> int:
     return getattr(form, "refused_status", None) or status(form)
 
 
+MAX_PAGE = 100_000
+
+
+def page_number() -> int:
+    """`?page=` as a page number: 1 when missing or not a number, 400 when out of range."""
+    page = request.args.get("page", type=int)
+    if page is None:
+        return 1
+    if not 1 <= page <= MAX_PAGE:
+        abort(400, description=_("This page number is out of range."))
+    return page
+
+
 def list_page(query: Any, per_page: int = 20) -> paging.CountedPagination:
     """One page of a list query (the page number from `?page=`), with its total."""
-    return paging.paginate(query, per_page=per_page)
+    return paging.paginate(query, per_page=per_page, page=page_number())
 
 
 def list_args(extra_skip: tuple[str, ...] = ()) -> Mapping[str, str]:

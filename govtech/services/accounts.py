@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import secrets
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from govtech import mail
+from govtech import mail, security
 from govtech.extensions import db
 from govtech.models import Organisation, OrgKind, OrgState, Role, User
 from govtech.models.base import utcnow
@@ -168,7 +168,7 @@ def request_password_reset(email: str) -> None:
     user = find_user(email)
     if user is None or user.is_suspended:
         return
-    link = url_for("auth.reset_password", token=make_token(user, "reset"), _external=True)
+    link = security.external_url("auth.reset_password", token=make_token(user, "reset"))
     with force_locale(user.locale or "ja"):
         mail.send(user.email, _("Reset your password"),
                   render_template("emails/reset_password.txt", user=user, link=link))
@@ -198,7 +198,7 @@ def invite(actor: User, *, email: str, name: str) -> User:
                 password_hash=hash_password(secrets.token_urlsafe(32)))
     db.session.add(user)
     db.session.flush()
-    link = url_for("auth.accept_invitation", token=make_token(user, "invite"), _external=True)
+    link = security.external_url("auth.accept_invitation", token=make_token(user, "invite"))
     with force_locale(actor.locale or "ja"):
         subject = _("You are invited to %(org)s", org=org.name)
         body = render_template("emails/invitation.txt", user=user, actor=actor, link=link)

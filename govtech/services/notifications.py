@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
-from flask import render_template, url_for
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select, update
 
-from govtech import labels, mail
+from govtech import labels, mail, security
 from govtech.extensions import db
 from govtech.models import DigestFrequency, Notification, NotificationPreference, User
 from govtech.models.base import utcnow
@@ -96,7 +96,7 @@ def _mail_each(pairs: list[tuple[User, Notification]]) -> None:
 
 def _mail(user: User, notes: list[Notification], digest: str = "") -> None:
     with force_locale(user.locale or "ja"):
-        items = [{"text": message(n), "url": _absolute(n.url)} for n in notes]
+        items = [{"text": message(n), "url": security.external_path(n.url)} for n in notes]
         subject = (_("Your %(period)s digest: %(n)d updates", period=_period(digest),
                      n=len(notes)) if digest else items[0]["text"])
         mail.send(user.email, subject, render_template("emails/notifications.txt", user=user,
@@ -108,15 +108,6 @@ def _mail(user: User, notes: list[Notification], digest: str = "") -> None:
 
 def _period(digest: str) -> str:
     return _("daily") if digest == "daily" else _("weekly")
-
-
-def _absolute(url: str) -> str:
-    if not url:
-        return ""
-    try:
-        return url_for("public.index", _external=True).rstrip("/") + url
-    except RuntimeError:  # no request and no SERVER_NAME: a relative link is still useful
-        return url
 
 
 @transaction.unit_of_work()

@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
-from govtech.forms import CategoryField, PrefectureField, TagsField
+from govtech.forms import CategoryField, PrefectureField, TagsField, count_range
 
-NON_NEGATIVE = NumberRange(min=0, message=_l("Enter 0 or more."))
+NON_NEGATIVE = count_range()
 
 
 class ChallengeForm(FlaskForm):

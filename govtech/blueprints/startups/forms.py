@@ -3,20 +3,28 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, InputRequired, Length, Optional, ValidationError
 
-from govtech.forms import CategoryField, PrefectureField, RegionsField, TagsField
+from govtech.forms import (
+    CategoryField,
+    PrefectureField,
+    RegionsField,
+    TagsField,
+    count_range,
+    http_url,
+)
 
 
 class ProfileForm(FlaskForm):
     description = TextAreaField(_l("About the company"), validators=[Length(max=5000)])
     website = StringField(_l("Website"), validators=[Optional(), URL(message=_l(
-        "Enter a full web address starting with https://")), Length(max=300)])
-    founded_year = IntegerField(_l("Founded (year)"), validators=[Optional()])
-    employees = IntegerField(_l("Employees"), validators=[Optional()])
+        "Enter a full web address starting with https://")), http_url, Length(max=300)])
+    founded_year = IntegerField(_l("Founded (year)"), validators=[Optional(), count_range()])
+    employees = IntegerField(_l("Employees"), validators=[Optional(), count_range()])
     head_office_prefecture = PrefectureField(_l("Head office"), validators=[Optional()])
     regions_served = RegionsField(_l("Regions served"))
     version = HiddenField()
@@ -57,8 +65,10 @@ class TrackRecordField(TextAreaField):
 
     def pre_validate(self, form) -> None:
         if getattr(self, "bad_lines", None):
-            raise ValidationError(_l("Write each line as: town, year, note. Not understood: "
-                                     "%(line)s", line=self.bad_lines[0]))
+            # gettext, not lazy_gettext: a lazy string counts as safe HTML in Jinja, and this
+            # one carries the user's own text.
+            raise ValidationError(_("Write each line as: town, year, note. Not understood: "
+                                    "%(line)s", line=self.bad_lines[0]))
 
 
 class CapabilityForm(FlaskForm):
