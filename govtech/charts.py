@@ -129,3 +129,44 @@ def column_chart(title: str, labels: Sequence[str], series: Sequence[Series],
                         + _text(x + 18, y + 11, one.label, css="chart-legend"))
         height += 12 + 22 * ((len(shown) + 1) // 2)
     return _svg(title, height, body)
+
+
+@dataclass(frozen=True)
+class Group:
+    """Values on their own scale, one per series: e.g. one KPI's baseline, target and actual,
+    whose units differ from the next KPI's, so bars compare within a group only."""
+
+    label: str
+    values: Sequence[float | None]  # None: nothing measured, no bar
+    texts: Sequence[str]  # the values as shown (formatted by the caller)
+
+
+GROUP_LABEL_W = 96  # the series names, left of the bars (short words: 基準値, Target)
+GROUP_BAR_W = WIDTH - GROUP_LABEL_W - 80  # the rest leaves room for the value after the bar
+
+
+def group_chart(title: str, series: Sequence[tuple[str, str]], groups: Sequence[Group],
+                css: str = "chart-bar", empty: str = "—") -> Markup:
+    """Per group, its label above and one bar per series (`(key, label)`), scaled to the group's
+    largest value; each bar's class is `{css} {css}--{key}` and its <title> names it."""
+    if not any(value for group in groups for value in group.values):
+        return _empty(title, empty)
+    head, bar_h, gap, spacing = 22, 16, 6, 16
+    y, body = 0, []
+    for group in groups:
+        top = max((abs(v) for v in group.values if v is not None), default=0)
+        body.append(_text(0, y + 15, group.label, css="chart-label"))
+        for index, ((key, name), value, shown) in enumerate(
+                zip(series, group.values, group.texts, strict=True)):
+            width = 0.0 if value is None or top == 0 else max(2.0, GROUP_BAR_W * abs(value) / top)
+            bar_y = y + head + index * (bar_h + gap)
+            body.append(
+                f"<g><title>{escape(group.label)} · {escape(name)}: {escape(shown)}</title>"
+                + _text(0, bar_y + bar_h - 3, name, css="chart-legend")
+                + f'<rect x="{GROUP_LABEL_W}" y="{bar_y}" width="{width:.1f}" height="{bar_h}" '
+                  f'rx="3" class="{css} {css}--{escape(key)}" '
+                  f'fill="{PALETTE[index % len(PALETTE)]}"/>'
+                + _text(GROUP_LABEL_W + width + 6, bar_y + bar_h - 3, shown, css="chart-value")
+                + "</g>")
+        y += head + len(series) * (bar_h + gap) + spacing
+    return _svg(title, y - spacing + 4, body)

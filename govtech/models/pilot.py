@@ -15,7 +15,8 @@ FINAL_STAGES = frozenset({PilotStage.adopted, PilotStage.not_adopted, PilotStage
 
 
 class Pilot(Timestamped, Base):
-    """`version` counts stage moves only (the service compares and bumps it in one UPDATE), so
+    """`version` counts stage moves only: the service bumps it when the stage changes, and the
+    mapper puts it in every UPDATE's WHERE clause (a concurrent move makes the commit fail), so
     editing the report or KPIs never makes someone's open move form stale."""
 
     __tablename__ = "pilot"
@@ -45,6 +46,9 @@ class Pilot(Timestamped, Base):
         back_populates="pilot", order_by="PilotKPI.id", cascade="all, delete-orphan")
     milestones: Mapped[list[Milestone]] = relationship(
         back_populates="pilot", order_by="Milestone.id", cascade="all, delete-orphan")
+
+    # The service sets the next version itself (on stage moves only); the mapper checks it.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     @property
     def is_open(self) -> bool:

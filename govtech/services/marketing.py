@@ -9,18 +9,19 @@ parties and managers ever see an activity; the public sees published public case
 """
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, or_, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased, joinedload
 
 from govtech.extensions import db
 from govtech.labels import state_label
 from govtech.models import (
     Challenge,
+    HistoryEvent,
     MarketingActivity,
     MarketingKind,
     MarketingState,
@@ -30,13 +31,23 @@ from govtech.models import (
 )
 from govtech.models.base import utcnow
 from govtech.models.marketing import APPROVAL_SIDES
-from govtech.services import history, notifications, pilots, transaction, workflow
-from govtech.services.errors import ConcurrentChange, DomainError, NotFound, PermissionDenied
+from govtech.services import (
+    access,
+    history,
+    listsearch,
+    notifications,
+    pilots,
+    transaction,
+    workflow,
+)
+from govtech.services.errors import DomainError
 
 EDITABLE = ("kind", "title", "body", "planned_date", "is_public")
 # What the three sides approved: changing any of these asks them again (a new date does not).
 REVIEWED = ("kind", "title", "body", "is_public")
 S = MarketingState
+_STALE = _l("Someone else changed this activity while you were looking at it. Reload the page "
+            "to see its current state.")
 
 
 # --- access ------------------------------------------------------------------------------------
@@ -53,27 +64,22 @@ def can_see(user: User | None, activity: MarketingActivity) -> bool:
 def get_visible(user: User | None, activity_id: int) -> MarketingActivity:
     """The activity for the pair's parties and managers; for anyone else it does not exist."""
     activity = db.session.get(MarketingActivity, activity_id)
-    if activity is None or not can_see(user, activity):
-        raise NotFound(_("This marketing activity does not exist."))
-    return activity
+    return access.visible_or_404(activity, activity is not None and can_see(user, activity),
+                                 _("This marketing activity does not exist."))
+
+
+def timeline(user: User | None, activity: MarketingActivity) -> list[HistoryEvent]:
+    """The activity's history, oldest first, for the pair's parties and managers."""
+    access.visible_or_404(activity, can_see(user, activity),
+                          _("This marketing activity does not exist."))
+    return history.timeline("marketing", activity.id)
 
 
 def _require_side(actor: User, activity: MarketingActivity) -> str:
-    who = side(actor, activity)
-    if who is None:
-        raise PermissionDenied(_("Only the two parties and the programme office can change "
-                                 "this marketing activity."))
-    return who
-
-
-def _check_version(activity: MarketingActivity, expected_version: int | None) -> None:
-    if expected_version is not None and activity.version != expected_version:
-        raise ConcurrentChange(_("Someone else changed this activity while you were looking at "
-                                 "it. Reload the page to see its current state."))
-
-
-def _commit() -> None:
-    transaction.commit(_("Someone else changed this activity at the same moment. Please reload."))
+    pilot = activity.pilot
+    return access.require_party(actor, pilot.challenge.organisation_id, pilot.startup_id,
+                                _("Only the two parties and the programme office can change "
+                                  "this marketing activity."))
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -85,11 +91,12 @@ def _validate(values: dict) -> None:
         raise DomainError(_("Give the activity a title."), field="title")
 
 
+@transaction.unit_of_work(_STALE)
 def create(actor: User, pilot: Pilot, **values) -> MarketingActivity:
     """Plan a new activity for the pair; either party or a manager may."""
-    if pilots.side(actor, pilot) is None:
-        raise PermissionDenied(_("Only the two parties and the programme office can plan "
-                                 "marketing for this pair."))
+    access.require_party(actor, pilot.challenge.organisation_id, pilot.startup_id,
+                         _("Only the two parties and the programme office can plan marketing "
+                           "for this pair."))
     _validate(values)
     activity = MarketingActivity(
         pilot=pilot, state=S.planned, created_by_id=actor.id,
@@ -99,16 +106,16 @@ def create(actor: User, pilot: Pilot, **values) -> MarketingActivity:
     db.session.add(activity)
     db.session.flush()
     history.record("marketing", activity.id, actor, None, S.planned)
-    _commit()
     return activity
 
 
 def _clear_approvals(activity: MarketingActivity) -> None:
     for who in APPROVAL_SIDES:
-        setattr(activity, f"{who}_approved_by_id", None)
+        setattr(activity, f"{who}_approved_by", None)
         setattr(activity, f"{who}_approved_at", None)
 
 
+@transaction.unit_of_work(_STALE)
 def update(actor: User, activity: MarketingActivity, expected_version: int | None,
            **values) -> MarketingActivity:
     """Save edits. Changing the reviewed text clears the approvals given so far; an approved
@@ -116,7 +123,7 @@ def update(actor: User, activity: MarketingActivity, expected_version: int | Non
     _require_side(actor, activity)
     if not activity.is_open:
         raise DomainError(_("A published or cancelled activity can no longer be edited."))
-    _check_version(activity, expected_version)
+    transaction.check_version(activity, expected_version)
     merged = {key: getattr(activity, key) for key in EDITABLE} | {
         k: v for k, v in values.items() if k in EDITABLE}
     merged["title"] = (merged.get("title") or "").strip()
@@ -127,17 +134,13 @@ def update(actor: User, activity: MarketingActivity, expected_version: int | Non
     changed = any(merged[key] != getattr(activity, key) for key in REVIEWED)
     for key in EDITABLE:
         setattr(activity, key, merged[key])
-    back_to_review = False
     if changed and activity.approval_count:
         _clear_approvals(activity)
         if activity.state == S.approved:
             activity.state = S.in_review
             history.record("marketing", activity.id, actor, S.approved, S.in_review,
                            _("The text changed after approval; the approvals were cleared."))
-            back_to_review = True
-    _commit()
-    if back_to_review:
-        _after_review_requested(activity)
+            _after_review_requested(activity)
     return activity
 
 
@@ -151,6 +154,7 @@ def may_approve(user: User | None, activity: MarketingActivity) -> bool:
     return activity.state == S.in_review and who is not None and not activity.has_approval(who)
 
 
+@transaction.unit_of_work(_STALE)
 def approve(actor: User, activity: MarketingActivity,
             expected_version: int | None = None) -> MarketingActivity:
     """Give the actor's side's approval; the last of the three makes the activity approved."""
@@ -159,16 +163,13 @@ def approve(actor: User, activity: MarketingActivity,
         raise DomainError(_("Only an activity in review can be approved."))
     if activity.has_approval(who):
         raise DomainError(_("Your side has already approved this activity."))
-    _check_version(activity, expected_version)
-    setattr(activity, f"{who}_approved_by_id", actor.id)
+    transaction.check_version(activity, expected_version)
+    setattr(activity, f"{who}_approved_by", actor)  # the object: read by _after_update
     setattr(activity, f"{who}_approved_at", utcnow())
-    done = not missing_sides(activity)
-    if done:
+    if not missing_sides(activity):
         activity.state = S.approved
         history.record("marketing", activity.id, actor, S.in_review, S.approved,
                        _("Approved by the municipality, the startup and the programme office."))
-    _commit()
-    if done:
         _after_update(activity, actor)
     return activity
 
@@ -203,6 +204,7 @@ def allowed_targets(user: User | None, activity: MarketingActivity) -> list[str]
     return [target.value for target in order if may_move(user, activity, target)]
 
 
+@transaction.unit_of_work(_STALE)
 def transition(actor: User, activity: MarketingActivity, target: str, note: str = "",
                expected_version: int | None = None) -> MarketingActivity:
     """Start drafting, ask for review, send back (with a comment), publish or cancel, with its
@@ -213,7 +215,7 @@ def transition(actor: User, activity: MarketingActivity, target: str, note: str 
     who = _require_side(actor, activity)
     workflow.check(workflow.MARKETING, activity.state, target_state)
     _check_move(who, activity, target_state, note)
-    _check_version(activity, expected_version)
+    transaction.check_version(activity, expected_version)
     previous = activity.state
     if previous == S.in_review and target_state == S.drafting:
         _clear_approvals(activity)
@@ -221,7 +223,6 @@ def transition(actor: User, activity: MarketingActivity, target: str, note: str 
         activity.published_at = utcnow()
     activity.state = target_state
     history.record("marketing", activity.id, actor, previous, target_state, note.strip())
-    _commit()
     if target_state == S.in_review:
         _after_review_requested(activity)
     elif target_state == S.published:
@@ -281,14 +282,11 @@ class Filters:
 
 
 def _visible(user: User) -> Select[tuple[MarketingActivity]]:
-    query = (select(MarketingActivity).join(MarketingActivity.pilot).join(Pilot.challenge)
-             .options(joinedload(MarketingActivity.pilot).joinedload(Pilot.challenge)
-                      .joinedload(Challenge.organisation),
-                      joinedload(MarketingActivity.pilot).joinedload(Pilot.startup)))
-    if not user.is_manager:
-        query = query.where(or_(Pilot.startup_id == user.organisation_id,
-                                Challenge.organisation_id == user.organisation_id))
-    return query
+    return (select(MarketingActivity).join(MarketingActivity.pilot).join(Pilot.challenge)
+            .options(joinedload(MarketingActivity.pilot).joinedload(Pilot.challenge)
+                     .joinedload(Challenge.organisation),
+                     joinedload(MarketingActivity.pilot).joinedload(Pilot.startup))
+            .where(access.own_records(user, Pilot.startup_id, Challenge.organisation_id)))
 
 
 def list_query(user: User, filters: Filters) -> Select[tuple[MarketingActivity]]:
@@ -298,51 +296,23 @@ def list_query(user: User, filters: Filters) -> Select[tuple[MarketingActivity]]
         query = query.where(MarketingActivity.kind == MarketingKind(filters.kind))
     if filters.state in S.__members__:
         query = query.where(MarketingActivity.state == S(filters.state))
-    words = filters.q.split()
-    if words:
+    if filters.q.split():
         municipality, startup = aliased(Organisation), aliased(Organisation)
-        query = query.join(municipality, Challenge.organisation).join(startup, Pilot.startup)
-        for word in words[:5]:
-            query = query.where(or_(MarketingActivity.title.icontains(word, autoescape=True),
-                                    Challenge.title.icontains(word, autoescape=True),
-                                    municipality.name.icontains(word, autoescape=True),
-                                    startup.name.icontains(word, autoescape=True)))
+        query = (query.join(municipality, Challenge.organisation).join(startup, Pilot.startup)
+                 .where(listsearch.words_match(filters.q, MarketingActivity.title,
+                                               Challenge.title, municipality.name,
+                                               startup.name)))
     return query.order_by(MarketingActivity.updated_at.desc(), MarketingActivity.id.desc())
 
 
-def parse_month(value: str | None, today: date) -> date:
-    """`2026-12` → 1 December 2026; anything else → this month."""
-    try:
-        year, month = (int(part) for part in (value or "").split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        return today.replace(day=1)
-
-
-def shift_month(first: date, months: int) -> date:
-    index = first.year * 12 + first.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_grid(user: User, first: date, today: date) -> list[list[dict]]:
-    """Weeks (Sunday first, as Japanese calendars are) of days with the activities planned then.
-
-    Cancelled activities are left out; days outside the month are blank cells.
-    """
-    last = shift_month(first, 1)
-    items = db.session.scalars(
+def planned_between(user: User, first: date, last: date) -> list[MarketingActivity]:
+    """What this user's pairs plan to publish from `first` up to (not including) `last`, by
+    date; cancelled activities are left out. The calendar page lays them out."""
+    return list(db.session.scalars(
         _visible(user).where(MarketingActivity.planned_date >= first,
                              MarketingActivity.planned_date < last,
                              MarketingActivity.state != S.cancelled)
-        .order_by(MarketingActivity.planned_date, MarketingActivity.id)).unique().all()
-    by_day: dict[date, list[MarketingActivity]] = {}
-    for item in items:
-        if item.planned_date is not None:  # always, by the query
-            by_day.setdefault(item.planned_date, []).append(item)
-    weeks = calendar.Calendar(firstweekday=6).monthdatescalendar(first.year, first.month)
-    return [[{"date": day, "in_month": day.month == first.month, "today": day == today,
-              "weekday": day.weekday(), "items": by_day.get(day, [])} for day in week]
-            for week in weeks]
+        .order_by(MarketingActivity.planned_date, MarketingActivity.id)).unique())
 
 
 def state_choices() -> list[tuple[str, str]]:

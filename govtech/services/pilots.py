@@ -1,8 +1,9 @@
 """Pilots: the pair's journey from introduction to adoption, with its KPIs, milestones and report.
 
-A pilot is one challenge and one startup. Its stage moves only through `move`, which checks the
-transition table, who may make the move, the results report, and the version the mover saw; the
-stage and its history event are written in one transaction.
+A pilot is one challenge and one startup. Its stage moves only through `move` (or, from an
+accepted proposal, `select_pair`), which checks the transition table, who may make the move, the
+results report, and the version the mover saw; the stage, its history event and the
+notifications are written in one unit of work.
 """
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import CursorResult, Select, or_, select, update
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased, joinedload
 
 from govtech.extensions import db
@@ -29,26 +31,30 @@ from govtech.models import (
 )
 from govtech.models.base import utcnow
 from govtech.models.pilot import FINAL_STAGES
-from govtech.services import challenges, history, notifications, recommendations, workflow
-from govtech.services.errors import ConcurrentChange, DomainError, NotFound, PermissionDenied
+from govtech.services import (
+    access,
+    challenges,
+    history,
+    listsearch,
+    notifications,
+    recommendations,
+    transaction,
+    workflow,
+)
+from govtech.services.errors import DomainError, NotFound, PermissionDenied
 
 PIPELINE = workflow.PILOT_PIPELINE
 REPORT_FIELDS = ("verified", "learned", "changed", "adoption_decision")
+# The version counts stage moves, so this is what a stale write of any kind ran into.
+_STALE = _l("Someone else moved this pair while you were looking at it. Reload the page to see "
+            "its current stage.")
 
 
 # --- access ------------------------------------------------------------------------------------
 
 def side(user: User | None, pilot: Pilot) -> str | None:
     """Which side of the pair this user speaks for: municipality, startup, manager or None."""
-    if not (user and user.is_authenticated and user.is_approved):
-        return None
-    if user.is_manager:
-        return "manager"
-    if user.organisation_id == pilot.challenge.organisation_id:
-        return "municipality"
-    if user.organisation_id == pilot.startup_id:
-        return "startup"
-    return None
+    return access.side(user, pilot.challenge.organisation_id, pilot.startup_id)
 
 
 def can_see(user: User | None, pilot: Pilot) -> bool:
@@ -58,17 +64,20 @@ def can_see(user: User | None, pilot: Pilot) -> bool:
 def get_visible(user: User | None, pilot_id: int) -> Pilot:
     """The pilot if the user is a party to it or a manager; for anyone else it does not exist."""
     pilot = db.session.get(Pilot, pilot_id)
-    if pilot is None or not can_see(user, pilot):
-        raise NotFound(_("This pilot does not exist."))
-    return pilot
+    return access.visible_or_404(pilot, pilot is not None and can_see(user, pilot),
+                                 _("This pilot does not exist."))
 
 
 def _require_party(actor: User, pilot: Pilot) -> str:
-    who = side(actor, pilot)
-    if who is None:
-        raise PermissionDenied(_("Only the two parties and the programme office can change "
-                                 "this pilot."))
-    return who
+    return access.require_party(actor, pilot.challenge.organisation_id, pilot.startup_id,
+                                _("Only the two parties and the programme office can change "
+                                  "this pilot."))
+
+
+def timeline(user: User | None, pilot: Pilot) -> list[HistoryEvent]:
+    """The pair's history, oldest first, for those who may see the pair."""
+    access.visible_or_404(pilot, can_see(user, pilot), _("This pilot does not exist."))
+    return history.timeline("pilot", pilot.id)
 
 
 def open_pilot_for(challenge_id: int, startup_id: int) -> Pilot | None:
@@ -82,7 +91,7 @@ def open_pilot_for(challenge_id: int, startup_id: int) -> Pilot | None:
 
 def create_pending(actor: User, challenge: Challenge, startup_org: Organisation,
                    stage: PilotStage, note: str) -> Pilot:
-    """Add a pilot and its first history event to the transaction; the caller commits."""
+    """Add a pilot and its first history event to the caller's unit of work."""
     if startup_org.kind != OrgKind.startup or not startup_org.is_approved:
         raise DomainError(_("Only approved startups can take part in a pilot."))
     if stage in FINAL_STAGES:
@@ -98,6 +107,7 @@ def create_pending(actor: User, challenge: Challenge, startup_org: Organisation,
     return pilot
 
 
+@transaction.unit_of_work(_STALE)
 def start(actor: User, challenge: Challenge, startup_org: Organisation,
           stage: PilotStage = PilotStage.introduced, note: str = "") -> Pilot:
     """Begin a pair's journey, e.g. when a manager introduces a recommended pairing.
@@ -105,19 +115,40 @@ def start(actor: User, challenge: Challenge, startup_org: Organisation,
     Managers and the municipality that owns the challenge may start one; a pair that already has
     an open pilot is refused rather than given a second, competing timeline.
     """
-    if not challenges.can_edit(actor, challenge):
-        raise PermissionDenied(_("Only the programme office or the municipality can start a "
-                                 "pilot for this challenge."))
-    pilot = create_pending(actor, challenge, startup_org, PilotStage(stage), note)
-    db.session.commit()
+    access.require(challenges.can_edit(actor, challenge),
+                   _("Only the programme office or the municipality can start a pilot for this "
+                     "challenge."))
+    return create_pending(actor, challenge, startup_org, PilotStage(stage), note)
+
+
+@transaction.unit_of_work(_STALE)
+def select_pair(actor: User, challenge: Challenge, startup_org: Organisation, note: str) -> Pilot:
+    """An accepted proposal selects the pair: its open pilot moves up to `selected` (never
+    back), or a new one starts there, so the journey keeps one timeline."""
+    pilot = open_pilot_for(challenge.id, startup_org.id)
+    if pilot is None:
+        return create_pending(actor, challenge, startup_org, PilotStage.selected, note)
+    if PIPELINE.index(pilot.stage) < PIPELINE.index(PilotStage.selected):
+        _enter(actor, pilot, PilotStage.selected, note)
     return pilot
 
 
+def _enter(actor: User, pilot: Pilot, stage: PilotStage, note: str) -> None:
+    """Write the new stage and its history event; the version counts stage moves only (the
+    mapper checks it in the UPDATE, so a concurrent move makes this commit fail)."""
+    previous, now = pilot.stage, utcnow()
+    pilot.stage, pilot.stage_entered_at = stage, now
+    pilot.version += 1
+    if stage in FINAL_STAGES:
+        pilot.closed_at = now
+    history.record("pilot", pilot.id, actor, previous, stage, note)
+
+
 def _check_who(who: str, target: PilotStage) -> None:
-    if target == PilotStage.withdrawn and who not in ("startup", "manager"):
+    if target == PilotStage.withdrawn and who not in (access.STARTUP, access.MANAGER):
         raise PermissionDenied(_("Only the startup or the programme office can withdraw."))
     if target in (PilotStage.adopted, PilotStage.not_adopted) and who not in (
-            "municipality", "manager"):
+            access.MUNICIPALITY, access.MANAGER):
         raise PermissionDenied(_("Only the municipality or the programme office can decide on "
                                  "adoption."))
 
@@ -140,12 +171,13 @@ def allowed_targets(user: User | None, pilot: Pilot) -> list[str]:
     return [stage.value for stage in order if may_move(user, pilot, stage)]
 
 
-def move(actor: User, pilot: Pilot, target: str, note: str = "", *, expected_version: int,
+@transaction.unit_of_work(_STALE)
+def move(actor: User, pilot: Pilot, target: str, note: str = "", *, expected_version: int | None,
          reason: str | None = None) -> Pilot:
     """Move the pair to `target`, with its history event, if every rule allows it.
 
-    The UPDATE only matches the row while it still has `expected_version`, so of two people
-    moving the same pair at once exactly one wins; the other gets ConcurrentChange.
+    The version the mover saw is compared first, and again by the UPDATE itself, so of two
+    people moving the same pair at once exactly one wins; the other gets ConcurrentChange.
     """
     if target not in PilotStage.__members__:
         raise DomainError(_("Unknown stage."))
@@ -158,28 +190,15 @@ def move(actor: User, pilot: Pilot, target: str, note: str = "", *, expected_ver
                             "what changed) before the pilot leaves evaluation."), field="verified")
     if target_stage == PilotStage.not_adopted and reason not in NOT_ADOPTED_REASONS:
         raise DomainError(_("Choose why the pilot was not adopted."), field="reason")
-    stale = _("Someone else moved this pair while you were looking at it. Reload the page to "
-              "see its current stage.")
-    if pilot.version != expected_version:
-        raise ConcurrentChange(stale)
-    now, previous = utcnow(), pilot.stage
-    values: dict = {"stage": target_stage, "stage_entered_at": now,
-                    "version": Pilot.version + 1}
-    if target_stage in FINAL_STAGES:
-        values["closed_at"] = now
-    if target_stage == PilotStage.not_adopted:
-        values |= {"not_adopted_reason": reason, "not_adopted_note": note}
-    result: CursorResult = db.session.execute(  # type: ignore[assignment]
-        update(Pilot).where(Pilot.id == pilot.id, Pilot.version == expected_version)
-        .values(**values).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        db.session.rollback()
-        raise ConcurrentChange(stale)
-    history.record("pilot", pilot.id, actor, previous, target_stage, note)
-    db.session.commit()  # expires `pilot`: the next read sees the new stage and version
+    transaction.check_version(pilot, expected_version)
+    # Told first: its queries flush, and the stage's UPDATE is best left to the commit, which
+    # turns a concurrent move into ConcurrentChange.
     _tell_the_other_side(actor, pilot, target_stage)
+    _enter(actor, pilot, target_stage, note)
+    if target_stage == PilotStage.not_adopted:
+        pilot.not_adopted_reason, pilot.not_adopted_note = reason, note
     if target_stage == PilotStage.adopted:  # 横展開: offer the proven solution to other towns
-        recommendations.refresh_quietly("pilot", pilot)
+        transaction.after_commit(lambda: recommendations.refresh_quietly("pilot", pilot))
     return pilot
 
 
@@ -194,13 +213,13 @@ def _tell_the_other_side(actor: User, pilot: Pilot, stage: PilotStage) -> None:
 
 # --- report, KPIs, milestones ------------------------------------------------------------------
 
+@transaction.unit_of_work(_STALE)
 def save_report(actor: User, pilot: Pilot, **values: str) -> None:
     """The results report: what was verified, learned and changed, and the adoption decision."""
     _require_party(actor, pilot)
     for key in REPORT_FIELDS:
         if key in values:
             setattr(pilot, key, (values[key] or "").strip())
-    db.session.commit()
 
 
 def _check_kpi(values: dict) -> None:
@@ -208,6 +227,7 @@ def _check_kpi(values: dict) -> None:
         raise DomainError(_("Give the KPI a name."), field="name")
 
 
+@transaction.unit_of_work(_STALE)
 def add_kpi(actor: User, pilot: Pilot, **values) -> PilotKPI:
     """A KPI the pair agreed to measure: baseline, target and, later, the actual value."""
     _require_party(actor, pilot)
@@ -216,7 +236,6 @@ def add_kpi(actor: User, pilot: Pilot, **values) -> PilotKPI:
         "name", "unit", "baseline", "target", "actual")})
     kpi.unit = kpi.unit or ""
     db.session.add(kpi)
-    db.session.commit()
     return kpi
 
 
@@ -227,23 +246,25 @@ def get_kpi(pilot: Pilot, kpi_id: int) -> PilotKPI:
     return kpi
 
 
+@transaction.unit_of_work(_STALE)
 def update_kpi(actor: User, kpi: PilotKPI, **values) -> PilotKPI:
+    """Correct a KPI or record its actual value; either party may."""
     _require_party(actor, kpi.pilot)
     _check_kpi(values)
     for key in ("name", "unit", "baseline", "target", "actual"):
         if key in values:
             setattr(kpi, key, values[key] if key != "unit" else values[key] or "")
-    db.session.commit()
     return kpi
 
 
+@transaction.unit_of_work(_STALE)
 def add_milestone(actor: User, pilot: Pilot, title: str, due_date: date | None) -> Milestone:
+    """A dated step the pair plans towards; either party may add one."""
     _require_party(actor, pilot)
     if not (title or "").strip():
         raise DomainError(_("Give the milestone a title."), field="title")
     milestone = Milestone(pilot=pilot, title=title.strip(), due_date=due_date)
     db.session.add(milestone)
-    db.session.commit()
     return milestone
 
 
@@ -254,10 +275,11 @@ def get_milestone(pilot: Pilot, milestone_id: int) -> Milestone:
     return milestone
 
 
+@transaction.unit_of_work(_STALE)
 def toggle_milestone(actor: User, milestone: Milestone) -> Milestone:
+    """Tick a milestone off, or on again."""
     _require_party(actor, milestone.pilot)
     milestone.is_done = not milestone.is_done
-    db.session.commit()
     return milestone
 
 
@@ -294,20 +316,6 @@ def days_in_stages(pilot: Pilot, events: Sequence[HistoryEvent],
             if stage in spent and stage not in FINAL_STAGES]
 
 
-def stepper(pilot: Pilot) -> list[dict]:
-    """The pipeline as steps (done, current, to come) for the page's stage stepper."""
-    current = PIPELINE.index(pilot.stage) if pilot.stage in PIPELINE else None
-    reached = current
-    if current is None:  # ended early: show how far it got, from the timeline
-        stages = db.session.scalars(history.events_for("pilot", pilot.id)).all()
-        reached = max((PIPELINE.index(e.to_state) for e in stages if e.to_state in PIPELINE),
-                      default=-1)
-    return [{"stage": stage.value,
-             "state": "current" if index == current else
-             "done" if reached is not None and index <= reached else "todo"}
-            for index, stage in enumerate(PIPELINE)]
-
-
 # --- the board ---------------------------------------------------------------------------------
 
 @dataclass
@@ -318,29 +326,11 @@ class Filters:
 def board_query(user: User, filters: Filters) -> Select[tuple[Pilot]]:
     """Pairs this user may see (their own, or all for managers), matching `q`, oldest move first."""
     municipality, startup = aliased(Organisation), aliased(Organisation)
-    query = (select(Pilot).join(Pilot.challenge).join(municipality, Challenge.organisation)
-             .join(startup, Pilot.startup)
-             .options(joinedload(Pilot.challenge).joinedload(Challenge.organisation),
-                      joinedload(Pilot.startup)))
-    if not user.is_manager:
-        query = query.where(or_(Pilot.startup_id == user.organisation_id,
-                                Challenge.organisation_id == user.organisation_id))
-    words = filters.q.split()
-    for word in words[:5]:
-        query = query.where(or_(Challenge.title.icontains(word, autoescape=True),
-                                municipality.name.icontains(word, autoescape=True),
-                                startup.name.icontains(word, autoescape=True)))
-    return query.order_by(Pilot.stage_entered_at, Pilot.id)
-
-
-def columns(pilots: list[Pilot], now: datetime | None = None) -> list[dict]:
-    """The board's columns: the pipeline stages, then one for pairs that ended without adoption."""
-    now = now or utcnow()
-    cards: dict[str, list[dict]] = {stage.value: [] for stage in PIPELINE}
-    cards["ended"] = []
-    for pilot in pilots:
-        key = pilot.stage.value if pilot.stage in PIPELINE else "ended"
-        cards[key].append({"pilot": pilot, "days": days_since(pilot.stage_entered_at, now)})
-    labels = {stage.value: stage_label(stage) for stage in PIPELINE}
-    labels["ended"] = _("Ended")
-    return [{"key": key, "label": labels[key], "cards": items} for key, items in cards.items()]
+    return (select(Pilot).join(Pilot.challenge).join(municipality, Challenge.organisation)
+            .join(startup, Pilot.startup)
+            .options(joinedload(Pilot.challenge).joinedload(Challenge.organisation),
+                     joinedload(Pilot.startup))
+            .where(access.own_records(user, Pilot.startup_id, Challenge.organisation_id),
+                   listsearch.words_match(filters.q, Challenge.title, municipality.name,
+                                          startup.name))
+            .order_by(Pilot.stage_entered_at, Pilot.id))

@@ -12,16 +12,24 @@ from typing import IO
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, or_, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
 from govtech.extensions import db
 from govtech.labels import state_label
-from govtech.models import Challenge, OrgKind, PilotStage, Proposal, ProposalState, User
-from govtech.models.base import utcnow
-from govtech.services import challenges, history, notifications, pilots, workflow
-from govtech.services.errors import ConcurrentChange, DomainError, NotFound, PermissionDenied
+from govtech.models import Challenge, HistoryEvent, OrgKind, Proposal, ProposalState, User
+from govtech.services import (
+    access,
+    challenges,
+    history,
+    listsearch,
+    notifications,
+    pilots,
+    transaction,
+    workflow,
+)
+from govtech.services.errors import DomainError
 
 EDITABLE = ("approach", "timeline", "cost_estimate")
 ACTIVE = (ProposalState.submitted, ProposalState.shortlisted)
@@ -45,8 +53,8 @@ def is_reviewer(user: User | None, challenge: Challenge) -> bool:
 
 
 def is_applicant(user: User | None, proposal: Proposal) -> bool:
-    return bool(user and user.is_authenticated and user.is_approved
-                and user.organisation_id == proposal.startup_id)
+    """An approved member of the startup that wrote the proposal."""
+    return access.acts_for(user, proposal.startup_id)
 
 
 def can_see(user: User | None, proposal: Proposal) -> bool:
@@ -56,9 +64,14 @@ def can_see(user: User | None, proposal: Proposal) -> bool:
 def get_visible(user: User | None, proposal_id: int) -> Proposal:
     """The proposal for its startup and its reviewers; to everyone else it does not exist."""
     proposal = db.session.get(Proposal, proposal_id)
-    if proposal is None or not can_see(user, proposal):
-        raise NotFound(_("This proposal does not exist."))
-    return proposal
+    return access.visible_or_404(proposal, proposal is not None and can_see(user, proposal),
+                                 _("This proposal does not exist."))
+
+
+def timeline(user: User | None, proposal: Proposal) -> list[HistoryEvent]:
+    """The proposal's history, oldest first, for its startup and its reviewers."""
+    access.visible_or_404(proposal, can_see(user, proposal), _("This proposal does not exist."))
+    return history.timeline("proposal", proposal.id)
 
 
 def can_edit(user: User | None, proposal: Proposal) -> bool:
@@ -68,11 +81,11 @@ def can_edit(user: User | None, proposal: Proposal) -> bool:
 
 def get_editable(user: User, proposal_id: int) -> Proposal:
     proposal = get_visible(user, proposal_id)
-    if not is_applicant(user, proposal):
-        raise PermissionDenied(_("Only the startup that wrote this proposal can change it."))
-    if not can_edit(user, proposal):
-        raise PermissionDenied(_("This proposal can no longer be changed: it is %(state)s.",
-                                 state=state_label(proposal.state)))
+    access.require(is_applicant(user, proposal),
+                   _("Only the startup that wrote this proposal can change it."))
+    access.require(can_edit(user, proposal),
+                   _("This proposal can no longer be changed: it is %(state)s.",
+                     state=state_label(proposal.state)))
     return proposal
 
 
@@ -84,16 +97,14 @@ def active_for(challenge_id: int, startup_id: int) -> Proposal | None:
 
 def own_active(user: User | None, challenge: Challenge) -> Proposal | None:
     """The user's startup's active proposal to this challenge, if it has one."""
-    if not (user and user.is_authenticated and user.organisation_id):
+    if not access.signed_in(user) or user is None or not user.organisation_id:
         return None
     return active_for(challenge.id, user.organisation_id)
 
 
 def can_apply(user: User | None, challenge: Challenge) -> bool:
     """An approved startup member, to a challenge that still accepts proposals."""
-    return bool(user and user.is_authenticated and user.is_approved and user.organisation
-                and user.organisation.kind == OrgKind.startup
-                and challenges.accepts_proposals(challenge))
+    return access.acts_for_kind(user, OrgKind.startup) and challenges.accepts_proposals(challenge)
 
 
 # --- attachments -------------------------------------------------------------------------------
@@ -120,37 +131,22 @@ def _read_pdf(upload: Upload) -> bytes:
     return data
 
 
-def _store(proposal: Proposal, upload: Upload) -> tuple[Path, Path | None]:
-    """Write the new file and point the proposal at it; returns (new file, old file)."""
+def _store(proposal: Proposal, upload: Upload) -> None:
+    """Write the new file and point the proposal at it. The unit of work removes the new file
+    if the change is rolled back, and the replaced one once it is committed."""
     data = _read_pdf(upload)
     old = attachment_path(proposal)
     key = str(uuid.uuid4())
     folder = attachment_folder()
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{key}.pdf"
-    path.write_bytes(data)
+    new = folder / f"{key}.pdf"
+    new.write_bytes(data)
+    transaction.on_rollback(lambda: new.unlink(missing_ok=True))
+    if old is not None:
+        transaction.after_commit(lambda: old.unlink(missing_ok=True))
     proposal.attachment_key = key
     proposal.attachment_name = Path(upload.filename or "proposal.pdf").name[:255] or "proposal.pdf"
     proposal.attachment_size = len(data)
-    return path, old
-
-
-def _commit_with_file(new_file: Path | None, old_file: Path | None, stale: str) -> None:
-    """Commit; a failed commit removes the new file, a good one the replaced file."""
-    try:
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        if new_file:
-            new_file.unlink(missing_ok=True)
-        raise ConcurrentChange(stale) from exc
-    except Exception:
-        db.session.rollback()
-        if new_file:
-            new_file.unlink(missing_ok=True)
-        raise
-    if new_file and old_file:
-        old_file.unlink(missing_ok=True)
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -163,12 +159,14 @@ def _validate(values: dict) -> None:
         raise DomainError(_("The cost estimate cannot be negative."), field="cost_estimate")
 
 
+@transaction.unit_of_work(_l("Please try again."))
 def submit(actor: User, challenge: Challenge, *, attachment: Upload | None = None,
            **values) -> Proposal:
     """Apply to an open challenge: one active proposal per startup and challenge."""
+    access.require(access.acts_for_kind(actor, OrgKind.startup),
+                   _("Only approved startups can apply with a proposal."))
     org = actor.organisation
-    if org is None or org.kind != OrgKind.startup or not actor.is_approved:
-        raise PermissionDenied(_("Only approved startups can apply with a proposal."))
+    assert org is not None  # an approved startup member has one
     if not challenges.accepts_proposals(challenge):
         raise DomainError(_("This challenge no longer accepts proposals."))
     existing = active_for(challenge.id, org.id)
@@ -180,33 +178,33 @@ def submit(actor: User, challenge: Challenge, *, attachment: Upload | None = Non
                         state=ProposalState.submitted,
                         **{k: values.get(k) for k in EDITABLE})
     proposal.timeline = proposal.timeline or ""
-    new_file = _store(proposal, attachment)[0] if attachment is not None else None
+    if attachment is not None:
+        _store(proposal, attachment)
     db.session.add(proposal)
     db.session.flush()
     history.record("proposal", proposal.id, actor, None, ProposalState.submitted)
-    _commit_with_file(new_file, None, _("Please try again."))
     notifications.notify(notifications.members(challenge.organisation_id), "proposal_received",
                          url=f"/proposals/{proposal.id}", startup=org.name,
                          challenge=challenge.title)
     return proposal
 
 
-def update(actor: User, proposal: Proposal, version: int, *, attachment: Upload | None = None,
-           **values) -> Proposal:
+@transaction.unit_of_work(_l("Someone else changed this proposal while you were editing. Your "
+                             "text is still in the form; check the current version before "
+                             "saving again."))
+def update(actor: User, proposal: Proposal, expected_version: int | None, *,
+           attachment: Upload | None = None, **values) -> Proposal:
     """Save the startup's edits (and a replacement PDF) until the proposal is shortlisted."""
-    if not can_edit(actor, proposal):
-        raise PermissionDenied(_("Only the startup that wrote this proposal can change it, "
-                                 "until it is shortlisted."))
-    stale = _("Someone else changed this proposal while you were editing. Your text is still "
-              "in the form; check the current version before saving again.")
-    if proposal.version != version:
-        raise ConcurrentChange(stale)
+    access.require(can_edit(actor, proposal),
+                   _("Only the startup that wrote this proposal can change it, until it is "
+                     "shortlisted."))
+    transaction.check_version(proposal, expected_version)
     _validate(values)
     for key in EDITABLE:
         if key in values:
             setattr(proposal, key, values[key] if key != "timeline" else values[key] or "")
-    new_file, old_file = _store(proposal, attachment) if attachment is not None else (None, None)
-    _commit_with_file(new_file, old_file, stale)
+    if attachment is not None:
+        _store(proposal, attachment)
     return proposal
 
 
@@ -221,6 +219,8 @@ def allowed_targets(user: User | None, proposal: Proposal) -> list[str]:
     return [t.value for t in offered]
 
 
+@transaction.unit_of_work(_l("Someone else changed this proposal at the same moment. Please "
+                             "reload."))
 def transition(actor: User, proposal: Proposal, target: str, reason: str = "", *,
                expected_version: int | None = None) -> Proposal:
     """Shortlist, accept or decline (reviewers), or withdraw (the startup), with history.
@@ -232,27 +232,26 @@ def transition(actor: User, proposal: Proposal, target: str, reason: str = "", *
         raise DomainError(_("Unknown state."))
     target_state = ProposalState(target)
     if target_state == ProposalState.withdrawn:
-        if not is_applicant(actor, proposal):
-            raise PermissionDenied(_("Only the startup can withdraw its proposal."))
-    elif not is_reviewer(actor, proposal.challenge):
-        raise PermissionDenied(_("Only the municipality that posted the challenge or the "
-                                 "programme office can review proposals."))
+        access.require(is_applicant(actor, proposal),
+                       _("Only the startup can withdraw its proposal."))
+    else:
+        access.require(is_reviewer(actor, proposal.challenge),
+                       _("Only the municipality that posted the challenge or the programme "
+                         "office can review proposals."))
     workflow.check(workflow.PROPOSAL, proposal.state, target_state)
     reason = (reason or "").strip()
     if target_state == ProposalState.declined and not reason:
         raise DomainError(_("Give a reason for declining; the startup will read it."),
                           field="reason")
-    stale = _("Someone else changed this proposal at the same moment. Please reload.")
-    if expected_version is not None and proposal.version != expected_version:
-        raise ConcurrentChange(stale)
+    transaction.check_version(proposal, expected_version)
     previous = proposal.state
     proposal.state = target_state
     if reason:
         proposal.reason = reason
     history.record("proposal", proposal.id, actor, previous, target_state, reason)
     if target_state == ProposalState.accepted:
-        _select_pair(actor, proposal)
-    _commit_with_file(None, None, stale)
+        pilots.select_pair(actor, proposal.challenge, proposal.startup,
+                           _("Selected from proposal #%(id)d", id=proposal.id))
     if target_state != ProposalState.withdrawn:
         notifications.notify(notifications.members(proposal.startup_id), "proposal_decided",
                              url=f"/proposals/{proposal.id}", challenge=proposal.challenge.title,
@@ -260,29 +259,13 @@ def transition(actor: User, proposal: Proposal, target: str, reason: str = "", *
     return proposal
 
 
-def _select_pair(actor: User, proposal: Proposal) -> None:
-    note = _("Selected from proposal #%(id)d", id=proposal.id)
-    pilot = pilots.open_pilot_for(proposal.challenge_id, proposal.startup_id)
-    if pilot is None:
-        pilots.create_pending(actor, proposal.challenge, proposal.startup, PilotStage.selected,
-                              note)
-        return
-    order = list(workflow.PILOT_PIPELINE)
-    if order.index(pilot.stage) < order.index(PilotStage.selected):
-        previous = pilot.stage
-        pilot.stage = PilotStage.selected
-        pilot.stage_entered_at = utcnow()
-        pilot.version += 1
-        history.record("pilot", pilot.id, actor, previous, PilotStage.selected, note)
-
-
 # --- finding -----------------------------------------------------------------------------------
 
 def for_challenge(user: User, challenge: Challenge) -> list[Proposal]:
     """Every proposal to a challenge, for its reviewers, active ones first."""
-    if not is_reviewer(user, challenge):
-        raise PermissionDenied(_("Only the municipality that posted the challenge or the "
-                                 "programme office can read its proposals."))
+    access.require(is_reviewer(user, challenge),
+                   _("Only the municipality that posted the challenge or the programme office "
+                     "can read its proposals."))
     rows = db.session.scalars(select(Proposal).where(Proposal.challenge_id == challenge.id)
                               .options(joinedload(Proposal.startup))
                               .order_by(Proposal.created_at, Proposal.id)).all()
@@ -291,13 +274,9 @@ def for_challenge(user: User, challenge: Challenge) -> list[Proposal]:
 
 def list_query(user: User, q: str = "") -> Select[tuple[Proposal]]:
     """Proposals this user may see: a startup's own, a municipality's received, or all."""
-    query = (select(Proposal).join(Proposal.challenge)
-             .options(joinedload(Proposal.challenge).joinedload(Challenge.organisation),
-                      joinedload(Proposal.startup)))
-    if not user.is_manager:
-        query = query.where(or_(Proposal.startup_id == user.organisation_id,
-                                Challenge.organisation_id == user.organisation_id))
-    for word in q.split()[:5]:
-        query = query.where(or_(Challenge.title.icontains(word, autoescape=True),
-                                Proposal.approach.icontains(word, autoescape=True)))
-    return query.order_by(Proposal.created_at.desc(), Proposal.id.desc())
+    return (select(Proposal).join(Proposal.challenge)
+            .options(joinedload(Proposal.challenge).joinedload(Challenge.organisation),
+                     joinedload(Proposal.startup))
+            .where(access.own_records(user, Proposal.startup_id, Challenge.organisation_id),
+                   listsearch.words_match(q, Challenge.title, Proposal.approach))
+            .order_by(Proposal.created_at.desc(), Proposal.id.desc()))

@@ -239,26 +239,16 @@ def test_lists_show_own_pairs_and_managers_see_all(app, pair):
         assert bool(db.session.scalars(marketing.list_query(manager, filters)).all()) == found
 
 
-def test_calendar_puts_planned_items_on_their_day(app, pair):
+def test_calendar_finds_what_is_planned_in_the_month(app, pair):
+    """The calendar's query: the month's planned activities of one's own pairs, not cancelled
+    ones; the page lays them out (tests/views/test_marketing_views.py)."""
     planned = _activity(app, pair, planned_date=date(2026, 12, 17), title="ウェビナー")
     _activity(app, pair, "cancelled", planned_date=date(2026, 12, 17), title="中止したもの")
     _activity(app, pair, planned_date=date(2027, 1, 5), title="翌月")
-    first = marketing.parse_month("2026-12", date(2026, 11, 27))
-    weeks = marketing.month_grid(_user(pair, "startup"), first, date(2026, 11, 27))
-    days = {d["date"]: d for week in weeks for d in week}
-    assert [a.id for a in days[date(2026, 12, 17)]["items"]] == [planned.id]
-    assert sum(len(d["items"]) for d in days.values()) == 1
-    assert weeks[0][0]["weekday"] == 6  # Sunday first
-    assert marketing.month_grid(_user(pair, "other_startup"), first, date(2026, 11, 27))[2][4][
-        "items"] == []
-
-
-def test_bad_month_falls_back_to_this_month_and_months_shift(app):
-    today = date(2026, 11, 27)
-    assert marketing.parse_month("2026-13", today) == date(2026, 11, 1)
-    assert marketing.parse_month("", today) == date(2026, 11, 1)
-    assert marketing.shift_month(date(2026, 12, 1), 1) == date(2027, 1, 1)
-    assert marketing.shift_month(date(2026, 1, 1), -1) == date(2025, 12, 1)
+    first, last = date(2026, 12, 1), date(2027, 1, 1)
+    assert [a.id for a in marketing.planned_between(_user(pair, "startup"), first, last)] == [
+        planned.id]
+    assert marketing.planned_between(_user(pair, "other_startup"), first, last) == []
 
 
 def test_public_sees_only_published_public_case_studies(app, pair):
@@ -271,15 +261,6 @@ def test_public_sees_only_published_public_case_studies(app, pair):
     for activity in hidden:
         with pytest.raises(NotFound):
             cases.get_public(activity.id)
-
-
-def test_kpi_chart_scales_each_kpi_to_its_largest_value(app, pair):
-    pilot = db.session.get(Pilot, pair[1])
-    chart = cases.kpi_chart(pilot.kpis)
-    bars = {b["key"]: b for b in chart["groups"][0]["bars"]}
-    assert bars["actual"]["width"] == cases.BAR_W  # 86 is the largest of 40 / 80 / 86
-    assert bars["baseline"]["width"] == round(40 / 86 * cases.BAR_W)
-    assert bars["actual"]["text"] == "86 %"
 
 
 def test_each_activity_has_its_own_timeline(app, pair):

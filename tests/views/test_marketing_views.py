@@ -7,6 +7,12 @@ from datetime import date
 
 import pytest
 
+from govtech import charts
+from govtech.blueprints.cases import figures
+from govtech.blueprints.marketing import month
+from govtech.extensions import db
+from govtech.models import Pilot, User
+from govtech.services import marketing
 from tests import factories
 
 
@@ -201,3 +207,55 @@ def test_pages_in_english(client, app, pair):
     factories.login(client, users["manager"])
     page = client.get(f"/marketing/{aid}?lang=en").get_data(as_text=True)
     assert "In review" in page and "Approve" in page and "Case study" in page
+
+
+def test_calendar_grid_puts_planned_items_on_their_day(app, ctx, pair):
+    """The month grid of the calendar page, from what the service finds for the user."""
+    users, _pid = pair
+    planned = _make(app, pair, planned_date=date(2026, 12, 17), title="ウェビナー")
+    _make(app, pair, "cancelled", planned_date=date(2026, 12, 17), title="中止したもの")
+    _make(app, pair, planned_date=date(2027, 1, 5), title="翌月")
+    first = month.parse("2026-12", date(2026, 11, 27))
+    outsider = factories.user(app, "startup")
+
+    def grid(user_id):
+        items = marketing.planned_between(db.session.get(User, user_id), first,
+                                          month.shift(first, 1))
+        return month.grid(items, first, date(2026, 11, 27))
+
+    weeks = grid(users["startup"].id)
+    days = {d["date"]: d for week in weeks for d in week}
+    assert [a.id for a in days[date(2026, 12, 17)]["items"]] == [planned]
+    assert sum(len(d["items"]) for d in days.values()) == 1
+    assert weeks[0][0]["weekday"] == 6  # Sunday first
+    assert grid(outsider.id)[2][4]["items"] == []
+
+
+def test_bad_month_falls_back_to_this_month_and_months_shift():
+    today = date(2026, 11, 27)
+    assert month.parse("2026-13", today) == date(2026, 11, 1)
+    assert month.parse("", today) == date(2026, 11, 1)
+    assert month.shift(date(2026, 12, 1), 1) == date(2027, 1, 1)
+    assert month.shift(date(2026, 1, 1), -1) == date(2025, 12, 1)
+
+
+def test_kpi_chart_scales_each_kpi_to_its_largest_value(app, ctx, pair):
+    """One chart system (govtech.charts): each KPI on its own scale, values as the table
+    shows them."""
+    _users, pid = pair
+    chart = str(figures.kpi_chart(db.session.get(Pilot, pid).kpis))
+    bars = dict(re.findall(r'class="kpi-bar kpi-bar--(\w+)" fill="[^"]*"/>'
+                           r'<text[^>]*>([^<]*)</text>', chart))
+    widths = {key: float(width) for width, key in re.findall(
+        r'width="([\d.]+)" height="\d+" rx="3" class="kpi-bar kpi-bar--(\w+)"', chart)}
+    assert widths["actual"] == charts.GROUP_BAR_W  # 86 is the largest of 45 / 80 / 86
+    assert widths["baseline"] == round(45 / 86 * charts.GROUP_BAR_W, 1)
+    assert bars["actual"] == "86 %"
+
+
+def test_kpi_chart_is_left_out_when_nothing_was_measured(app, ctx, pair):
+    _users, pid = pair
+    kpi = db.session.get(Pilot, pid).kpis[0]
+    kpi.baseline = kpi.target = kpi.actual = None
+    assert figures.kpi_chart([kpi]) is None
+    db.session.rollback()

@@ -7,16 +7,17 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from govtech.blueprints import pages
+from govtech.blueprints.marketing import month
 from govtech.blueprints.marketing.forms import ActivityForm, ApproveForm, FilterForm, MoveForm
-from govtech.extensions import db
-from govtech.forms import attach_error
 from govtech.labels import state_label
+from govtech.models import MarketingActivity
 from govtech.models.marketing import APPROVAL_SIDES
-from govtech.services import challenges, history, marketing, pilots
-from govtech.services.errors import ConcurrentChange, DomainError
+from govtech.services import challenges, marketing, pilots
 from govtech.text import render_markdown
 
 bp = Blueprint("marketing", __name__)
+
 
 @bp.get("/marketing/")
 def list_activities():
@@ -24,26 +25,25 @@ def list_activities():
     form.validate()
     filters = marketing.Filters(q=form.q.data or "", kind=form.kind.data or "",
                                 state=form.state.data or "")
-    page = db.paginate(marketing.list_query(current_user, filters), per_page=20,
-                       error_out=False)
-    args = {k: v for k, v in request.args.items() if k not in ("page", "lang") and v}
-    return render_template("marketing/list.html", form=form, page=page, args=args)
+    page = pages.list_page(marketing.list_query(current_user, filters), per_page=20)
+    return render_template("marketing/list.html", form=form, page=page, args=pages.list_args())
 
 
 @bp.get("/marketing/calendar")
 def calendar():
     today = challenges.today()
-    first = marketing.parse_month(request.args.get("month"), today)
+    first = month.parse(request.args.get("month"), today)
     locale = get_locale()
     names = get_day_names("abbreviated", locale=locale)
-    weeks = marketing.month_grid(current_user, first, today)
+    weeks = month.grid(marketing.planned_between(current_user, first, month.shift(first, 1)),
+                       first, today)
     return render_template(
         "marketing/calendar.html", weeks=weeks,
         count=sum(len(day["items"]) for week in weeks for day in week),
         title=format_skeleton("yMMMM", first, locale=locale),
         weekdays=[names[(6 + i) % 7] for i in range(7)], day_names=names,
-        prev=marketing.shift_month(first, -1).strftime("%Y-%m"),
-        next=marketing.shift_month(first, 1).strftime("%Y-%m"),
+        prev=month.shift(first, -1).strftime("%Y-%m"),
+        next=month.shift(first, 1).strftime("%Y-%m"),
         this_month=today.strftime("%Y-%m"))
 
 
@@ -68,12 +68,18 @@ def _page(activity, status: int = 200, move_form=None):
         can_approve=marketing.may_approve(current_user, activity),
         approve_form=ApproveForm(formdata=None, version=activity.version),
         can_edit=activity.is_open, side=marketing.side(current_user, activity),
-        events=db.session.scalars(history.events_for("marketing", activity.id)).all()), status
+        events=marketing.timeline(current_user, activity)), status
 
 
 @bp.get("/marketing/<int:activity_id>")
 def show_activity(activity_id: int):
     return _page(marketing.get_visible(current_user, activity_id))
+
+
+def _version(form) -> int:
+    """The version the form was built on; a mangled one counts as out of date."""
+    value = form.version.data or ""
+    return int(value) if value.isdigit() else -1
 
 
 def _form_page(pilot, activity=None):
@@ -82,27 +88,18 @@ def _form_page(pilot, activity=None):
     if request.method == "GET" and activity is not None:
         form.version.data = activity.version
     preview = None
-    if form.validate_on_submit():
-        if "preview" in request.form:
+    if "preview" in request.form:
+        if form.validate_on_submit():
             preview = render_markdown(form.body.data)
-        else:
-            try:
-                if activity is None:
-                    saved = marketing.create(current_user, pilot, **form.values())
-                else:
-                    version = form.version.data or ""
-                    saved = marketing.update(current_user, activity,
-                                             int(version) if version.isdigit() else -1,
-                                             **form.values())
-            except DomainError as error:
-                db.session.rollback()
-                attach_error(form, error)
-            else:
-                flash(_("The marketing activity is saved."), "success")
-                return redirect(url_for("marketing.show_activity", activity_id=saved.id))
-    status = 400 if form.errors or form.form_errors else 200
+    else:
+        saved = pages.submit(form, lambda: (
+            marketing.create(current_user, pilot, **form.values()) if activity is None else
+            marketing.update(current_user, activity, _version(form), **form.values())),
+            _("The marketing activity is saved."))
+        if isinstance(saved, MarketingActivity):
+            return redirect(url_for("marketing.show_activity", activity_id=saved.id))
     return render_template("marketing/form.html", form=form, pilot=pilot, activity=activity,
-                           preview=preview), status
+                           preview=preview), pages.status(form)
 
 
 @bp.route("/pilots/<int:pilot_id>/marketing/new", methods=["GET", "POST"])
@@ -119,9 +116,8 @@ def edit_activity(activity_id: int):
     return _form_page(activity.pilot, activity)
 
 
-def _version(form) -> int:
-    value = form.version.data or ""
-    return int(value) if value.isdigit() else -1
+def _to_activity(activity_id: int):
+    return redirect(url_for("marketing.show_activity", activity_id=activity_id))
 
 
 @bp.post("/marketing/<int:activity_id>/approve")
@@ -130,34 +126,27 @@ def approve(activity_id: int):
     form = ApproveForm()
     if not form.validate_on_submit():
         flash(_("The request was not valid. Please try again."), "error")
-    else:
-        try:
-            marketing.approve(current_user, activity, _version(form))
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            flash(_("Approved. The activity is now: %(state)s.",
-                    state=state_label(activity.state)), "success")
-    return redirect(url_for("marketing.show_activity", activity_id=activity_id))
+    elif pages.run(lambda: marketing.approve(current_user, activity, _version(form))):
+        flash(_("Approved. The activity is now: %(state)s.",
+                state=state_label(activity.state)), "success")
+    return _to_activity(activity_id)
 
 
 @bp.post("/marketing/<int:activity_id>/move")
 def move(activity_id: int):
     activity = marketing.get_visible(current_user, activity_id)
     form = MoveForm()
-    if not form.validate_on_submit():
+    if pages.submit(form, lambda: marketing.transition(
+            current_user, activity, form.target.data, form.note.data or "",
+            expected_version=_version(form))):
+        flash(_("The activity is now: %(state)s.", state=state_label(activity.state)),
+              "success")
+        return _to_activity(activity_id)
+    if form.target.errors or form.version.errors:  # not sent from our page
         flash(_("The request was not valid. Please try again."), "error")
-        return redirect(url_for("marketing.show_activity", activity_id=activity_id))
-    try:
-        marketing.transition(current_user, activity, form.target.data, form.note.data or "",
-                             expected_version=_version(form))
-    except ConcurrentChange as error:
-        flash(error.message, "error")
-        return redirect(url_for("marketing.show_activity", activity_id=activity_id))
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return _page(activity, 400, move_form=form)
-    flash(_("The activity is now: %(state)s.", state=state_label(activity.state)), "success")
-    return redirect(url_for("marketing.show_activity", activity_id=activity_id))
+        return _to_activity(activity_id)
+    if _version(form) != activity.version:  # it changed meanwhile: show it as it is now
+        for error in form.form_errors:
+            flash(error, "error")
+        return _to_activity(activity_id)
+    return _page(activity, 400, move_form=form)

@@ -3,8 +3,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, FloatField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
 
 from govtech.labels import NOT_ADOPTED_REASONS
 
@@ -14,7 +23,7 @@ class MoveForm(FlaskForm):
     note = TextAreaField(_l("Note"), validators=[Length(max=2000)],
                          description=_l("What happened; it goes into the timeline."))
     reason = SelectField(_l("Reason"), validators=[Optional()], validate_choice=False)
-    version = HiddenField(validators=[InputRequired()])
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,6 +5,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from govtech.blueprints import pages
+from govtech.blueprints.pilots import board as drawing
 from govtech.blueprints.pilots.forms import (
     BoardFilterForm,
     KPIForm,
@@ -12,12 +14,9 @@ from govtech.blueprints.pilots.forms import (
     MoveForm,
     ReportForm,
 )
-from govtech.extensions import db
-from govtech.forms import attach_error
 from govtech.labels import stage_label
 from govtech.models import PilotStage
-from govtech.services import history, marketing, pilots
-from govtech.services.errors import ConcurrentChange, DomainError
+from govtech.services import marketing, pilots
 
 bp = Blueprint("pilots", __name__, url_prefix="/pilots")
 
@@ -26,16 +25,15 @@ bp = Blueprint("pilots", __name__, url_prefix="/pilots")
 def board():
     form = BoardFilterForm(request.args)
     form.validate()
-    page = db.paginate(pilots.board_query(current_user, pilots.Filters(q=form.q.data or "")),
-                       per_page=100, error_out=False)
-    args = {k: v for k, v in request.args.items() if k not in ("page", "lang") and v}
-    return render_template("pilots/board.html", form=form, page=page, args=args,
-                           columns=pilots.columns(page.items))
+    page = pages.list_page(pilots.board_query(current_user, pilots.Filters(q=form.q.data or "")),
+                           per_page=100)
+    return render_template("pilots/board.html", form=form, page=page, args=pages.list_args(),
+                           columns=drawing.columns(page.items))
 
 
 def _page(pilot, status: int = 200, *, move_form: MoveForm | None = None, **forms):
     """The pair's page, with any submitted form (and its errors) in place of a blank one."""
-    events = db.session.scalars(history.events_for("pilot", pilot.id)).all()
+    events = pilots.timeline(current_user, pilot)
     blank = {"report_form": ReportForm(formdata=None, obj=pilot),
              "kpi_form": KPIForm(formdata=None, prefix="kpi"),
              "milestone_form": MilestoneForm(formdata=None)}
@@ -46,8 +44,8 @@ def _page(pilot, status: int = 200, *, move_form: MoveForm | None = None, **form
             MoveForm(formdata=None, target=target, version=pilot.version)
         moves.append({"target": target, "label": stage_label(target), "form": form})
     return render_template(
-        "pilots/show.html", pilot=pilot, events=events, steps=pilots.stepper(pilot),
-        days=pilots.days_in_stages(pilot, events), moves=moves,
+        "pilots/show.html", pilot=pilot, events=events, steps=drawing.stepper(pilot, events),
+        days=pilots.days_in_stages(pilot, events), moves=moves, can_move=bool(moves),
         days_here=pilots.days_since(pilot.stage_entered_at),
         milestones=pilots.sorted_milestones(pilot),
         side=pilots.side(current_user, pilot), report_needed=pilot.stage == PilotStage.evaluation
@@ -60,40 +58,37 @@ def show_pilot(pilot_id: int):
     return _page(pilots.get_visible(current_user, pilot_id))
 
 
+def _to_pilot(pilot_id: int, anchor: str | None = None):
+    return redirect(url_for("pilots.show_pilot", pilot_id=pilot_id, _anchor=anchor))
+
+
 @bp.post("/<int:pilot_id>/move")
 def move(pilot_id: int):
     pilot = pilots.get_visible(current_user, pilot_id)
     form = MoveForm()
-    if not form.validate_on_submit() or not (form.version.data or "").isdigit():
+    moved = pages.submit(form, lambda: pilots.move(
+        current_user, pilot, form.target.data, form.note.data or "",
+        expected_version=form.version.data, reason=form.reason.data or None))
+    if moved:
+        flash(_("The pair is now at: %(stage)s.", stage=stage_label(pilot.stage)), "success")
+        return _to_pilot(pilot_id)
+    if form.target.errors or form.version.errors:  # not sent from our page
         flash(_("The request was not valid. Please try again."), "error")
-        return redirect(url_for("pilots.show_pilot", pilot_id=pilot_id))
-    try:
-        pilots.move(current_user, pilot, form.target.data, form.note.data or "",
-                    expected_version=int(form.version.data), reason=form.reason.data or None)
-    except ConcurrentChange as error:
-        flash(error.message, "error")
-        return redirect(url_for("pilots.show_pilot", pilot_id=pilot_id))
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return _page(pilot, 400, move_form=form)
-    flash(_("The pair is now at: %(stage)s.", stage=stage_label(pilot.stage)), "success")
-    return redirect(url_for("pilots.show_pilot", pilot_id=pilot_id))
+        return _to_pilot(pilot_id)
+    if form.version.data != pilot.version:  # the pair moved on: show where it is now
+        for error in form.form_errors:
+            flash(error, "error")
+        return _to_pilot(pilot_id)
+    return _page(pilot, 400, move_form=form)
 
 
 @bp.post("/<int:pilot_id>/report")
 def save_report(pilot_id: int):
     pilot = pilots.get_visible(current_user, pilot_id)
     form = ReportForm()
-    if form.validate_on_submit():
-        try:
-            pilots.save_report(current_user, pilot, **form.values())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            flash(_("The results report is saved."), "success")
-            return redirect(url_for("pilots.show_pilot", pilot_id=pilot_id, _anchor="report"))
+    if pages.submit(form, lambda: pilots.save_report(current_user, pilot, **form.values()),
+                    _("The results report is saved.")):
+        return _to_pilot(pilot_id, "report")
     return _page(pilot, 400, report_form=form)
 
 
@@ -101,15 +96,9 @@ def save_report(pilot_id: int):
 def add_kpi(pilot_id: int):
     pilot = pilots.get_visible(current_user, pilot_id)
     form = KPIForm(prefix="kpi")  # on the pilot page next to the move forms: unique ids
-    if form.validate_on_submit():
-        try:
-            pilots.add_kpi(current_user, pilot, **form.values())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            flash(_("The KPI is added."), "success")
-            return redirect(url_for("pilots.show_pilot", pilot_id=pilot_id, _anchor="kpis"))
+    if pages.submit(form, lambda: pilots.add_kpi(current_user, pilot, **form.values()),
+                    _("The KPI is added.")):
+        return _to_pilot(pilot_id, "kpis")
     return _page(pilot, 400, kpi_form=form)
 
 
@@ -118,33 +107,21 @@ def edit_kpi(pilot_id: int, kpi_id: int):
     pilot = pilots.get_visible(current_user, pilot_id)
     kpi = pilots.get_kpi(pilot, kpi_id)
     form = KPIForm(obj=kpi)
-    if form.validate_on_submit():
-        try:
-            pilots.update_kpi(current_user, kpi, **form.values())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            flash(_("The KPI is saved."), "success")
-            return redirect(url_for("pilots.show_pilot", pilot_id=pilot_id, _anchor="kpis"))
-    status = 400 if form.errors or form.form_errors else 200
-    return render_template("pilots/kpi_form.html", pilot=pilot, kpi=kpi, form=form), status
+    if pages.submit(form, lambda: pilots.update_kpi(current_user, kpi, **form.values()),
+                    _("The KPI is saved.")):
+        return _to_pilot(pilot_id, "kpis")
+    return render_template("pilots/kpi_form.html", pilot=pilot, kpi=kpi,
+                           form=form), pages.status(form)
 
 
 @bp.post("/<int:pilot_id>/milestones")
 def add_milestone(pilot_id: int):
     pilot = pilots.get_visible(current_user, pilot_id)
     form = MilestoneForm()
-    if form.validate_on_submit():
-        try:
-            pilots.add_milestone(current_user, pilot, form.title.data, form.due_date.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            flash(_("The milestone is added."), "success")
-            return redirect(url_for("pilots.show_pilot", pilot_id=pilot_id,
-                                    _anchor="milestones"))
+    if pages.submit(form, lambda: pilots.add_milestone(current_user, pilot, form.title.data,
+                                                       form.due_date.data),
+                    _("The milestone is added.")):
+        return _to_pilot(pilot_id, "milestones")
     return _page(pilot, 400, milestone_form=form)
 
 
@@ -152,4 +129,4 @@ def add_milestone(pilot_id: int):
 def toggle_milestone(pilot_id: int, milestone_id: int):
     pilot = pilots.get_visible(current_user, pilot_id)
     pilots.toggle_milestone(current_user, pilots.get_milestone(pilot, milestone_id))
-    return redirect(url_for("pilots.show_pilot", pilot_id=pilot_id, _anchor="milestones"))
+    return _to_pilot(pilot_id, "milestones")

@@ -14,12 +14,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from govtech.blueprints import pages
 from govtech.blueprints.proposals.forms import ProposalFilterForm, ProposalForm, ProposalStateForm
-from govtech.extensions import db
-from govtech.forms import attach_error
 from govtech.labels import state_label
-from govtech.services import challenges, history, proposals
-from govtech.services.errors import DomainError, NotFound, PermissionDenied
+from govtech.models import Proposal
+from govtech.services import challenges, proposals
+from govtech.services.errors import NotFound, PermissionDenied
 
 bp = Blueprint("proposals", __name__)
 
@@ -32,26 +32,23 @@ def _upload(form: ProposalForm) -> proposals.Upload | None:
 
 
 def _form_page(form: ProposalForm, challenge, proposal):
-    status = 400 if form.errors or form.form_errors else 200
     limit = current_app.config["MAX_ATTACHMENT_BYTES"] / 1024 / 1024
     return render_template("proposals/form.html", form=form, challenge=challenge,
-                           proposal=proposal, max_attachment_mb=f"{limit:g}"), status
+                           proposal=proposal, max_attachment_mb=f"{limit:g}"), pages.status(form)
 
 
 @bp.get("/proposals/")
 def list_proposals():
     form = ProposalFilterForm(request.args)
     form.validate()
-    page = db.paginate(proposals.list_query(current_user, form.q.data or ""), per_page=20,
-                       error_out=False)
-    args = {k: v for k, v in request.args.items() if k not in ("page", "lang") and v}
-    return render_template("proposals/list.html", form=form, page=page, args=args)
+    page = pages.list_page(proposals.list_query(current_user, form.q.data or ""), per_page=20)
+    return render_template("proposals/list.html", form=form, page=page, args=pages.list_args())
 
 
 @bp.route("/challenges/<int:challenge_id>/apply", methods=["GET", "POST"])
 def new_proposal(challenge_id: int):
     challenge = challenges.get_visible(current_user, challenge_id)
-    existing = proposals.active_for(challenge.id, current_user.organisation_id)
+    existing = proposals.own_active(current_user, challenge)
     if existing is not None:
         flash(_("Your startup already has a proposal for this challenge. You can edit it here "
                 "until it is shortlisted."), "info")
@@ -59,16 +56,11 @@ def new_proposal(challenge_id: int):
     if not proposals.can_apply(current_user, challenge):
         raise PermissionDenied(_("This challenge no longer accepts proposals."))
     form = ProposalForm()
-    if form.validate_on_submit():
-        try:
-            proposal = proposals.submit(current_user, challenge, attachment=_upload(form),
-                                        **form.values())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            flash(_("Your proposal is submitted. The municipality will review it."), "success")
-            return redirect(url_for("proposals.show_proposal", proposal_id=proposal.id))
+    proposal = pages.submit(form, lambda: proposals.submit(
+        current_user, challenge, attachment=_upload(form), **form.values()),
+        _("Your proposal is submitted. The municipality will review it."))
+    if isinstance(proposal, Proposal):
+        return redirect(url_for("proposals.show_proposal", proposal_id=proposal.id))
     return _form_page(form, challenge, None)
 
 
@@ -84,13 +76,19 @@ def review_proposals(challenge_id: int):
 @bp.get("/proposals/<int:proposal_id>")
 def show_proposal(proposal_id: int):
     proposal = proposals.get_visible(current_user, proposal_id)
-    events = db.session.scalars(history.events_for("proposal", proposal.id)).all()
     return render_template(
-        "proposals/show.html", proposal=proposal, events=events,
+        "proposals/show.html", proposal=proposal,
+        events=proposals.timeline(current_user, proposal),
         can_edit=proposals.can_edit(current_user, proposal),
         is_reviewer=proposals.is_reviewer(current_user, proposal.challenge),
         actions=proposals.allowed_targets(current_user, proposal),
         state_form=ProposalStateForm(formdata=None, version=proposal.version))
+
+
+def _version(value: str | None, otherwise: int | None = -1) -> int | None:
+    """The version the form was built on; by default a mangled one counts as out of date."""
+    text = value or ""
+    return int(text) if text.isdigit() else otherwise
 
 
 @bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
@@ -99,16 +97,10 @@ def edit_proposal(proposal_id: int):
     form = ProposalForm(obj=proposal)
     if request.method == "GET":
         form.version.data = proposal.version
-    if form.validate_on_submit():
-        try:
-            proposals.update(current_user, proposal, int(form.version.data or 0),
-                             attachment=_upload(form), **form.values())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            flash(_("Your changes are saved."), "success")
-            return redirect(url_for("proposals.show_proposal", proposal_id=proposal.id))
+    if pages.submit(form, lambda: proposals.update(
+            current_user, proposal, _version(form.version.data), attachment=_upload(form),
+            **form.values()), _("Your changes are saved.")):
+        return redirect(url_for("proposals.show_proposal", proposal_id=proposal.id))
     return _form_page(form, proposal.challenge, proposal)
 
 
@@ -119,14 +111,9 @@ def change_state(proposal_id: int):
     if not form.validate_on_submit():
         flash(_("The request was not valid. Please try again."), "error")
         return redirect(url_for("proposals.show_proposal", proposal_id=proposal_id))
-    version = int(form.version.data) if (form.version.data or "").isdigit() else None
-    try:
-        proposals.transition(current_user, proposal, form.state.data, form.reason.data or "",
-                             expected_version=version)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
+    version = _version(form.version.data, None)  # the review page's buttons send one
+    if pages.run(lambda: proposals.transition(current_user, proposal, form.state.data,
+                                              form.reason.data or "", expected_version=version)):
         flash(_("The proposal is now: %(state)s.", state=state_label(proposal.state)), "success")
     if request.form.get("back") == "review":
         return redirect(url_for("proposals.review_proposals", challenge_id=proposal.challenge_id))
