@@ -21,10 +21,18 @@ def select_locale() -> str:
 
 
 def apply_lang_param() -> None:
-    """before_request: honour ?lang=ja|en and remember it (per user when signed in)."""
+    """before_request: ?lang=ja|en shows this page in that language and stores nothing (a GET
+    never changes stored data); the header's switch POSTs to remember the choice."""
     lang = request.args.get("lang")
     if lang is None:
         return
+    if lang not in current_app.config["LANGUAGES"]:
+        abort(400, description=_("Unknown language. Choose ja or en."))
+    g.lang = lang
+
+
+def remember(lang: str) -> None:
+    """The language switch: for this browser, and for the signed-in user's account."""
     if lang not in current_app.config["LANGUAGES"]:
         abort(400, description=_("Unknown language. Choose ja or en."))
     g.lang = lang

@@ -39,6 +39,7 @@ POLICY: dict[str, Rule] = {
     "static": PUBLIC,
     "public.index": PUBLIC,
     "public.health": PUBLIC,
+    "public.set_language": PUBLIC,
     "auth.signup": PUBLIC,
     "auth.login": PUBLIC,
     "auth.forgot_password": PUBLIC,

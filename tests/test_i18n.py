@@ -52,10 +52,23 @@ def test_browser_language_is_honoured(client):
     assert "Join the programme" in page
 
 
-def test_lang_parameter_switches_and_is_remembered(client):
+def test_lang_parameter_switches_the_page_and_stores_nothing(client):
+    """A GET never changes stored data: ?lang= is for this page only."""
     assert "Join the programme" in client.get("/?lang=en").get_data(as_text=True)
+    assert "プログラムに参加する" in client.get("/").get_data(as_text=True)
+
+
+def test_language_switch_posts_and_is_remembered(client):
+    response = client.post("/language", data={"lang": "en", "next": "/challenges/?q=x"})
+    assert response.status_code == 302 and response.headers["Location"] == "/challenges/?q=x"
     assert "Join the programme" in client.get("/").get_data(as_text=True)
     assert "プログラムに参加する" in client.get("/?lang=ja").get_data(as_text=True)
+
+
+def test_language_switch_goes_back_only_to_this_site(client):
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        response = client.post("/language", data={"lang": "en", "next": target})
+        assert response.headers["Location"] == "/", target
 
 
 def test_unknown_language_is_a_clear_400(client):
@@ -67,6 +80,8 @@ def test_unknown_language_is_a_clear_400(client):
 def test_choice_is_saved_per_user(app, client, login_as):
     user = login_as("startup")
     client.get("/home?lang=en")
+    assert "ようこそ" in client.get("/home").get_data(as_text=True)  # the GET stored nothing
+    client.post("/language", data={"lang": "en", "next": "/home"})
     other = app.test_client()
     from tests.factories import login
 

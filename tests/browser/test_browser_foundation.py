@@ -77,7 +77,7 @@ def test_signup_approval_language_and_phone_menu(app, new_page, shot):
     shot(town, "journey-04-municipality-approved")
 
     # 4. The header's language switch shows English, and the choice holds on the next page.
-    town.locator(".lang-switch").get_by_role("link", name="English").click()
+    town.locator(".lang-switch").get_by_role("button", name="English").click()
     expect(town.get_by_role("heading", name="Welcome, 埼玉 花子")).to_be_visible()
     expect(town.locator("html")).to_have_attribute("lang", "en")
     expect(town.get_by_role("button", name="Log out")).to_be_visible()

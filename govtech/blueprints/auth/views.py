@@ -1,14 +1,13 @@
 """Accounts: sign up, log in and out, the account page, invitations and password reset."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from govtech.blueprints import pages
 from govtech.blueprints.auth import forms
+from govtech.blueprints.public.views import safe_next
 from govtech.extensions import limiter
 from govtech.models import OrgKind
 from govtech.services import accounts
@@ -19,12 +18,7 @@ bp = Blueprint("auth", __name__)
 
 def _safe_next(target: str | None) -> str:
     """Only follow a `next` that stays on this site."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") \
-                and not target.startswith("//"):
-            return target
-    return url_for("home.index")
+    return safe_next(target, url_for("home.index"))
 
 
 def _login_account_key() -> str:
