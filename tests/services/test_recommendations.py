@@ -173,3 +173,53 @@ def test_startup_doc_joins_profile_and_capabilities(app, pair, ctx):
                              description="新しい説明", categories=[], tags=[], regions=[],
                              track_record=[])
     assert recommendations.fingerprint(recommendations.startup_doc(org)) != before
+
+
+def test_a_matcher_failure_never_loses_the_edit(app, pair, ctx, monkeypatch):
+    """Scoring runs after the edit is committed, in a unit of its own: its failure is logged."""
+    from govtech.services.recommendations import index
+
+    town, _sensor, _child, cid = pair
+
+    def broken():
+        raise RuntimeError("matcher down")
+
+    monkeypatch.setattr(index, "matcher", broken)
+    challenge = db.session.get(Challenge, cid)
+    challenges.update(db.session.get(User, town.id), challenge,
+                      expected_version=challenge.version, description="避難の判断を早めたい。")
+    db.session.remove()
+    assert db.session.get(Challenge, cid).description == "避難の判断を早めたい。"
+
+
+def test_refresh_inside_a_unit_waits_for_its_commit(app, pair, ctx):
+    """Called inside another unit of work, a refresh runs only once that unit has committed."""
+    from govtech.services import transaction
+
+    _town, sensor, _child, cid = pair
+    db.session.execute(Recommendation.__table__.delete())
+    db.session.commit()
+
+    @transaction.unit_of_work()
+    def edit_then_refresh():
+        recommendations.refresh_quietly("challenge", db.session.get(Challenge, cid))
+        assert _recs(app, challenge_id=cid) == []  # not yet
+
+    edit_then_refresh()
+    assert (cid, sensor.org_id, "suggested") in _recs(app, challenge_id=cid)
+
+
+def test_a_rebuild_that_cannot_be_queued_is_marked_failed(app, ctx, monkeypatch):
+    """Otherwise the queued run would block every later rebuild."""
+    from govtech import jobs
+
+    def no_queue(*_args):
+        raise ConnectionError("no Redis")
+
+    monkeypatch.setattr(jobs, "enqueue", no_queue)
+    manager = db.session.get(User, factories.user(app, "manager").id)
+    run = recommendations.start_rebuild(manager)
+    db.session.expire_all()
+    assert db.session.get(MatchingRun, run.id).state == "failed"
+    monkeypatch.undo()
+    assert recommendations.start_rebuild(manager).id != run.id
