@@ -15,6 +15,7 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 demo_cli = AppGroup("demo", help="The demo programme.")
 matching_cli = AppGroup("matching", help="Recommendations: rebuild and the background worker.")
 notifications_cli = AppGroup("notifications", help="Notification e-mail.")
+search_cli = AppGroup("search", help="The search index of challenges and startups.")
 
 
 @users_cli.command("create-manager")
@@ -98,8 +99,18 @@ def send_digest(period: str) -> None:
     click.echo(f"Sent {notifications.send_digests(period)} {period} digests.")
 
 
+@search_cli.command("reindex")
+def reindex_search() -> None:
+    """Rebuild the search terms of every challenge and startup (after an upgrade)."""
+    from govtech.services import challenges, startups
+
+    click.echo(f"Reindexed {challenges.reindex_all()} challenges and "
+               f"{startups.reindex_all()} startups.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(matching_cli)
     app.cli.add_command(notifications_cli)
+    app.cli.add_command(search_cli)

@@ -72,3 +72,27 @@ def test_founding_year_out_of_range_is_a_form_error(client, login_as):
     page = post_page(client, url, {"founded_year": "99999999999999999999",
                                    "version": _version(client, url)}, status=400)
     assert page.select(".error")
+
+
+def test_anonymous_search_matches_only_what_the_public_reads(app, client, login_as):
+    """A visitor cannot learn whether members-only text contains a word."""
+    from tests import factories
+
+    town = factories.user(app, "municipality")
+    factories.challenge(app, town, title="窓口の混雑", summary="来庁者の待ち時間",
+                        description="非公開の予算メモ 機密語彙", tags=["秘匿タグ"])
+    for word in ("機密語彙", "秘匿タグ"):
+        page = get_page(client, f"/challenges/?q={word}")
+        assert "窓口の混雑" not in page.get_text(), word
+    assert "窓口の混雑" in get_page(client, "/challenges/?q=来庁").get_text()
+    login_as("startup")
+    assert "窓口の混雑" in get_page(client, "/challenges/?q=機密語彙").get_text()
+
+
+def test_reindex_command_rebuilds_both_term_lists(app):
+    from tests import factories
+
+    town = factories.user(app, "municipality")
+    factories.challenge(app, town, title="防災アプリ")
+    result = app.test_cli_runner().invoke(args=["search", "reindex"])
+    assert result.exit_code == 0 and "Reindexed 1 challenges" in result.output

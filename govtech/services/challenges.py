@@ -31,9 +31,11 @@ def today() -> date:
 
 
 def accepts_proposals(challenge: Challenge) -> bool:
-    """Open and not past its deadline: correct at any moment, no scheduled job needed."""
-    return challenge.state == ChallengeState.open and (
-        challenge.deadline is None or challenge.deadline >= today())
+    """Open, not past its deadline, and its municipality not suspended: correct at any moment,
+    no scheduled job needed."""
+    return (challenge.state == ChallengeState.open
+            and challenge.organisation.state == OrgState.approved
+            and (challenge.deadline is None or challenge.deadline >= today()))
 
 
 # --- access ------------------------------------------------------------------------------------
@@ -119,14 +121,31 @@ def _check_deadline(deadline: date | None, previous: date | None = None) -> None
         raise DomainError(_("The application deadline cannot be in the past."), field="deadline")
 
 
+PUBLIC_INDEX = "challenge_public"
+
+
 def _reindex(challenge: Challenge) -> None:
+    """Two term lists: every field for members, and what the public may read (title, summary,
+    the town) for anonymous search, so a visitor cannot probe hidden text word by word."""
     org = challenge.organisation
     facets = [search.facet("category", c) for c in challenge.categories]
     if org.prefecture:
         facets.append(search.facet("prefecture", org.prefecture))
+    public = [challenge.title, challenge.summary, org.name]
+    search.index(PUBLIC_INDEX, challenge.id, public, facets)
     search.index("challenge", challenge.id,
-                 [challenge.title, challenge.summary, challenge.description,
-                  challenge.desired_outcome, " ".join(challenge.tags), org.name], facets)
+                 [*public, challenge.description, challenge.desired_outcome,
+                  " ".join(challenge.tags)], facets)
+
+
+@transaction.unit_of_work()
+def reindex_all() -> int:
+    """Rebuild the search terms of every challenge (after an upgrade that changed them)."""
+    count = 0
+    for challenge in db.session.scalars(select(Challenge)):
+        _reindex(challenge)
+        count += 1
+    return count
 
 
 def can_post(user: User | None) -> bool:
@@ -246,7 +265,8 @@ def list_query(user: User | None, filters: Filters) -> Select[tuple[Challenge]] 
     if terms is None:
         return None
     if terms:
-        query = query.where(Challenge.id.in_(search.matching_ids("challenge", terms)))
+        index = "challenge" if member is not None else PUBLIC_INDEX
+        query = query.where(Challenge.id.in_(search.matching_ids(index, terms)))
     if filters.budget is not None:
         query = query.where(or_(Challenge.budget_max >= filters.budget,
                                 Challenge.budget_max.is_(None) & (Challenge.budget_min

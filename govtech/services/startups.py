@@ -70,6 +70,16 @@ def reindex(org: Organisation) -> None:
     search.index("startup", org.id, texts, facets)
 
 
+@transaction.unit_of_work()
+def reindex_all() -> int:
+    """Rebuild the search terms of every startup (after an upgrade that changed them)."""
+    orgs = list(db.session.scalars(select(Organisation).where(
+        Organisation.kind == OrgKind.startup).options(selectinload(Organisation.capabilities))))
+    for org in orgs:
+        reindex(org)
+    return len(orgs)
+
+
 def _refresh_after_commit(org: Organisation) -> None:
     transaction.after_commit(lambda: recommendations.refresh_quietly("startup", org))
 

@@ -184,3 +184,16 @@ def test_pending_municipality_cannot_post(app, ctx):
     with pytest.raises(PermissionDenied):
         challenges.create(pending, title="課題")
     assert db.session.scalar(select(Challenge)) is None
+
+
+def test_a_suspended_municipalitys_challenge_accepts_nothing(app, ctx):
+    """Suspending the town closes its challenges to proposals at once."""
+    from govtech.models import Challenge, Organisation, OrgState
+    from govtech.services import challenges as service
+
+    town = factories.user(app, "municipality")
+    challenge_id = factories.challenge(app, town)
+    challenge = db.session.get(Challenge, challenge_id)
+    assert service.accepts_proposals(challenge)
+    db.session.get(Organisation, town.org_id).state = OrgState.suspended
+    assert not service.accepts_proposals(challenge)
