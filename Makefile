@@ -8,7 +8,7 @@ export FLASK_APP := run.py
 
 help:
 	@echo "make run    - set up, migrate, load the demo programme if empty, serve http://127.0.0.1:5000"
-	@echo "make test   - set up, lint, type-check, run the whole test suite"
+	@echo "make test   - set up, lint (ruff, mypy, bandit), run the whole test suite"
 	@echo "make bench  - run the benchmarks and print their figures"
 
 $(BIN)/activate:
@@ -33,11 +33,13 @@ run: db
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/bandit -q -c pyproject.toml -r govtech matching
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/bandit -q -c pyproject.toml -r govtech matching
 
 bench: setup
 	$(BIN)/python -m tools.bench_search --challenges 20000

@@ -57,7 +57,8 @@ class Config:
     MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024  # a proposal's PDF
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # whole request: the PDF plus the form around it
     PER_PAGE = 20
-    PASSWORD_HASH_METHOD = "scrypt"
+    # bandit B105 below: a hash method's name, not a password
+    PASSWORD_HASH_METHOD = "scrypt"  # nosec B105
     MATCHER_REFIT_LIMIT = 3000  # documents; see services.recommendations._matcher
     RECOMMENDATION_MIN_SCORE = 0.05  # weaker pairs are noise to a reader
     SESSION_COOKIE_HTTPONLY = True
@@ -79,10 +80,12 @@ class DevelopmentConfig(Config):
 class TestConfig(Config):
     TESTING = True
     WTF_CSRF_ENABLED = False
-    SECRET_KEY = "test-only-not-secret"
+    # bandit B105 below: tests only; production refuses a key like this (security.py)
+    SECRET_KEY = "test-only-not-secret"  # nosec B105
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_SERVER = None
-    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast; production uses scrypt
+    # bandit B105 below: a hash method's name, fast for tests; production uses scrypt
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # nosec B105
     PUBLIC_BASE_URL = "http://localhost"
 
 
@@ -116,7 +119,7 @@ def load(app, config: dict | None) -> None:
         if name == "production" and not os.environ.get("SECRET_KEY"):
             if "check-deploy" not in sys.argv[1:]:
                 raise RuntimeError("SECRET_KEY must be set in production")
-            app.config["SECRET_KEY"] = ""  # for `flask check-deploy` to report
+            app.config["SECRET_KEY"] = ""  # empty on purpose: `flask check-deploy` reports it
         else:
             app.config["SECRET_KEY"] = _secret_key(app.instance_path)
     # The request limit leaves room for the form around the largest allowed attachment.
