@@ -10,7 +10,13 @@ from sqlalchemy import select
 from govtech.extensions import db
 from govtech.models import Challenge, Pilot, PilotStage, Proposal, User
 from govtech.services import challenges, history, proposals
-from govtech.services.errors import DomainError, InvalidTransition, NotFound, PermissionDenied
+from govtech.services.errors import (
+    ConcurrentChange,
+    DomainError,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+)
 from tests import factories
 
 
@@ -228,3 +234,22 @@ def test_accepting_advances_an_introduced_pair_instead_of_a_second_pilot(world):
     assert db.session.scalars(select(Pilot)).all() == [pilot]
     db.session.refresh(pilot)
     assert pilot.stage == "selected" and pilot.version == 2
+
+
+def test_a_replacement_pdf_is_removed_when_the_save_fails(world):
+    """The unit of work undoes the file write too: a stale save keeps the old file only."""
+    from sqlalchemy import update
+
+    users, _, challenge = world
+    proposal = _submit(users["startup"], challenge, attachment=_pdf())
+    old = proposals.attachment_path(proposal)
+    folder = proposals.attachment_folder()
+    before = set(folder.iterdir())
+    db.session.execute(update(Proposal).where(Proposal.id == proposal.id)  # someone else saved
+                       .values(version=Proposal.version + 1)
+                       .execution_options(synchronize_session=False))
+    with pytest.raises(ConcurrentChange):
+        proposals.update(users["startup"], proposal, proposal.version, approach="改訂",
+                         attachment=_pdf(factories.PDF_BYTES + b"%v2"))
+    assert set(folder.iterdir()) == before and old.exists()
+    assert proposals.attachment_path(proposal) == old

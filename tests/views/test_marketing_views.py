@@ -14,6 +14,7 @@ from govtech.extensions import db
 from govtech.models import Pilot, User
 from govtech.services import marketing
 from tests import factories
+from tests.html import field_value, flash_messages, get_page, post_page
 
 
 @pytest.fixture
@@ -259,3 +260,17 @@ def test_kpi_chart_is_left_out_when_nothing_was_measured(app, ctx, pair):
     kpi.baseline = kpi.target = kpi.actual = None
     assert figures.kpi_chart([kpi]) is None
     db.session.rollback()
+
+
+def test_a_move_on_a_stale_page_shows_the_activity_as_it_is_now(client, app, pair):
+    """An approval given meanwhile makes the open page stale: the move is refused with why."""
+    users, _pid = pair
+    aid = _make(app, pair, "in_review")
+    factories.login(client, users["municipality"])
+    old = field_value(get_page(client, f"/marketing/{aid}"), "version")
+    post_page(client, f"/marketing/{aid}/approve", {"version": old}, follow_redirects=True)
+    page = post_page(client, f"/marketing/{aid}/move", {
+        "target": "drafting", "note": "出典を追記", "version": old}, follow_redirects=True)
+    assert flash_messages(page) == ["表示している間に他の人がこの施策を変更しました。"
+                                    "ページを再読み込みして最新の状態を確認してください。"]
+    assert len(page.select(".approval--done")) == 1  # the approval stands, nothing sent back

@@ -5,7 +5,12 @@ import re
 
 import pytest
 
+from govtech.blueprints.pilots import board
+from govtech.extensions import db
+from govtech.models import Pilot, User
+from govtech.services import pilots
 from tests import factories
+from tests.html import field_value, flash_messages, get_page, post_page
 
 
 @pytest.fixture
@@ -146,3 +151,39 @@ def test_pilot_page_has_unique_element_ids(client, pair):
     page = client.get(f"/pilots/{pid}").get_data(as_text=True)
     ids = re.findall(r'\sid="([^"]+)"', page)
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+def test_a_move_on_a_stale_page_shows_the_pair_as_it_is_now(client, pair):
+    """Both parties moved from the same page: the second is told why, on the current page."""
+    users, pid = pair
+    factories.login(client, users["startup"])
+    old = field_value(get_page(client, f"/pilots/{pid}"), "version")
+    post_page(client, f"/pilots/{pid}/move", {"target": "proposal", "version": old},
+              follow_redirects=True)
+    page = post_page(client, f"/pilots/{pid}/move", {"target": "selected", "version": old},
+                     follow_redirects=True)
+    assert flash_messages(page) == ["表示している間に他の人がこの組み合わせの段階を変更しました。"
+                                    "ページを再読み込みして現在の段階を確認してください。"]
+    assert field_value(page, "version") != old
+
+
+def test_a_move_without_its_hidden_fields_is_refused(client, pair):
+    users, pid = pair
+    factories.login(client, users["startup"])
+    page = post_page(client, f"/pilots/{pid}/move", {"target": "proposal", "version": "x"},
+                     follow_redirects=True)
+    assert flash_messages(page) == ["リクエストが正しくありません。もう一度お試しください。"]
+
+
+def test_board_columns_and_stepper_of_an_ended_pair(app, ctx, pair):
+    """The board puts pairs that ended without adoption in their own column; the stepper shows
+    how far such a pair got, from its timeline."""
+    users, _pid = pair
+    cid = factories.challenge(app, users["municipality"], title="途中で辞退")
+    ended = db.session.get(Pilot, factories.pilot(app, users["manager"], cid,
+                                                  users["startup"].org_id, stage="withdrawn"))
+    cols = {c["key"]: c for c in board.columns([ended])}
+    assert list(cols)[-1] == "ended" and [c["pilot"] for c in cols["ended"]["cards"]] == [ended]
+    events = pilots.timeline(db.session.get(User, users["manager"].id), ended)
+    steps = [s["state"] for s in board.stepper(ended, events)]
+    assert "current" not in steps and steps[0] == "done" and steps[-1] == "todo"
