@@ -1,12 +1,8 @@
 """Shared small corpora for the matcher tests (no app, no database)."""
 
-from pathlib import Path
-
 import pytest
 
 from matching import ChallengeDoc, Matcher, StartupDoc
-
-DEV_DATA = Path("/work/shared/matching-dev")
 
 
 @pytest.fixture(scope="session")
