@@ -91,7 +91,7 @@ def test_a_municipality_sees_only_its_own_pairs_on_the_page_and_in_every_csv(cli
 
 def test_csv_header_follows_the_language(client, towns):
     factories.login(client, towns["manager"])
-    client.get("/dashboard/?lang=en")
+    client.post("/language", data={"lang": "en", "next": "/dashboard/"})
     _content, rows = _csv(client, "reasons")
     assert rows[0] == ["Reason", "Pairs"] and rows[1] == ["No budget", "0"]
 

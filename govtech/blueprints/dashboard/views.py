@@ -27,8 +27,17 @@ def index():
         (summary.adopted, _("Adopted")), (summary.published, _("Marketing published")))]
     return render_template(
         "dashboard/index.html", scope=scope, key_figures=key_figures,
-        organisation=current_user.organisation,
+        scope_label=_scope_label(scope, current_user.organisation),
         sections=[{"table": table, "chart": figures.chart(table)} for table in tables])
+
+
+def _scope_label(scope: dashboard.Scope, organisation) -> str:
+    """Whose pairs the figures count, in words."""
+    if scope.kind == "programme":
+        return _("The whole programme")
+    if scope.kind == "municipality":
+        return _("Pairs of %(org)s's challenges", org=organisation.name)
+    return _("Pairs of %(org)s", org=organisation.name)
 
 
 @bp.get("/export/<table>.csv")
