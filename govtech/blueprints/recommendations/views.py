@@ -41,10 +41,10 @@ def list_recommendations():
     return render_template("recommendations/list.html", form=form, page=page,
                            rows=recommendations.with_explanations(page.items),
                            args=pages.list_args(), can_review=flags["is_manager"],
-                           card_mode=card_mode(flags), proven_only=filters.proven_only)
+                           card_mode=_card_mode(flags), proven_only=filters.proven_only)
 
 
-def card_mode(flags: dict[str, bool]) -> str:
+def _card_mode(flags: dict[str, bool]) -> str:
     """What each card shows of the pair: the other side of it, or both sides for managers."""
     if flags["is_manager"]:
         return "both"
