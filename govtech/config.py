@@ -59,7 +59,7 @@ class Config:
     PER_PAGE = 20
     # bandit B105 below: a hash method's name, not a password
     PASSWORD_HASH_METHOD = "scrypt"  # nosec B105
-    MATCHER_REFIT_LIMIT = 3000  # documents; see services.recommendations._matcher
+    MATCHER_REFIT_LIMIT = 3000  # documents; see services.recommendations.index.matcher
     RECOMMENDATION_MIN_SCORE = 0.05  # weaker pairs are noise to a reader
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from govtech.extensions import db
 from govtech.models import Notification, Recommendation, User
-from govtech.services import notifications, recommendations
+from govtech.services import introductions, notifications, recommendations
 from govtech.services.errors import NotFound
 from tests import factories
 
@@ -31,7 +31,7 @@ def test_introduction_tells_both_parties(app, ctx):
     cid = factories.challenge(app, town)
     rec = db.session.get(Recommendation, factories.recommendation(app, cid, startup.org_id))
     manager = db.session.get(User, factories.user(app, "manager").id)
-    recommendations.introduce(manager, rec)
+    introductions.introduce(manager, rec)
     for party in (town, startup):
         assert [n.kind for n in _notes(party.id)][-1] == "introduced"
 
