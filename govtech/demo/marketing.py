@@ -47,11 +47,12 @@ ACTIVITIES = [
 
 
 def _planned_date(offset):
-    from govtech.services import challenges, marketing
+    from govtech.services import challenges
 
     today = challenges.today()
-    if offset == "next-month":
-        return marketing.shift_month(today.replace(day=1), 1) + timedelta(days=14)
+    if offset == "next-month":  # the 15th of next month
+        first = today.replace(day=1)
+        return (first + timedelta(days=32)).replace(day=15)
     return today + timedelta(days=offset)
 
 
