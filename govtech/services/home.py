@@ -16,7 +16,7 @@ def summary_for(user: User) -> dict:
                      "is_manager": flags["is_manager"],
                      "is_municipality": flags["is_municipality"],
                      # a town sees both sides of its pairs, a startup the challenges
-                     "card_mode": "both" if flags["is_municipality"] else "challenge"}
+                     "card_mode": "pair" if flags["is_municipality"] else "challenge"}
     if flags["is_manager"]:
         summary["pending_organisations"] = db.session.scalar(
             select(func.count()).select_from(Organisation)

@@ -47,8 +47,8 @@ def list_recommendations():
 def _card_mode(flags: dict[str, bool]) -> str:
     """What each card shows of the pair: the other side of it, or both sides for managers."""
     if flags["is_manager"]:
-        return "both"
-    return "startup" if flags["is_municipality"] else "challenge"
+        return "pair"
+    return "company" if flags["is_municipality"] else "challenge"
 
 
 def _back() -> str:
