@@ -66,47 +66,46 @@ def _valid() -> bool:
     return False
 
 
-@bp.post("/<int:rec_id>/dismiss")
-def dismiss(rec_id: int):
+def _act(rec_id: int, action, success: str | None = None) -> None:
+    """A button on a pair: check the form, find the pair the user may see, run the service."""
     if _valid():
         rec = recommendations.get_for(current_user, rec_id)
-        pages.run(lambda: recommendations.dismiss(current_user, rec,
-                                                  request.form.get("reason", "")[:500]),
-                  _("The recommendation is hidden. It comes back only if one of the texts "
-                    "changes."))
+        pages.run(lambda: action(rec), success)
+
+
+@bp.post("/<int:rec_id>/dismiss")
+def dismiss(rec_id: int):
+    _act(rec_id, lambda rec: recommendations.dismiss(current_user, rec,
+                                                     request.form.get("reason", "")[:500]),
+         _("The recommendation is hidden. It comes back only if one of the texts changes."))
     return redirect(_back())
 
 
 @bp.post("/<int:rec_id>/introduce")
 def introduce(rec_id: int):
-    if _valid():
-        rec = recommendations.get_for(current_user, rec_id)
+    def introduce_pair(rec) -> None:
         town = rec.challenge.organisation.name
-        if pages.run(lambda: introductions.introduce(current_user, rec,
-                                                     request.form.get("note", "")[:500])):
-            flash(_("%(startup)s is introduced to %(town)s; the pair is now on the pilot board.",
-                    startup=rec.startup.name, town=town), "success")
+        introductions.introduce(current_user, rec, request.form.get("note", "")[:500])
+        flash(_("%(startup)s is introduced to %(town)s; the pair is now on the pilot board.",
+                startup=rec.startup.name, town=town), "success")
+
+    _act(rec_id, introduce_pair)
     return redirect(_back())
 
 
 @bp.post("/<int:rec_id>/reject")
 def reject(rec_id: int):
-    if _valid():
-        rec = recommendations.get_for(current_user, rec_id)
-        pages.run(lambda: recommendations.reject(current_user, rec,
-                                                 request.form.get("reason", "")[:500]),
-                  _("The pair is rejected and will not be suggested again unless a text "
-                    "changes."))
+    _act(rec_id, lambda rec: recommendations.reject(current_user, rec,
+                                                    request.form.get("reason", "")[:500]),
+         _("The pair is rejected and will not be suggested again unless a text changes."))
     return redirect(_back())
 
 
 @bp.post("/<int:rec_id>/note")
 def save_note(rec_id: int):
-    if _valid():
-        rec = recommendations.get_for(current_user, rec_id)
-        pages.run(lambda: recommendations.set_note(current_user, rec,
-                                                   request.form.get("note", "")[:2000]),
-                  _("The note is saved."))
+    _act(rec_id, lambda rec: recommendations.set_note(current_user, rec,
+                                                      request.form.get("note", "")[:2000]),
+         _("The note is saved."))
     return redirect(_back())
 
 
