@@ -18,8 +18,7 @@ from govtech.models import (
     Organisation,
     Pilot,
 )
-from govtech.services import listsearch
-from govtech.services.errors import NotFound
+from govtech.services import access, listsearch
 
 
 def _public() -> Select[tuple[MarketingActivity]]:
@@ -50,6 +49,4 @@ def count() -> int:
 def get_public(case_id: int) -> MarketingActivity:
     """The case study if it is published and public; otherwise it does not exist."""
     case = db.session.scalar(_public().where(MarketingActivity.id == case_id))
-    if case is None:
-        raise NotFound(_("This case study does not exist."))
-    return case
+    return access.visible_or_404(case, True, _("This case study does not exist."))
