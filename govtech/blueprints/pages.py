@@ -21,11 +21,10 @@ from govtech.services.errors import DomainError
 T = TypeVar("T")
 
 
-def submit(form: FlaskForm, action: Callable[[], T], success: str | None = None
-           ) -> T | bool | None:
-    """Validate `form` and run `action`: its result (True if it returns nothing) when it
-    worked, and `success` is flashed; None, with the errors on the form, when the form is
-    invalid or the service refused."""
+def save(form: FlaskForm, action: Callable[[], T], success: str | None = None) -> T | None:
+    """Validate `form` and run `action`: its result (the saved record) when it worked, and
+    `success` is flashed; None, with the errors on the form, when the form is invalid or the
+    service refused."""
     if not form.validate_on_submit():
         return None
     try:
@@ -36,7 +35,21 @@ def submit(form: FlaskForm, action: Callable[[], T], success: str | None = None
         return None
     if success:
         flash(success, "success")
-    return True if result is None else result
+    return result
+
+
+def submit(form: FlaskForm, action: Callable[[], object], success: str | None = None) -> bool:
+    """Like `save`, for a service call whose result the view does not need: whether it worked."""
+    done = False
+
+    def call() -> bool:
+        nonlocal done
+        action()
+        done = True
+        return done
+
+    save(form, call, success)
+    return done
 
 
 def run(action: Callable[[], Any], success: str | None = None) -> bool:

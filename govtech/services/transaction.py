@@ -54,6 +54,11 @@ def unit_of_work(conflict: object = DEFAULT_CONFLICT
                 result = function(*args, **kwargs)
                 if depth == 0:
                     _commit(str(conflict))
+            except StaleDataError as exc:  # an autoflush inside the function met a newer row
+                if depth == 0:
+                    _rollback()
+                    raise ConcurrentChange(str(conflict)) from exc
+                raise
             except BaseException:
                 if depth == 0:
                     _rollback()
@@ -109,10 +114,7 @@ def database_reachable() -> bool:
 
 
 def _commit(conflict: str) -> None:
-    try:
-        db.session.commit()
-    except StaleDataError as exc:
-        raise ConcurrentChange(conflict) from exc
+    db.session.commit()  # a StaleDataError here becomes ConcurrentChange in the wrapper
     db.session.info.pop(_UNDO, None)
 
 
@@ -131,11 +133,3 @@ def _run(actions: list[Callable[[], object]]) -> None:
             db.session.rollback()
             log.exception("After-commit action %r failed", action)
 
-
-def commit(conflict: str) -> None:
-    """Deprecated: the old per-service commit, kept until every service uses unit_of_work."""
-    try:
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise ConcurrentChange(conflict) from exc

@@ -34,7 +34,7 @@ def signup():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = forms.SignupForm()
-    user = pages.submit(form, lambda: accounts.signup(
+    user = pages.save(form, lambda: accounts.signup(
         kind=OrgKind(form.kind.data), org_name=form.org_name.data, name=form.name.data,
         email=form.email.data, password=form.password.data,
         prefecture=form.prefecture.data, lg_code=form.lg_code.data),
@@ -55,7 +55,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = forms.LoginForm()
-    user = pages.submit(form, lambda: accounts.authenticate(form.email.data, form.password.data))
+    user = pages.save(form, lambda: accounts.authenticate(form.email.data, form.password.data))
     if user:
         login_user(user)
         return redirect(_safe_next(request.args.get("next")))
@@ -90,7 +90,7 @@ def account():
 @bp.route("/account/invite", methods=["GET", "POST"])
 def invite():
     form = forms.InviteForm()
-    user = pages.submit(form, lambda: accounts.invite(current_user, email=form.email.data,
+    user = pages.save(form, lambda: accounts.invite(current_user, email=form.email.data,
                                                       name=form.name.data))
     if user:
         flash(_("An invitation has been sent to %(email)s.", email=user.email), "success")
@@ -116,7 +116,7 @@ def _set_password_page(token: str, purpose: str):
     except DomainError as error:
         return render_template("auth/link_invalid.html", message=error.message), 400
     form = forms.SetPasswordForm()
-    if saved := pages.submit(form, lambda: accounts.reset_password(token, form.password.data,
+    if saved := pages.save(form, lambda: accounts.reset_password(token, form.password.data,
                                                                    purpose),
                              _("Your password has been set.")):
         login_user(saved)

@@ -60,7 +60,7 @@ def _form_page(challenge=None):
     preview = None
     if "preview" in request.form and form.validate_on_submit():
         preview = render_markdown(form.description.data)
-    elif (saved := pages.submit(form, lambda: _save(form, challenge),
+    elif (saved := pages.save(form, lambda: _save(form, challenge),
                                 _("Your changes are saved.") if challenge else
                                 _("The challenge is saved as a draft. Open it when it is "
                                   "ready."))):

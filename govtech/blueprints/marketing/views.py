@@ -11,7 +11,6 @@ from govtech.blueprints import pages
 from govtech.blueprints.marketing import month
 from govtech.blueprints.marketing.forms import ActivityForm, ApproveForm, FilterForm, MoveForm
 from govtech.labels import state_label
-from govtech.models import MarketingActivity
 from govtech.models.marketing import APPROVAL_SIDES
 from govtech.services import challenges, marketing, pilots
 from govtech.text import render_markdown
@@ -92,11 +91,11 @@ def _form_page(pilot, activity=None):
         if form.validate_on_submit():
             preview = render_markdown(form.body.data)
     else:
-        saved = pages.submit(form, lambda: (
+        saved = pages.save(form, lambda: (
             marketing.create(current_user, pilot, **form.values()) if activity is None else
             marketing.update(current_user, activity, _version(form), **form.values())),
             _("The marketing activity is saved."))
-        if isinstance(saved, MarketingActivity):
+        if saved is not None:
             return redirect(url_for("marketing.show_activity", activity_id=saved.id))
     return render_template("marketing/form.html", form=form, pilot=pilot, activity=activity,
                            preview=preview), pages.status(form)

@@ -17,7 +17,6 @@ from flask_login import current_user
 from govtech.blueprints import pages
 from govtech.blueprints.proposals.forms import ProposalFilterForm, ProposalForm, ProposalStateForm
 from govtech.labels import state_label
-from govtech.models import Proposal
 from govtech.services import challenges, proposals
 from govtech.services.errors import NotFound, PermissionDenied
 
@@ -56,10 +55,10 @@ def new_proposal(challenge_id: int):
     if not proposals.can_apply(current_user, challenge):
         raise PermissionDenied(_("This challenge no longer accepts proposals."))
     form = ProposalForm()
-    proposal = pages.submit(form, lambda: proposals.submit(
+    proposal = pages.save(form, lambda: proposals.submit(
         current_user, challenge, attachment=_upload(form), **form.values()),
         _("Your proposal is submitted. The municipality will review it."))
-    if isinstance(proposal, Proposal):
+    if proposal is not None:
         return redirect(url_for("proposals.show_proposal", proposal_id=proposal.id))
     return _form_page(form, challenge, None)
 
