@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, Enum, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govtech.models.base import Base, Timestamped
@@ -44,6 +44,10 @@ class MarketingActivity(Timestamped, Base):
     manager_approved_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))
     manager_approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The pilot's KPIs as the three sides approved them (name, unit, baseline, target, actual),
+    # taken when the last approval lands; the public case study shows only these figures.
+    kpi_snapshot: Mapped[list[dict] | None] = mapped_column(JSON)
+    kpi_snapshot_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     pilot: Mapped[Pilot] = relationship()
