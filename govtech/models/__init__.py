@@ -20,7 +20,7 @@ from govtech.models.marketing import MarketingActivity
 from govtech.models.notification import Notification, NotificationPreference
 from govtech.models.organisation import Organisation
 from govtech.models.pilot import Milestone, Pilot, PilotKPI
-from govtech.models.proposal import Proposal
+from govtech.models.proposal import Proposal, ProposalVersion
 from govtech.models.recommendation import MatchingRun, Recommendation
 from govtech.models.search import SearchTerm
 from govtech.models.user import User
@@ -29,5 +29,5 @@ __all__ = ["Base", "Capability", "Challenge", "ChallengeState", "DigestFrequency
            "HistoryEvent", "JobState", "MarketingActivity", "MarketingKind", "MarketingState",
            "Notification", "NotificationPreference",
            "MatchingRun", "Milestone", "OrgKind", "OrgState", "Organisation", "Pilot",
-           "PilotKPI", "PilotStage", "Proposal", "ProposalState", "Recommendation",
-           "RecommendationState", "Role", "SearchTerm", "User"]
+           "PilotKPI", "PilotStage", "Proposal", "ProposalState", "ProposalVersion",
+           "Recommendation", "RecommendationState", "Role", "SearchTerm", "User"]
