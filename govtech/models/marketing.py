@@ -1,6 +1,8 @@
 """Joint marketing (共同マーケティング): a pilot's press releases, case studies, events and more."""
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, DateTime, Enum, ForeignKey, Integer, String, Text
@@ -8,12 +10,24 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govtech.models.base import Base, Timestamped
 from govtech.models.enums import MarketingKind, MarketingState
-from govtech.models.pilot import Pilot
+from govtech.models.pilot import Pilot, PilotKPI
 from govtech.models.user import User
 
 FINAL_MARKETING_STATES = frozenset({MarketingState.published, MarketingState.cancelled})
 # The three sides whose approval an activity needs before it may be published.
 APPROVAL_SIDES = ("municipality", "startup", "manager")
+KPI_FIGURES = ("baseline", "target", "actual")
+
+
+def _figure(value: float | None) -> float | None:
+    """A number as a snapshot keeps it: an inf or nan stored long ago counts as not measured."""
+    return float(value) if value is not None and math.isfinite(value) else None
+
+
+def kpi_figures(kpis: Sequence[PilotKPI]) -> list[dict]:
+    """The figures of a pilot's KPIs as a case study publishes them (plain, JSON-ready)."""
+    return [{"name": k.name, "unit": k.unit or "", **{key: _figure(getattr(k, key))
+                                                       for key in KPI_FIGURES}} for k in kpis]
 
 
 class MarketingActivity(Timestamped, Base):
@@ -62,6 +76,31 @@ class MarketingActivity(Timestamped, Base):
     @property
     def is_open(self) -> bool:
         return self.state not in FINAL_MARKETING_STATES
+
+    @property
+    def publishes_figures(self) -> bool:
+        """Case studies publish the pilot's KPIs, as the three sides approved them."""
+        return self.kind == MarketingKind.case_study
+
+    @property
+    def figures_in_review(self) -> bool:
+        """A published case study whose new figures wait for the three approvals (the public
+        page keeps the approved snapshot meanwhile)."""
+        return self.state == MarketingState.published and self.approval_count < len(
+            APPROVAL_SIDES)
+
+    @property
+    def figures_changed(self) -> bool:
+        """An approved or published case study whose pilot's KPIs are no longer the approved
+        snapshot: a new approval is needed before the new figures may be published."""
+        return (self.publishes_figures and not self.figures_in_review
+                and self.state in (MarketingState.approved, MarketingState.published)
+                and (self.kpi_snapshot or []) != kpi_figures(self.pilot.kpis))
+
+    def clear_approvals(self) -> None:
+        for side in APPROVAL_SIDES:
+            setattr(self, f"{side}_approved_by", None)
+            setattr(self, f"{side}_approved_at", None)
 
     def approval(self, side: str) -> tuple[User | None, datetime | None]:
         """Who approved for `side` and when (None, None while it has not)."""

@@ -35,6 +35,7 @@ from govtech.services import (
     access,
     challenges,
     history,
+    kpis,
     listsearch,
     notifications,
     recommendations,
@@ -68,10 +69,17 @@ def get_visible(user: User | None, pilot_id: int) -> Pilot:
                                  _("This pilot does not exist."))
 
 
+# No change while the municipality or the startup is suspended (services.kpis, marketing too).
+require_not_frozen, is_frozen = workflow.require_not_frozen, workflow.frozen
+
+
 def _require_party(actor: User, pilot: Pilot) -> str:
-    return access.require_party(actor, pilot.challenge.organisation_id, pilot.startup_id,
-                                _("Only the two parties and the programme office can change "
-                                  "this pilot."))
+    """The actor's side, if it may change the pilot now (a party, and the pilot not frozen)."""
+    who = access.require_party(actor, pilot.challenge.organisation_id, pilot.startup_id,
+                               _("Only the two parties and the programme office can change "
+                                 "this pilot."))
+    require_not_frozen(pilot)
+    return who
 
 
 def timeline(user: User | None, pilot: Pilot) -> list[HistoryEvent]:
@@ -144,25 +152,15 @@ def _enter(actor: User, pilot: Pilot, stage: PilotStage, note: str) -> None:
     history.record("pilot", pilot.id, actor, previous, stage, note)
 
 
-def _check_who(who: str, target: PilotStage) -> None:
-    if target == PilotStage.withdrawn and who not in (access.STARTUP, access.MANAGER):
-        raise PermissionDenied(_("Only the startup or the programme office can withdraw."))
-    if target in (PilotStage.adopted, PilotStage.not_adopted) and who not in (
-            access.MUNICIPALITY, access.MANAGER):
-        raise PermissionDenied(_("Only the municipality or the programme office can decide on "
-                                 "adoption."))
+def _may_make(who: str | None, target: str) -> bool:
+    """The side table (workflow.PILOT_MOVERS) says whether this side makes this move."""
+    return who in workflow.PILOT_MOVERS.get(target, frozenset())
 
 
 def may_move(user: User | None, pilot: Pilot, target: str) -> bool:
     """Whether `move` would accept this target from this user (ignoring report and reason)."""
-    who = side(user, pilot)
-    if who is None or target not in workflow.PILOT.get(pilot.stage, frozenset()):
-        return False
-    try:
-        _check_who(who, PilotStage(target))
-    except PermissionDenied:
-        return False
-    return True
+    return (target in workflow.PILOT.get(pilot.stage, frozenset()) and not is_frozen(pilot)
+            and _may_make(side(user, pilot), target))
 
 
 def allowed_targets(user: User | None, pilot: Pilot) -> list[str]:
@@ -184,7 +182,9 @@ def move(actor: User, pilot: Pilot, target: str, note: str = "", *, expected_ver
     target_stage = PilotStage(target)
     who = _require_party(actor, pilot)
     workflow.check(workflow.PILOT, pilot.stage, target_stage, label=stage_label)
-    _check_who(who, target_stage)
+    if not _may_make(who, target_stage):
+        raise PermissionDenied(_("Only the municipality or the programme office can move the "
+                                 "pair to %(stage)s.", stage=stage_label(target_stage)))
     if pilot.stage == PilotStage.evaluation and not pilot.has_report:
         raise DomainError(_("Write the results report (what was verified, what was learned, "
                             "what changed) before the pilot leaves evaluation."), field="verified")
@@ -215,46 +215,37 @@ def _tell_the_other_side(actor: User, pilot: Pilot, stage: PilotStage) -> None:
 
 @transaction.unit_of_work(_STALE)
 def save_report(actor: User, pilot: Pilot, **values: str) -> None:
-    """The results report: what was verified, learned and changed, and the adoption decision."""
-    _require_party(actor, pilot)
-    for key in REPORT_FIELDS:
-        if key in values:
-            setattr(pilot, key, (values[key] or "").strip())
+    """The results report: what was verified, learned and changed (either side), and the
+    adoption decision (only the sides workflow.PILOT_REPORT_WRITERS names; a startup sending a
+    different decision is refused on that field, one sending none leaves it as it is)."""
+    who = _require_party(actor, pilot)
+    for key in (k for k in REPORT_FIELDS if k in values):
+        value = (values[key] or "").strip()
+        if value != (getattr(pilot, key) or "") and who not in workflow.PILOT_REPORT_WRITERS[key]:
+            raise PermissionDenied(_("Only the municipality or the programme office can write "
+                                     "the adoption decision."), field=key)
+        setattr(pilot, key, value)
 
 
-def _check_kpi(values: dict) -> None:
-    if not (values.get("name") or "").strip():
-        raise DomainError(_("Give the KPI a name."), field="name")
+def may_decide(user: User | None, pilot: Pilot) -> bool:
+    """Whether the report form offers this user the adoption decision (else it is shown)."""
+    return side(user, pilot) in workflow.PILOT_REPORT_WRITERS["adoption_decision"]
 
 
 @transaction.unit_of_work(_STALE)
 def add_kpi(actor: User, pilot: Pilot, **values) -> PilotKPI:
-    """A KPI the pair agreed to measure: baseline, target and, later, the actual value."""
-    _require_party(actor, pilot)
-    _check_kpi(values)
-    kpi = PilotKPI(pilot=pilot, **{k: values.get(k) for k in (
-        "name", "unit", "baseline", "target", "actual")})
-    kpi.unit = kpi.unit or ""
-    db.session.add(kpi)
-    return kpi
+    """A KPI the pair agreed to measure, with its history event (services.kpis)."""
+    return kpis.add(actor, pilot, **values)
 
 
 def get_kpi(pilot: Pilot, kpi_id: int) -> PilotKPI:
-    kpi = db.session.get(PilotKPI, kpi_id)
-    if kpi is None or kpi.pilot_id != pilot.id:
-        raise NotFound(_("This KPI does not exist."))
-    return kpi
+    return kpis.get(pilot, kpi_id)
 
 
 @transaction.unit_of_work(_STALE)
 def update_kpi(actor: User, kpi: PilotKPI, **values) -> PilotKPI:
-    """Correct a KPI or record its actual value; either party may."""
-    _require_party(actor, kpi.pilot)
-    _check_kpi(values)
-    for key in ("name", "unit", "baseline", "target", "actual"):
-        if key in values:
-            setattr(kpi, key, values[key] if key != "unit" else values[key] or "")
-    return kpi
+    """Correct a KPI or record its actual value, with its history event (services.kpis)."""
+    return kpis.update(actor, kpi, **values)
 
 
 @transaction.unit_of_work(_STALE)
