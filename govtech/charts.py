@@ -9,6 +9,7 @@ rather than beside them, so long Japanese names need no room to the left on a na
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -149,7 +150,10 @@ GROUP_BAR_W = WIDTH - GROUP_LABEL_W - 80  # the rest leaves room for the value a
 def group_chart(title: str, series: Sequence[tuple[str, str]], groups: Sequence[Group],
                 css: str = "chart-bar", empty: str = "—") -> Markup:
     """Per group, its label above and one bar per series (`(key, label)`), scaled to the group's
-    largest value; each bar's class is `{css} {css}--{key}` and its <title> names it."""
+    largest value; each bar's class is `{css} {css}--{key}` and its <title> names it. A value
+    that is not a finite number (inf, nan) gets no bar, like a missing one."""
+    groups = [Group(g.label, [v if v is not None and math.isfinite(v) else None
+                              for v in g.values], g.texts) for g in groups]
     if not any(value for group in groups for value in group.values):
         return _empty(title, empty)
     head, bar_h, gap, spacing = 22, 16, 6, 16

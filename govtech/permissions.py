@@ -93,6 +93,7 @@ POLICY: dict[str, Rule] = {
     "marketing.edit_activity": MEMBERS,
     "marketing.approve": MEMBERS,
     "marketing.move": MEMBERS,
+    "marketing.refresh_figures": MEMBERS,
     # published public case studies are the public's window on pilots
     "cases.list_cases": PUBLIC,
     "cases.show_case": PUBLIC,

@@ -90,6 +90,11 @@ class MarketingActivity(Timestamped, Base):
             APPROVAL_SIDES)
 
     @property
+    def collecting_approvals(self) -> bool:
+        """In review, or published with new figures waiting for approval."""
+        return self.state == MarketingState.in_review or self.figures_in_review
+
+    @property
     def figures_changed(self) -> bool:
         """An approved or published case study whose pilot's KPIs are no longer the approved
         snapshot: a new approval is needed before the new figures may be published."""

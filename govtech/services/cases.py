@@ -1,7 +1,9 @@
 """Public case studies (導入事例): published, public case-study activities and their KPIs.
 
 This is the only window the public has on pilots: everything else about a pair stays private
-(a 404 for anyone who is not a party or a manager).
+(a 404 for anyone who is not a party or a manager). The KPIs shown are the case study's snapshot,
+the figures the three sides approved (services.marketing), never the pilot's live KPIs; the same
+snapshot is all other towns see of a pilot's figures (`published_figures`).
 """
 from __future__ import annotations
 
@@ -50,3 +52,11 @@ def get_public(case_id: int) -> MarketingActivity:
     """The case study if it is published and public; otherwise it does not exist."""
     case = db.session.scalar(_public().where(MarketingActivity.id == case_id))
     return access.visible_or_404(case, True, _("This case study does not exist."))
+
+
+def published_figures(pilot_id: int) -> list[dict]:
+    """The KPI figures of the pilot's latest published public case study (its approved
+    snapshot), or none while the pilot has no such case study."""
+    case = db.session.scalar(_public().where(MarketingActivity.pilot_id == pilot_id).order_by(
+        MarketingActivity.published_at.desc(), MarketingActivity.id.desc()).limit(1))
+    return list(case.kpi_snapshot or []) if case is not None else []

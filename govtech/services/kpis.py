@@ -21,7 +21,6 @@ from govtech.extensions import db
 from govtech.models import (
     HistoryEvent,
     MarketingActivity,
-    MarketingState,
     Pilot,
     PilotKPI,
     User,
@@ -100,8 +99,8 @@ def update(actor: User, kpi: PilotKPI, **values) -> PilotKPI:
     """Correct a KPI or record its actual value; either party may. What changed is kept in
     history (old → new); nothing changed, nothing is written."""
     _require_party(actor, kpi.pilot)
-    check(values)
     before = _values(kpi)
+    check(before | {key: value for key, value in values.items() if key in FIELDS})
     for key in FIELDS:
         if key in values:
             value = values[key]
@@ -121,8 +120,8 @@ def _figures_changed(actor: User, pilot: Pilot) -> None:
     or published with new figures in review) asks all three sides again."""
     for activity in db.session.scalars(select(MarketingActivity).where(
             MarketingActivity.pilot_id == pilot.id)):
-        under_review = activity.state == MarketingState.in_review or activity.figures_in_review
-        if activity.publishes_figures and under_review and activity.approval_count:
+        if activity.publishes_figures and activity.collecting_approvals and \
+                activity.approval_count:
             activity.clear_approvals()
             history.record("marketing", activity.id, actor, activity.state, activity.state,
                            _("The pilot's KPIs changed during review; the approvals were "

@@ -6,6 +6,13 @@ separately; the third one moves the activity to `approved` by itself. Any side m
 with a comment, and editing the reviewed text clears the approvals given so far. Only the two
 parties and managers ever see an activity; the public sees published public case studies only
 (services.cases).
+
+A case study publishes the pilot's KPIs as a snapshot taken when the third approval lands; the
+public page shows only that snapshot. When the KPIs change afterwards, the page says so and any
+side may `refresh_figures`, which clears the approvals: an approved activity goes back to review;
+a published one stays published with its old snapshot until all three have approved the new
+figures, and the third approval replaces it. A KPI change while approvals are being collected
+clears them too (services.kpis), so a snapshot is always figures all three approved.
 """
 from __future__ import annotations
 
@@ -30,7 +37,7 @@ from govtech.models import (
     User,
 )
 from govtech.models.base import utcnow
-from govtech.models.marketing import APPROVAL_SIDES
+from govtech.models.marketing import APPROVAL_SIDES, kpi_figures
 from govtech.services import (
     access,
     history,
@@ -109,12 +116,6 @@ def create(actor: User, pilot: Pilot, **values) -> MarketingActivity:
     return activity
 
 
-def _clear_approvals(activity: MarketingActivity) -> None:
-    for who in APPROVAL_SIDES:
-        setattr(activity, f"{who}_approved_by", None)
-        setattr(activity, f"{who}_approved_at", None)
-
-
 @transaction.unit_of_work(_STALE)
 def update(actor: User, activity: MarketingActivity, expected_version: int | None,
            **values) -> MarketingActivity:
@@ -135,7 +136,7 @@ def update(actor: User, activity: MarketingActivity, expected_version: int | Non
     for key in EDITABLE:
         setattr(activity, key, merged[key])
     if changed and activity.approval_count:
-        _clear_approvals(activity)
+        activity.clear_approvals()
         if activity.state == S.approved:
             activity.state = S.in_review
             history.record("marketing", activity.id, actor, S.approved, S.in_review,
@@ -151,26 +152,56 @@ def missing_sides(activity: MarketingActivity) -> list[str]:
 
 def may_approve(user: User | None, activity: MarketingActivity) -> bool:
     who = side(user, activity)
-    return activity.state == S.in_review and who is not None and not activity.has_approval(who)
+    return activity.collecting_approvals and who is not None and not activity.has_approval(who)
 
 
 @transaction.unit_of_work(_STALE)
 def approve(actor: User, activity: MarketingActivity,
             expected_version: int | None = None) -> MarketingActivity:
-    """Give the actor's side's approval; the last of the three makes the activity approved."""
+    """Give the actor's side's approval; the last of the three takes the snapshot of the KPIs
+    and makes the activity approved (a published one keeps its state, with the new figures)."""
     who = _require_side(actor, activity)
-    if activity.state != S.in_review:
+    if not activity.collecting_approvals:
         raise DomainError(_("Only an activity in review can be approved."))
     if activity.has_approval(who):
         raise DomainError(_("Your side has already approved this activity."))
     transaction.check_version(activity, expected_version)
     setattr(activity, f"{who}_approved_by", actor)  # the object: read by _after_update
     setattr(activity, f"{who}_approved_at", utcnow())
-    if not missing_sides(activity):
+    if missing_sides(activity):
+        return activity
+    if activity.publishes_figures:
+        activity.kpi_snapshot = kpi_figures(activity.pilot.kpis)
+        activity.kpi_snapshot_at = utcnow()
+    if activity.state == S.published:
+        history.record("marketing", activity.id, actor, S.published, S.published,
+                       _("The new figures were approved by all three sides and are now on the "
+                         "public page."))
+    else:
         activity.state = S.approved
         history.record("marketing", activity.id, actor, S.in_review, S.approved,
                        _("Approved by the municipality, the startup and the programme office."))
-        _after_update(activity, actor)
+    _after_update(activity, actor)
+    return activity
+
+
+@transaction.unit_of_work(_STALE)
+def refresh_figures(actor: User, activity: MarketingActivity,
+                    expected_version: int | None = None) -> MarketingActivity:
+    """Ask the three sides to approve the pilot's current KPIs for an approved or published case
+    study whose figures changed since approval (see the module's docstring for the rule)."""
+    _require_side(actor, activity)
+    if not activity.figures_changed:
+        raise DomainError(_("The figures have not changed since they were approved."))
+    transaction.check_version(activity, expected_version)
+    previous = activity.state
+    activity.clear_approvals()
+    if previous == S.approved:
+        activity.state = S.in_review
+    history.record("marketing", activity.id, actor, previous, activity.state,
+                   _("The KPIs changed after approval; all three sides are asked to approve the "
+                     "new figures."))
+    _after_review_requested(activity)
     return activity
 
 
@@ -218,7 +249,7 @@ def transition(actor: User, activity: MarketingActivity, target: str, note: str 
     transaction.check_version(activity, expected_version)
     previous = activity.state
     if previous == S.in_review and target_state == S.drafting:
-        _clear_approvals(activity)
+        activity.clear_approvals()
     if target_state == S.published:
         activity.published_at = utcnow()
     activity.state = target_state

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from govtech.extensions import db
 from govtech.models import HistoryEvent, MarketingActivity, Pilot, User
-from govtech.services import cases, history, marketing
+from govtech.services import cases, history, kpis, marketing, pilots
 from govtech.services.errors import (
     ConcurrentChange,
     DomainError,
@@ -300,3 +300,118 @@ def test_approval_and_publication_tell_the_pair(app, pair):
         Notification.kind == "marketing_update",
         Notification.user_id == pair[0]["municipality"].id)).all()
     assert [p["state"] for p in states] == ["approved", "published"]
+
+
+# --- issue 11: a case study publishes the KPI figures the three sides approved ------------------
+
+def _kpi(pair):
+    return db.session.get(Pilot, pair[1]).kpis[0]
+
+
+def _figures(activity) -> list[tuple]:
+    return [(k["name"], k["baseline"], k["target"], k["actual"])
+            for k in activity.kpi_snapshot or []]
+
+
+def _approve_all(pair, activity) -> None:
+    for who in SIDES:
+        marketing.approve(_user(pair, who), activity)
+
+
+def test_the_third_approval_takes_the_snapshot_the_public_page_keeps(app, pair):
+    case = _activity(app, pair, "published")
+    assert _figures(case) == [("避難情報の到達率", 40.0, 80.0, 86.0)]
+    assert case.kpi_snapshot[0]["unit"] == "%" and case.kpi_snapshot_at is not None
+    pilots.update_kpi(_user(pair, "startup"), _kpi(pair), actual=99.0)
+    public = cases.get_public(case.id)
+    assert _figures(public) == [("避難情報の到達率", 40.0, 80.0, 86.0)]
+    assert public.figures_changed and not public.figures_in_review
+
+
+def test_a_case_study_approved_in_parts_gets_no_snapshot_until_the_third(app, pair):
+    case = _activity(app, pair, "in_review")
+    marketing.approve(_user(pair, "municipality"), case)
+    marketing.approve(_user(pair, "startup"), case)
+    assert case.kpi_snapshot is None
+    marketing.approve(_user(pair, "manager"), case)
+    assert case.state == "approved" and _figures(case)[0][3] == 86.0
+    assert _activity(app, pair, "approved", kind="press_release").kpi_snapshot is None
+
+
+def test_kpi_changes_are_kept_in_history_with_old_and_new_values(app, pair):
+    town = _user(pair, "municipality")
+    pilot = db.session.get(Pilot, pair[1])
+    added = pilots.add_kpi(town, pilot, name="問い合わせ件数", unit="件", baseline=120.0,
+                           target=60.0, actual=None)
+    pilots.update_kpi(town, added, name="問い合わせ件数", unit="件", baseline=120.0,
+                      target=60.0, actual=75.0)
+    pilots.update_kpi(town, added, actual=75.0)  # nothing changed: nothing recorded
+    events = kpis.timeline(town, pilot)
+    mine = [e for e in events if e.entity_id == added.id]
+    assert [(e.entity_type, e.to_state, e.actor_id) for e in mine] == [
+        ("kpi", "added", town.id), ("kpi", "changed", town.id)]
+    assert "120" in mine[0].note and "問い合わせ件数" in mine[0].note
+    assert mine[1].note == "実績: — → 75"
+    assert [e.entity_id for e in events if e.to_state == "added"] == [_kpi(pair).id, added.id]
+    with pytest.raises(NotFound):
+        kpis.timeline(_user(pair, "other_startup"), pilot)
+
+
+def test_refreshing_an_approved_case_study_sends_it_back_and_reapproval_takes_new_figures(
+        app, pair):
+    case = _activity(app, pair, "approved")
+    with pytest.raises(DomainError):  # nothing changed yet
+        marketing.refresh_figures(_user(pair, "startup"), case)
+    pilots.update_kpi(_user(pair, "startup"), _kpi(pair), actual=91.0)
+    assert case.figures_changed
+    with pytest.raises(PermissionDenied):
+        marketing.refresh_figures(_user(pair, "other_startup"), case)
+    marketing.refresh_figures(_user(pair, "startup"), case, case.version)
+    assert case.state == "in_review" and case.approval_count == 0
+    assert _figures(case)[0][3] == 86.0  # not yet approved
+    _approve_all(pair, case)
+    assert case.state == "approved" and _figures(case)[0][3] == 91.0
+    assert not case.figures_changed
+    assert [(e.from_state, e.to_state) for e in _events(case)][-2:] == [
+        ("approved", "in_review"), ("in_review", "approved")]
+
+
+def test_a_published_case_study_keeps_its_old_figures_until_all_three_approve_new_ones(
+        app, pair):
+    case = _activity(app, pair, "published")
+    pilots.update_kpi(_user(pair, "municipality"), _kpi(pair), actual=92.0)
+    marketing.refresh_figures(_user(pair, "municipality"), case)
+    assert case.state == "published" and case.figures_in_review and not case.figures_changed
+    assert marketing.may_approve(_user(pair, "startup"), case)
+    marketing.approve(_user(pair, "municipality"), case)
+    marketing.approve(_user(pair, "startup"), case)
+    assert _figures(cases.get_public(case.id))[0][3] == 86.0  # still the approved figures
+    marketing.approve(_user(pair, "manager"), case)
+    assert case.state == "published" and not case.figures_in_review
+    assert _figures(cases.get_public(case.id))[0][3] == 92.0
+    assert _events(case)[-1].from_state == _events(case)[-1].to_state == "published"
+
+
+def test_a_kpi_change_while_approvals_are_collected_clears_them(app, pair):
+    """The snapshot is always the figures all three approved, never ones changed in between."""
+    case = _activity(app, pair, "in_review")
+    marketing.approve(_user(pair, "municipality"), case)
+    marketing.approve(_user(pair, "startup"), case)
+    pilots.update_kpi(_user(pair, "startup"), _kpi(pair), actual=70.0)
+    assert case.approval_count == 0 and case.state == "in_review"
+    _approve_all(pair, case)
+    assert _figures(case)[0][3] == 70.0
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), 1e13])
+def test_the_kpi_service_refuses_numbers_that_are_not_ordinary(app, pair, value):
+    town = _user(pair, "municipality")
+    pilot = db.session.get(Pilot, pair[1])
+    with pytest.raises(DomainError) as refused:
+        pilots.add_kpi(town, pilot, name="到達率", unit="%", baseline=1.0, actual=value)
+    assert refused.value.field == "actual"
+    with pytest.raises(DomainError) as refused:
+        pilots.update_kpi(town, _kpi(pair), target=value)
+    assert refused.value.field == "target"
+    db.session.expire_all()
+    assert len(pilot.kpis) == 1 and _kpi(pair).target == 80.0

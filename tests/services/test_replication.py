@@ -49,4 +49,47 @@ def test_adoption_recommends_the_solution_to_a_similar_town(app, ctx):
     why = recommendations.explain(next(r for r in proven if r.challenge_id == similar))
     assert why["proven"]["town"] == db.session.get(Recommendation, proven[0].id
                                                    ).proven_pilot.challenge.organisation.name
-    assert why["proven"]["kpis"][0]["actual"] == 3.0
+    # Issue 11: the town's KPI figures are private to the pair until a case study publishes them
+    # (this assertion replaces `kpis[0]["actual"] == 3.0` on the live KPIs).
+    assert why["proven"]["kpis"] == []
+
+
+def _adopted_pilot_recommended_elsewhere(app):
+    """A pilot adopted in one town (with a KPI) and the card another town gets for it."""
+    origin = factories.user(app, "municipality", prefecture="05")
+    sensor = factories.user(app, "startup")
+    manager = factories.user(app, "manager")
+    factories.capability(app, sensor, **SENSOR)
+    solved = factories.challenge(app, origin, **DISASTER)
+    pilot_id = factories.pilot(app, manager, solved, sensor.org_id)
+    kpi_id = factories.kpi(app, origin, pilot_id, name="通知までの時間", unit="分",
+                           baseline=30.0, target=5.0, actual=3.0)
+    similar = factories.challenge(app, factories.user(app, "municipality", prefecture="17"),
+                                  **SIMILAR)
+    factories.move_pilot(app, origin, pilot_id, "adopted")
+    rec = db.session.scalar(select(Recommendation).where(
+        Recommendation.proven_pilot_id == pilot_id, Recommendation.challenge_id == similar))
+    return (origin, sensor, manager), pilot_id, kpi_id, rec
+
+
+def test_card_elsewhere_shows_no_kpi_figures_without_a_published_case_study(app, ctx):
+    people, pilot_id, _kpi_id, rec = _adopted_pilot_recommended_elsewhere(app)
+    factories.marketing(app, pilot_id, *people, state="approved")  # approved, not published
+    factories.marketing(app, pilot_id, *people, state="published", is_public=False)
+    why = recommendations.explain(rec)
+    assert why["proven"]["town"] and why["proven"]["challenge"] == DISASTER["title"]
+    assert why["proven"]["kpis"] == []
+
+
+def test_card_elsewhere_shows_the_published_snapshot_not_later_edits(app, ctx):
+    from govtech.models import PilotKPI, User
+    from govtech.services import pilots
+
+    people, pilot_id, kpi_id, rec = _adopted_pilot_recommended_elsewhere(app)
+    factories.marketing(app, pilot_id, *people, state="published")
+    with app.test_request_context():
+        pilots.update_kpi(db.session.get(User, people[0].id), db.session.get(PilotKPI, kpi_id),
+                          actual=99.0)
+    kpis = recommendations.explain(rec)["proven"]["kpis"]
+    assert [(k["name"], k["unit"], k["baseline"], k["target"], k["actual"]) for k in kpis] == [
+        ("通知までの時間", "分", 30.0, 5.0, 3.0)]

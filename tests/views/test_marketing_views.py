@@ -14,7 +14,7 @@ from govtech.extensions import db
 from govtech.models import Pilot, User
 from govtech.services import marketing
 from tests import factories
-from tests.html import field_value, flash_messages, get_page, post_page
+from tests.html import field_errors, field_value, flash_messages, get_page, post_page, texts
 
 
 @pytest.fixture
@@ -274,3 +274,89 @@ def test_a_move_on_a_stale_page_shows_the_activity_as_it_is_now(client, app, pai
     assert flash_messages(page) == ["表示している間に他の人がこの施策を変更しました。"
                                     "ページを再読み込みして最新の状態を確認してください。"]
     assert len(page.select(".approval--done")) == 1  # the approval stands, nothing sent back
+
+
+# --- issue 11: the public page shows the approved snapshot; KPI changes need a new approval ----
+
+def _edit_kpi(app, pair, **values) -> None:
+    from govtech.services import pilots
+
+    users, pid = pair
+    with app.test_request_context():
+        kpi = db.session.get(Pilot, pid).kpis[0]
+        pilots.update_kpi(db.session.get(User, users["startup"].id), kpi, **values)
+
+
+def test_public_page_shows_the_approved_snapshot_not_a_later_live_edit(client, app, pair):
+    aid = _make(app, pair, "published", title="3分で届く避難情報")
+    _edit_kpi(app, pair, actual=12.5, name="改名した指標")
+    page = client.get(f"/cases/{aid}").get_data(as_text=True)
+    assert "45 → 80 → <strong>86</strong>" in page and "避難情報の到達率" in page
+    assert "12.5" not in page and "改名した指標" not in page
+    assert "86 %" in page  # the chart is drawn from the snapshot too
+
+
+def test_changed_figures_are_flagged_and_a_refresh_then_reapproval_updates_the_page(
+        client, app, pair):
+    users, pid = pair
+    aid = _make(app, pair, "published")
+    factories.login(client, users["municipality"])
+    page = get_page(client, f"/marketing/{aid}?lang=en")
+    assert not page.select(".figures-changed")
+    _edit_kpi(app, pair, actual=90)
+    page = get_page(client, f"/marketing/{aid}?lang=en")
+    assert "changed after these figures were approved" in " ".join(
+        texts(page, ".figures-changed"))
+    pilot_page = get_page(client, f"/pilots/{pid}?lang=en")
+    assert texts(pilot_page, "#marketing .figures-changed") == [
+        "KPIs changed since approval: a new approval is needed"]
+    assert "実績: 86 → 90" in " ".join(texts(pilot_page, "#kpis .kpi-history li"))
+    after = post_page(client, f"/marketing/{aid}/refresh-figures?lang=en",
+                      {"version": field_value(page, "version")}, follow_redirects=True)
+    assert flash_messages(after) == ["The new figures are sent to all three sides for approval."]
+    assert len(after.select(".approval--waiting")) == 3 and not after.select(".figures-changed")
+    assert "45 → 80 → <strong>86</strong>" in client.get(f"/cases/{aid}").get_data(as_text=True)
+    for who in ("municipality", "startup", "manager"):
+        other = app.test_client()
+        factories.login(other, users[who])
+        version = _version(other.get(f"/marketing/{aid}").get_data(as_text=True))
+        other.post(f"/marketing/{aid}/approve", data={"version": version})
+    public = client.get(f"/cases/{aid}").get_data(as_text=True)
+    assert "45 → 80 → <strong>90</strong>" in public and "<strong>86</strong>" not in public
+
+
+def test_public_page_with_an_old_stored_inf_does_not_fail(client, app, pair):
+    _users, pid = pair
+    with app.app_context():
+        db.session.get(Pilot, pid).kpis[0].actual = float("inf")  # stored before the forms
+        db.session.commit()  # refused it
+    aid = _make(app, pair, "published")
+    response = client.get(f"/cases/{aid}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "45 → 80 → <strong>—</strong>" in page and "inf" not in page.lower().split("<svg")[1]
+
+
+def test_kpi_form_refuses_inf_with_a_field_error(client, app, pair):
+    users, pid = pair
+    factories.login(client, users["startup"])
+    page = post_page(client, f"/pilots/{pid}/kpis", {
+        "kpi-name": "到達率", "kpi-unit": "%", "kpi-baseline": "1", "kpi-actual": "inf"},
+        status=400)
+    assert field_errors(page, "kpi-actual") == [
+        "通常の数値を入力してください（最大1,000,000,000,000）。"]
+    with app.app_context():
+        kpi_id = db.session.get(Pilot, pid).kpis[0].id
+    page = post_page(client, f"/pilots/{pid}/kpis/{kpi_id}", {
+        "name": "到達率", "unit": "%", "target": "nan"}, status=400)
+    assert field_errors(page, "target")
+    with app.app_context():
+        assert len(db.session.get(Pilot, pid).kpis) == 1
+
+
+def test_chart_draws_non_finite_values_as_not_measured():
+    chart = str(charts.group_chart("t", [("a", "A"), ("b", "B")],
+                                   [charts.Group("g", [float("inf"), 2.0], ["∞", "2"])]))
+    assert "nan" not in chart and "inf" not in chart
+    assert str(figures.kpi_chart([{"name": "x", "unit": "", "baseline": float("nan"),
+                                   "target": None, "actual": None}])) == "None"

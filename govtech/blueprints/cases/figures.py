@@ -1,8 +1,13 @@
 """A case study's KPIs as the public page shows them: a table of formatted values and a chart
-drawn by govtech.charts (each KPI on its own scale, their units differ)."""
+drawn by govtech.charts (each KPI on its own scale, their units differ).
+
+The figures are the case study's approved snapshot (plain dicts); a pilot's KPI records are
+accepted too (the pair's own pages). A value that is not a finite number (an inf stored before
+the forms refused it) is shown and drawn as not measured."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -11,29 +16,43 @@ from govtech import charts
 from govtech.models import PilotKPI
 
 SERIES = ("baseline", "target", "actual")
+Figures = Mapping | PilotKPI
+
+
+def _get(kpi: Figures, key: str):
+    return kpi.get(key) if isinstance(kpi, Mapping) else getattr(kpi, key)
+
+
+def value(kpi: Figures, key: str) -> float | None:
+    """A figure to show or draw: None when nothing (or nothing finite) was measured."""
+    raw = _get(kpi, key)
+    return float(raw) if isinstance(raw, int | float) and math.isfinite(raw) else None
 
 
 def number(value: float | None, unit: str = "") -> str:
     """`1,234 件`; a dash when nothing was measured."""
-    if value is None:
+    if value is None or not math.isfinite(value):
         return "—"
     text = f"{value:,g}"
     return f"{text} {unit}".strip() if unit else text
 
 
-def rows(kpis: Sequence[PilotKPI]) -> list[dict]:
+def rows(kpis: Sequence[Figures]) -> list[dict]:
     """The table: each KPI's values, formatted (the unit has its own column)."""
-    return [{"name": k.name, "unit": k.unit, **{key: number(getattr(k, key)) for key in SERIES}}
-            for k in kpis]
+    return [{"name": _get(k, "name"), "unit": _get(k, "unit") or "",
+             **{key: number(value(k, key)) for key in SERIES}} for k in kpis]
 
 
-def kpi_chart(kpis: Sequence[PilotKPI]) -> Markup | None:
+def kpi_chart(kpis: Sequence[Figures]) -> Markup | None:
     """Baseline, target and actual per KPI; None when no KPI has a value to draw."""
-    if not any(getattr(k, key) for k in kpis for key in SERIES):
+    if not any(value(k, key) for k in kpis for key in SERIES):
         return None
     names = {"baseline": _("Baseline"), "target": _("Target"), "actual": _("Actual")}
-    groups = [charts.Group(f"{k.name} ({k.unit})" if k.unit else k.name,
-                           [getattr(k, key) for key in SERIES],
-                           [number(getattr(k, key), k.unit) for key in SERIES]) for k in kpis]
+    groups = []
+    for k in kpis:
+        name, unit = _get(k, "name"), _get(k, "unit") or ""
+        groups.append(charts.Group(f"{name} ({unit})" if unit else name,
+                                   [value(k, key) for key in SERIES],
+                                   [number(value(k, key), unit) for key in SERIES]))
     return charts.group_chart(_("Baseline, target and actual value of each KPI"),
                               [(key, names[key]) for key in SERIES], groups, css="kpi-bar")

@@ -21,7 +21,7 @@ def list_cases():
 @bp.get("/<int:case_id>")
 def show_case(case_id: int):
     case = cases.get_public(case_id)
-    kpis = case.pilot.kpis
+    approved = case.kpi_snapshot or []  # the figures the three sides approved, never live ones
     return render_template("cases/show.html", case=case, pilot=case.pilot,
-                           body=render_markdown(case.body), chart=figures.kpi_chart(kpis),
-                           kpis=figures.rows(kpis))
+                           body=render_markdown(case.body), chart=figures.kpi_chart(approved),
+                           kpis=figures.rows(approved))

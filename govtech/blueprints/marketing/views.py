@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from govtech.blueprints import pages
+from govtech.blueprints.cases import figures
 from govtech.blueprints.marketing import month
 from govtech.blueprints.marketing.forms import ActivityForm, ApproveForm, FilterForm, MoveForm
 from govtech.labels import state_label
@@ -65,6 +66,9 @@ def _page(activity, status: int = 200, move_form=None):
         "marketing/show.html", activity=activity, body=render_markdown(activity.body),
         approvals=_approvals(activity), moves=moves,
         can_approve=marketing.may_approve(current_user, activity),
+        can_refresh=activity.figures_changed and marketing.can_see(current_user, activity),
+        live_figures=figures.rows(activity.pilot.kpis),
+        snapshot=figures.rows(activity.kpi_snapshot or []),
         approve_form=ApproveForm(formdata=None, version=activity.version),
         can_edit=activity.is_open, side=marketing.side(current_user, activity),
         events=marketing.timeline(current_user, activity)), status
@@ -128,6 +132,19 @@ def approve(activity_id: int):
     elif pages.run(lambda: marketing.approve(current_user, activity, _version(form))):
         flash(_("Approved. The activity is now: %(state)s.",
                 state=state_label(activity.state)), "success")
+    return _to_activity(activity_id)
+
+
+@bp.post("/marketing/<int:activity_id>/refresh-figures")
+def refresh_figures(activity_id: int):
+    """Ask the three sides to approve the pilot's current KPIs (the figures changed)."""
+    activity = marketing.get_visible(current_user, activity_id)
+    form = ApproveForm()
+    if not form.validate_on_submit():
+        flash(_("The request was not valid. Please try again."), "error")
+    else:
+        pages.run(lambda: marketing.refresh_figures(current_user, activity, _version(form)),
+                  _("The new figures are sent to all three sides for approval."))
     return _to_activity(activity_id)
 
 

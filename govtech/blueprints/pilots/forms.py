@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
+from govtech.forms import finite
 from govtech.labels import NOT_ADOPTED_REASONS
 
 
@@ -55,9 +56,9 @@ class ReportForm(FlaskForm):
 class KPIForm(FlaskForm):
     name = StringField(_l("KPI"), validators=[InputRequired(), Length(max=200)])
     unit = StringField(_l("Unit"), validators=[Length(max=40)])
-    baseline = FloatField(_l("Baseline"), validators=[Optional()])
-    target = FloatField(_l("Target"), validators=[Optional()])
-    actual = FloatField(_l("Actual"), validators=[Optional()])
+    baseline = FloatField(_l("Baseline"), validators=[Optional(), finite])
+    target = FloatField(_l("Target"), validators=[Optional(), finite])
+    actual = FloatField(_l("Actual"), validators=[Optional(), finite])
 
     def values(self) -> dict:
         return {name: getattr(self, name).data for name in (

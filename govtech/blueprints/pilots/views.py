@@ -16,7 +16,7 @@ from govtech.blueprints.pilots.forms import (
 )
 from govtech.labels import stage_label
 from govtech.models import PilotStage
-from govtech.services import marketing, pilots
+from govtech.services import kpis, marketing, pilots
 
 bp = Blueprint("pilots", __name__, url_prefix="/pilots")
 
@@ -50,6 +50,7 @@ def _page(pilot, status: int = 200, *, move_form: MoveForm | None = None, **form
         milestones=pilots.sorted_milestones(pilot),
         side=pilots.side(current_user, pilot), report_needed=pilot.stage == PilotStage.evaluation
         and not pilot.has_report, marketing=marketing.for_pilot(current_user, pilot),
+        kpi_events=kpis.timeline(current_user, pilot),
         **blank), status
 
 

@@ -26,7 +26,15 @@ from govtech.models import (
     RecommendationState,
     User,
 )
-from govtech.services import access, history, listsearch, search, transaction, workflow
+from govtech.services import (
+    access,
+    cases,
+    history,
+    listsearch,
+    search,
+    transaction,
+    workflow,
+)
 from govtech.services.errors import DomainError
 from govtech.services.recommendations.store import TOP_K
 
@@ -94,9 +102,8 @@ def explain(rec: Recommendation) -> dict:
         pilot = rec.proven_pilot
         explanation["proven"] = {"town": pilot.challenge.organisation.name,
                                  "challenge": pilot.challenge.title,
-                                 "kpis": [{"name": k.name, "unit": k.unit, "baseline": k.baseline,
-                                           "target": k.target, "actual": k.actual}
-                                          for k in pilot.kpis]}
+                                 # only what a published case study shows
+                                 "kpis": cases.published_figures(pilot.id)}
     for signal in rec.signals:
         if signal["name"] == "shared_categories":
             explanation["categories"] = [reference.category_label(names.get(v, v))
