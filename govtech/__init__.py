@@ -53,10 +53,11 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id))
-        if user is None or user.is_suspended or user.is_invited:
-            return None
-        return user
+        """The user only through a live server-side session record: the cookie's token must
+        open one (govtech.blueprints.auth.cookie explains the mapping)."""
+        from govtech.blueprints.auth import cookie
+
+        return cookie.load_user(user_id)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -16,6 +16,7 @@ demo_cli = AppGroup("demo", help="The demo programme.")
 matching_cli = AppGroup("matching", help="Recommendations: rebuild and the background worker.")
 notifications_cli = AppGroup("notifications", help="Notification e-mail.")
 search_cli = AppGroup("search", help="The search index of challenges and startups.")
+audit_cli = AppGroup("audit", help="The audit log of security events.")
 
 
 @users_cli.command("create-manager")
@@ -108,9 +109,22 @@ def reindex_search() -> None:
                f"{startups.reindex_all()} startups.")
 
 
+@audit_cli.command("prune")
+@click.option("--days", type=click.IntRange(min=1), default=None,
+              help="Keep this many days (default: AUDIT_RETENTION_DAYS, 365).")
+def prune_audit(days: int | None) -> None:
+    """Delete audit events older than the retention period (run daily from cron); the pruning
+    is itself recorded in the log."""
+    from govtech.services import audit
+
+    kept = days or current_app.config["AUDIT_RETENTION_DAYS"]
+    click.echo(f"Deleted {audit.prune(days)} audit events older than {kept} days.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(matching_cli)
     app.cli.add_command(notifications_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(audit_cli)

@@ -48,6 +48,9 @@ POLICY: dict[str, Rule] = {
     "auth.logout": SIGNED_IN,
     "auth.account": SIGNED_IN,
     "auth.invite": ORG_MEMBERS,
+    "auth.security": SIGNED_IN,
+    "auth.end_session": SIGNED_IN,
+    "auth.end_other_sessions": SIGNED_IN,
     "home.index": SIGNED_IN,
     # challenges: the list and pages are public (open ones, summary only); services decide more
     "challenges.list_challenges": PUBLIC,
@@ -106,6 +109,10 @@ POLICY: dict[str, Rule] = {
     "notifications.settings": SIGNED_IN,
     "admin.organisations": MANAGERS,
     "admin.set_organisation_state": MANAGERS,
+    # the audit log: the programme office only (an organisation's own view awaits its
+    # administrators, issue 10 item 3)
+    "admin.audit": MANAGERS,
+    "admin.audit_export": MANAGERS,
 }
 
 

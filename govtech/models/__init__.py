@@ -1,4 +1,5 @@
 """All models, imported in one place so Alembic and the app see the whole schema."""
+from govtech.models.audit import AuditEvent
 from govtech.models.base import Base
 from govtech.models.capability import Capability
 from govtech.models.challenge import Challenge
@@ -23,11 +24,13 @@ from govtech.models.pilot import Milestone, Pilot, PilotKPI
 from govtech.models.proposal import Proposal, ProposalVersion
 from govtech.models.recommendation import MatchingRun, Recommendation
 from govtech.models.search import SearchTerm
+from govtech.models.session import SessionEnd, UserSession
 from govtech.models.user import User
 
-__all__ = ["Base", "Capability", "Challenge", "ChallengeState", "DigestFrequency",
+__all__ = ["AuditEvent", "Base", "Capability", "Challenge", "ChallengeState", "DigestFrequency",
            "HistoryEvent", "JobState", "MarketingActivity", "MarketingKind", "MarketingState",
            "Notification", "NotificationPreference",
            "MatchingRun", "Milestone", "OrgKind", "OrgState", "Organisation", "Pilot",
            "PilotKPI", "PilotStage", "Proposal", "ProposalState", "ProposalVersion",
-           "Recommendation", "RecommendationState", "Role", "SearchTerm", "User"]
+           "Recommendation", "RecommendationState", "Role", "SearchTerm", "SessionEnd", "User",
+           "UserSession"]

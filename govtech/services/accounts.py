@@ -1,4 +1,7 @@
-"""Accounts: sign-up, login, passwords, invitations, reset links and language preference."""
+"""Accounts: sign-up, login, passwords, invitations, reset links and language preference.
+
+Signing in itself (the session a browser then holds) is services.sessions; what happens here is
+recorded in the audit log (services.audit)."""
 from __future__ import annotations
 
 import secrets
@@ -12,9 +15,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from govtech import mail, security
 from govtech.extensions import db
-from govtech.models import Organisation, OrgKind, OrgState, Role, User
-from govtech.models.base import utcnow
-from govtech.services import access, history, notifications, transaction
+from govtech.models import Organisation, OrgKind, OrgState, Role, SessionEnd, User
+from govtech.services import access, audit, history, notifications, sessions, transaction
 from govtech.services.errors import DomainError
 
 MIN_PASSWORD_LENGTH = 10
@@ -92,28 +94,56 @@ class LoginRefused(DomainError):
     status = 401
 
 
-@transaction.unit_of_work()
 def authenticate(email: str, password: str) -> User:
-    """Return the user for these credentials, or raise LoginRefused with the reason."""
+    """Return the user for these credentials, or raise LoginRefused with the reason; a refusal
+    is recorded in the audit log (its own unit: call this outside one). It opens no session:
+    `sessions.start` does, once the caller signs the user in."""
     user = find_user(email)
-    if user is None or not check_password_hash(user.password_hash, password):
-        raise LoginRefused(_("The e-mail address or password is not correct."))
-    if user.is_suspended:
-        raise LoginRefused(_("Your organisation's account is suspended. Please contact the "
-                             "programme office."))
-    if user.is_invited:
-        raise LoginRefused(_("Please set your password with the link in your invitation e-mail."))
-    user.last_login_at = utcnow()
+    refusal, reason = _login_refusal(user, password)
+    if refusal:
+        _login_failed(email, user, reason)
+        raise LoginRefused(refusal)
+    assert user is not None  # no refusal: the account exists
     return user
 
 
+def _login_refusal(user: User | None, password: str) -> tuple[str | None, str]:
+    """The message and the audit log's reason for refusing this login, or (None, "")."""
+    if user is None or not check_password_hash(user.password_hash, password):
+        return _("The e-mail address or password is not correct."), (
+            "unknown" if user is None else "password")
+    if user.is_suspended:
+        return _("Your organisation's account is suspended. Please contact the programme "
+                 "office."), "suspended"
+    if user.is_invited:
+        return _("Please set your password with the link in your invitation e-mail."), "invited"
+    return None, ""
+
+
 @transaction.unit_of_work()
-def change_password(user: User, current: str, new: str) -> None:
-    """Change a password after proving the current one."""
+def _login_failed(email: str, user: User | None, reason: str) -> None:
+    """A refused login: the address tried (never the password); for an address with no
+    account the actor stays empty, so the log names no one who does not exist."""
+    audit.record("login.failed", actor=user, email=normalise_email(email)[:254], reason=reason)
+
+
+@transaction.unit_of_work()
+def record_lockout(email: str, limit: str) -> None:
+    """The rate limiter refused a login attempt (`limit`: "account" or "address")."""
+    audit.record("login.locked", actor=find_user(email), email=normalise_email(email)[:254],
+                 limit=limit)
+
+
+@transaction.unit_of_work()
+def change_password(user: User, current: str, new: str, *, keep_token: str | None = None) -> None:
+    """Change a password after proving the current one; every other session ends (the one
+    `keep_token` opens, the browser that made the change, stays)."""
     if not check_password_hash(user.password_hash, current):
         raise DomainError(_("The current password is not correct."), field="current_password")
     _check_password(new, user.email)
     user.password_hash = hash_password(new)
+    ended = sessions.end_all(user, SessionEnd.PASSWORD_CHANGED, keep_token=keep_token)
+    audit.record("password.changed", actor=user, target=user, sessions_ended=ended)
 
 
 @transaction.unit_of_work()
@@ -181,6 +211,9 @@ def reset_password(token: str, password: str, purpose: str = "reset") -> User:
     _check_password(password, user.email)
     user.password_hash = hash_password(password)
     user.is_invited = False
+    if purpose == "reset":  # whoever held a session may have known the old password
+        ended = sessions.end_all(user, SessionEnd.PASSWORD_RESET)
+        audit.record("password.reset", actor=user, target=user, sessions_ended=ended)
     return user
 
 
@@ -198,6 +231,7 @@ def invite(actor: User, *, email: str, name: str) -> User:
                 password_hash=hash_password(secrets.token_urlsafe(32)))
     db.session.add(user)
     db.session.flush()
+    audit.record("member.invited", actor=actor, target=user, email=email)
     link = security.external_url("auth.accept_invitation", token=make_token(user, "invite"))
     with force_locale(actor.locale or "ja"):
         subject = _("You are invited to %(org)s", org=org.name)

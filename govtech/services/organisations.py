@@ -9,6 +9,7 @@ from govtech.extensions import db
 from govtech.models import Organisation, OrgKind, OrgState, User
 from govtech.services import (
     access,
+    audit,
     history,
     listsearch,
     notifications,
@@ -57,6 +58,8 @@ def set_state(actor: User, org: Organisation, target: OrgState, note: str = "", 
     previous = org.state
     org.state = target
     history.record("organisation", org.id, actor, previous, target, note)
+    audit.record(f"organisation.{target.value}", actor=actor, organisation_id=org.id,
+                 target=org, previous=previous.value, note=note or None)
     notifications.notify(notifications.members(org.id), "org_decided", url="/home",
                          org=org.name, state=target.value)
     if org.kind == OrgKind.startup:

@@ -1,16 +1,22 @@
-"""The programme office's approvals list."""
+"""The programme office's approvals list and audit log."""
 from __future__ import annotations
 
+import csv
+import io
+import json
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from govtech.blueprints import pages
 from govtech.blueprints.admin.forms import OrganisationStateForm
 from govtech.labels import state_label
-from govtech.models import Organisation, OrgState
+from govtech.models import AuditEvent, Organisation, OrgState
+from govtech.models.base import utcnow
+from govtech.services import audit
 from govtech.services import organisations as org_service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -49,3 +55,56 @@ def set_organisation_state(org_id: int):
         flash(_("%(name)s: %(state)s.", name=org.name, state=state_label(org.state)), "success")
     args: dict[str, Any] = request.args.to_dict()  # the first value of each, as before
     return redirect(url_for("admin.organisations", **args))
+
+
+_AUDIT_FILTERS = ("organisation", "email", "event", "start", "end")
+
+
+def _audit_filters() -> audit.Filters:
+    """The audit page's filters from the query string (a malformed date: 400)."""
+    return audit.filters(**{name: request.args.get(name) for name in _AUDIT_FILTERS})
+
+
+@bp.get("/audit", endpoint="audit")
+def audit_page():
+    chosen = _audit_filters()
+    page = pages.list_page(audit.list_query(current_user, chosen), per_page=50)
+    names = audit.organisation_names()
+    args = {name: request.args[name] for name in _AUDIT_FILTERS if request.args.get(name)}
+    return render_template("admin/audit.html", page=page, names=names, args=args,
+                           rows=[_audit_row(event, names) for event in page.items],
+                           events=[(name, audit.label(name)) for name in audit.EVENTS])
+
+
+def _audit_row(event: AuditEvent, names: dict[int, str]) -> dict[str, str]:
+    """One event as the page and the CSV file show it."""
+    target = f"{event.target_type} #{event.target_id}" if event.target_type else ""
+    return {"time": format_datetime(event.created_at, "medium"), "actor": event.actor_label,
+            "organisation": names.get(event.organisation_id or 0, ""),
+            "address": event.address or "", "event": audit.label(event.event),
+            "code": event.event, "target": target,
+            "detail": json.dumps(event.detail or {}, ensure_ascii=False, sort_keys=True)}
+
+
+def _cell(value: str) -> str:
+    """A value a spreadsheet will not run as a formula (an address tried at login is anyone's
+    text): a leading =, +, - or @ gets an apostrophe."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@bp.get("/audit.csv")
+def audit_export():
+    """The filtered log as CSV (UTF-8 with a byte-order mark, for Excel); the export itself
+    is recorded in the log."""
+    rows = audit.export(current_user, _audit_filters())
+    names = audit.organisation_names()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([_("Time"), _("User"), _("Organisation"), _("Address"), _("Event"),
+                     _("Event code"), _("Target"), _("Detail")])
+    for event in rows:
+        writer.writerow([_cell(value) for value in _audit_row(event, names).values()])
+    filename = f"govtech-audit-{utcnow():%Y%m%d}.csv"
+    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={filename}",
+                             "Cache-Control": "no-store"})

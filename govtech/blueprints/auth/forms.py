@@ -3,8 +3,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
-from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
+from wtforms import EmailField, IntegerField, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import (
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from govtech.forms import PrefectureField
 from govtech.reference import lg_code_is_valid
@@ -74,3 +82,9 @@ class SetPasswordForm(FlaskForm):
 class InviteForm(FlaskForm):
     name = StringField(_l("Colleague's name"), validators=[InputRequired(), Length(max=100)])
     email = EmailField(_l("Colleague's e-mail"), validators=EMAIL)
+
+
+class EndSessionForm(FlaskForm):
+    """Which of the user's sessions to end (its id; the service checks it is theirs)."""
+
+    session = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)])

@@ -3,17 +3,18 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from govtech.blueprints import pages
-from govtech.blueprints.auth import forms
+from govtech.blueprints.auth import cookie, forms
 from govtech.blueprints.public.views import safe_next
 from govtech.extensions import limiter
 from govtech.models import OrgKind
-from govtech.services import accounts
+from govtech.services import accounts, sessions
 from govtech.services.errors import DomainError
 
 bp = Blueprint("auth", __name__)
+bp.before_app_request(cookie.load_early)
 
 
 def _safe_next(target: str | None) -> str:
@@ -29,6 +30,13 @@ def _failed(response) -> bool:
     return response.status_code == 401
 
 
+def _locked(limit: str):
+    """on_breach: the limiter refused a login attempt; the audit log records it."""
+    def record(_request_limit) -> None:
+        accounts.record_lockout(request.form.get("email", ""), limit)
+    return record
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 def signup():
     if current_user.is_authenticated:
@@ -41,30 +49,31 @@ def signup():
         _("Welcome! Your organisation is registered and waits for approval by the programme "
           "office."))
     if user:
-        login_user(user)
+        cookie.sign_in(user, "signup")
         return redirect(url_for("home.index"))
     return render_template("auth/signup.html", form=form), pages.status(form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_login_account_key,
-               methods=["POST"], deduct_when=_failed, scope="login-account")
+               methods=["POST"], deduct_when=_failed, scope="login-account",
+               on_breach=_locked("account"))
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
-               deduct_when=_failed, scope="login-address")
+               deduct_when=_failed, scope="login-address", on_breach=_locked("address"))
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = forms.LoginForm()
     user = pages.save(form, lambda: accounts.authenticate(form.email.data, form.password.data))
     if user:
-        login_user(user)
+        cookie.sign_in(user)
         return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form), pages.refusal_status(form)
 
 
 @bp.post("/logout")
 def logout():
-    logout_user()
+    cookie.sign_out()
     flash(_("You have logged out."), "info")
     return redirect(url_for("public.index"))
 
@@ -76,8 +85,9 @@ def account():
     language_form = forms.LanguageForm(prefix="lang", locale=current_user.locale or "ja")
     sent = request.form.get("form") if request.method == "POST" else None
     if sent == "password" and pages.submit(password_form, lambda: accounts.change_password(
-            current_user, password_form.current_password.data, password_form.password.data),
-            _("Your password has been changed.")):
+            current_user, password_form.current_password.data, password_form.password.data,
+            keep_token=cookie.token()),
+            _("Your password has been changed. Your other sessions have been ended.")):
         return redirect(url_for("auth.account"))
     if sent == "language" and pages.submit(language_form, lambda: accounts.set_locale(
             current_user, language_form.locale.data)):
@@ -119,7 +129,7 @@ def _set_password_page(token: str, purpose: str):
     if saved := pages.save(form, lambda: accounts.reset_password(token, form.password.data,
                                                                    purpose),
                              _("Your password has been set.")):
-        login_user(saved)
+        cookie.sign_in(saved, "invitation" if purpose == "invite" else purpose)
         return redirect(url_for("home.index"))
     return render_template("auth/set_password.html", form=form, user=user,
                            purpose=purpose), pages.status(form)
@@ -133,3 +143,36 @@ def reset_password(token: str):
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
     return _set_password_page(token, "invite")
+
+
+@bp.get("/account/security")
+def security():
+    """The user's sessions: where they are signed in, and a button to end each."""
+    current = sessions.current_id(cookie.token())
+    rows = [{"session": record, "current": record.id == current}
+            for record in sessions.list_for(current_user)]
+    return render_template("auth/security.html", rows=rows,
+                           others=sum(not row["current"] for row in rows))
+
+
+@bp.post("/account/security/end")
+def end_session():
+    """End one of the user's sessions (this one too: then it is a sign-out)."""
+    form = forms.EndSessionForm()
+    if not form.validate_on_submit():
+        flash(_("The request was not valid. Please try again."), "error")
+        return redirect(url_for("auth.security"))
+    ended = sessions.end_one(current_user, form.session.data)  # another's: 404
+    if ended.id == sessions.current_id(cookie.token()):
+        cookie.forget()
+        flash(_("This session has been ended. Please log in again."), "info")
+        return redirect(url_for("auth.login"))
+    flash(_("The session has been ended."), "success")
+    return redirect(url_for("auth.security"))
+
+
+@bp.post("/account/security/end-others")
+def end_other_sessions():
+    if pages.run(lambda: sessions.end_others(current_user, cookie.token())):
+        flash(_("All your other sessions have been ended."), "success")
+    return redirect(url_for("auth.security"))

@@ -12,7 +12,7 @@ from flask_login import current_user
 from govtech.blueprints.dashboard import figures
 from govtech.blueprints.dashboard.tables import TABLES
 from govtech.models.base import utcnow
-from govtech.services import dashboard
+from govtech.services import audit, dashboard
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -49,8 +49,10 @@ def export(table: str):
     built = TABLES[table](scope)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
+    rows = list(built.plain())
     writer.writerow(built.headers())
-    writer.writerows(built.plain())
+    writer.writerows(rows)
+    audit.exported(current_user, f"dashboard:{table}", len(rows), scope=scope.kind)
     filename = f"govtech-dashboard-{table}-{utcnow():%Y%m%d}.csv"
     return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename={filename}",
