@@ -69,10 +69,17 @@ def get_visible(user: User | None, pilot_id: int) -> Pilot:
                                  _("This pilot does not exist."))
 
 
+# No change while the municipality or the startup is suspended (services.kpis, marketing too).
+require_not_frozen, is_frozen = workflow.require_not_frozen, workflow.frozen
+
+
 def _require_party(actor: User, pilot: Pilot) -> str:
-    return access.require_party(actor, pilot.challenge.organisation_id, pilot.startup_id,
-                                _("Only the two parties and the programme office can change "
-                                  "this pilot."))
+    """The actor's side, if it may change the pilot now (a party, and the pilot not frozen)."""
+    who = access.require_party(actor, pilot.challenge.organisation_id, pilot.startup_id,
+                               _("Only the two parties and the programme office can change "
+                                 "this pilot."))
+    require_not_frozen(pilot)
+    return who
 
 
 def timeline(user: User | None, pilot: Pilot) -> list[HistoryEvent]:
@@ -145,25 +152,15 @@ def _enter(actor: User, pilot: Pilot, stage: PilotStage, note: str) -> None:
     history.record("pilot", pilot.id, actor, previous, stage, note)
 
 
-def _check_who(who: str, target: PilotStage) -> None:
-    if target == PilotStage.withdrawn and who not in (access.STARTUP, access.MANAGER):
-        raise PermissionDenied(_("Only the startup or the programme office can withdraw."))
-    if target in (PilotStage.adopted, PilotStage.not_adopted) and who not in (
-            access.MUNICIPALITY, access.MANAGER):
-        raise PermissionDenied(_("Only the municipality or the programme office can decide on "
-                                 "adoption."))
+def _may_make(who: str | None, target: str) -> bool:
+    """The side table (workflow.PILOT_MOVERS) says whether this side makes this move."""
+    return who in workflow.PILOT_MOVERS.get(target, frozenset())
 
 
 def may_move(user: User | None, pilot: Pilot, target: str) -> bool:
     """Whether `move` would accept this target from this user (ignoring report and reason)."""
-    who = side(user, pilot)
-    if who is None or target not in workflow.PILOT.get(pilot.stage, frozenset()):
-        return False
-    try:
-        _check_who(who, PilotStage(target))
-    except PermissionDenied:
-        return False
-    return True
+    return (target in workflow.PILOT.get(pilot.stage, frozenset()) and not is_frozen(pilot)
+            and _may_make(side(user, pilot), target))
 
 
 def allowed_targets(user: User | None, pilot: Pilot) -> list[str]:
@@ -184,14 +181,16 @@ def move(actor: User, pilot: Pilot, target: str, note: str = "", *, expected_ver
         raise DomainError(_("Unknown stage."))
     target_stage = PilotStage(target)
     who = _require_party(actor, pilot)
+    transaction.check_version(pilot, expected_version)  # a stale page is told so first
     workflow.check(workflow.PILOT, pilot.stage, target_stage, label=stage_label)
-    _check_who(who, target_stage)
+    if not _may_make(who, target_stage):
+        raise PermissionDenied(_("Only the municipality or the programme office can move the "
+                                 "pair to %(stage)s.", stage=stage_label(target_stage)))
     if pilot.stage == PilotStage.evaluation and not pilot.has_report:
         raise DomainError(_("Write the results report (what was verified, what was learned, "
                             "what changed) before the pilot leaves evaluation."), field="verified")
     if target_stage == PilotStage.not_adopted and reason not in NOT_ADOPTED_REASONS:
         raise DomainError(_("Choose why the pilot was not adopted."), field="reason")
-    transaction.check_version(pilot, expected_version)
     # Told first: its queries flush, and the stage's UPDATE is best left to the commit, which
     # turns a concurrent move into ConcurrentChange.
     _tell_the_other_side(actor, pilot, target_stage)
@@ -216,11 +215,21 @@ def _tell_the_other_side(actor: User, pilot: Pilot, stage: PilotStage) -> None:
 
 @transaction.unit_of_work(_STALE)
 def save_report(actor: User, pilot: Pilot, **values: str) -> None:
-    """The results report: what was verified, learned and changed, and the adoption decision."""
-    _require_party(actor, pilot)
-    for key in REPORT_FIELDS:
-        if key in values:
-            setattr(pilot, key, (values[key] or "").strip())
+    """The results report: what was verified, learned and changed (either side), and the
+    adoption decision (only the sides workflow.PILOT_REPORT_WRITERS names; a startup sending a
+    different decision is refused on that field, one sending none leaves it as it is)."""
+    who = _require_party(actor, pilot)
+    for key in (k for k in REPORT_FIELDS if k in values):
+        value = (values[key] or "").strip()
+        if value != (getattr(pilot, key) or "") and who not in workflow.PILOT_REPORT_WRITERS[key]:
+            raise PermissionDenied(_("Only the municipality or the programme office can write "
+                                     "the adoption decision."), field=key)
+        setattr(pilot, key, value)
+
+
+def may_decide(user: User | None, pilot: Pilot) -> bool:
+    """Whether the report form offers this user the adoption decision (else it is shown)."""
+    return side(user, pilot) in workflow.PILOT_REPORT_WRITERS["adoption_decision"]
 
 
 @transaction.unit_of_work(_STALE)

@@ -1,4 +1,5 @@
-"""Transition tables: which state may follow which. Services check moves against them."""
+"""Transition tables: which state may follow which, and which side of a pilot may make each
+move. Services check moves against them."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -6,6 +7,7 @@ from collections.abc import Mapping
 from flask_babel import gettext as _
 
 from govtech.labels import state_label
+from govtech.models import Pilot
 from govtech.models.enums import (
     ChallengeState,
     MarketingState,
@@ -14,7 +16,8 @@ from govtech.models.enums import (
     ProposalState,
     RecommendationState,
 )
-from govtech.services.errors import InvalidTransition
+from govtech.services.access import MANAGER, MUNICIPALITY, STARTUP
+from govtech.services.errors import DomainError, InvalidTransition
 
 ORGANISATION: Mapping[str, frozenset[str]] = {
     OrgState.pending: frozenset({OrgState.approved, OrgState.suspended}),
@@ -64,6 +67,44 @@ PILOT: Mapping[str, frozenset[str]] = {
     PilotStage.not_adopted: frozenset(),
     PilotStage.withdrawn: frozenset(),
 }
+
+# Who may make each pilot move (the sides of services.access.side): the municipality decides,
+# with the programme office, whatever commits it (selection, agreement, budget, adoption); the
+# working steps either side records; either party may withdraw from the pair, and the office.
+# Nobody moves a pair back to `introduced`: pilots start there.
+_DECIDERS = frozenset({MUNICIPALITY, MANAGER})
+_EITHER_SIDE = frozenset({MUNICIPALITY, STARTUP, MANAGER})
+PILOT_MOVERS: Mapping[str, frozenset[str]] = {
+    PilotStage.introduced: frozenset(),
+    PilotStage.meeting: _EITHER_SIDE,
+    PilotStage.proposal: _EITHER_SIDE,
+    PilotStage.selected: _DECIDERS,
+    PilotStage.agreement: _DECIDERS,
+    PilotStage.pilot: _EITHER_SIDE,
+    PilotStage.evaluation: _EITHER_SIDE,
+    PilotStage.budgeting: _DECIDERS,
+    PilotStage.adopted: _DECIDERS,
+    PilotStage.not_adopted: _DECIDERS,
+    PilotStage.withdrawn: _EITHER_SIDE,
+}
+# The results report: both sides write what was verified, learned and changed; the adoption
+# decision is the municipality's (or the office's).
+PILOT_REPORT_WRITERS: Mapping[str, frozenset[str]] = {
+    "verified": _EITHER_SIDE, "learned": _EITHER_SIDE, "changed": _EITHER_SIDE,
+    "adoption_decision": _DECIDERS,
+}
+
+
+def frozen(pilot: Pilot) -> bool:
+    """A pilot whose municipality or startup is suspended changes no more (it can be read)."""
+    return OrgState.suspended in (pilot.challenge.organisation.state, pilot.startup.state)
+
+
+def require_not_frozen(pilot: Pilot) -> None:
+    """Refuse any change to a frozen pilot: its stage, KPIs, milestones, report, marketing."""
+    if frozen(pilot):
+        raise DomainError(_("This pilot is frozen while the municipality or the startup is "
+                            "suspended: it can be read, not changed."))
 
 # Marketing: written, reviewed, approved by all three sides (the service moves it to approved by
 # itself), published; an edit after approval sends it back to review; cancelled from any open state.

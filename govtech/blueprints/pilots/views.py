@@ -48,7 +48,9 @@ def _page(pilot, status: int = 200, *, move_form: MoveForm | None = None, **form
         days=pilots.days_in_stages(pilot, events), moves=moves, can_move=bool(moves),
         days_here=pilots.days_since(pilot.stage_entered_at),
         milestones=pilots.sorted_milestones(pilot),
-        side=pilots.side(current_user, pilot), report_needed=pilot.stage == PilotStage.evaluation
+        side=pilots.side(current_user, pilot), frozen=pilots.is_frozen(pilot),
+        may_decide=pilots.may_decide(current_user, pilot),
+        report_needed=pilot.stage == PilotStage.evaluation
         and not pilot.has_report, marketing=marketing.for_pilot(current_user, pilot),
         kpi_events=kpis.timeline(current_user, pilot),
         **blank), status
@@ -80,6 +82,10 @@ def move(pilot_id: int):
         for error in form.form_errors:
             flash(error, "error")
         return _to_pilot(pilot_id)
+    if not pilots.may_move(current_user, pilot, form.target.data):  # not this side's move: the
+        for error in form.form_errors:  # page offers no form to show the refusal in
+            flash(error, "error")
+        return _page(pilot, pages.refusal_status(form))
     return _page(pilot, 400, move_form=form)
 
 
@@ -87,7 +93,9 @@ def move(pilot_id: int):
 def save_report(pilot_id: int):
     pilot = pilots.get_visible(current_user, pilot_id)
     form = ReportForm()
-    if pages.submit(form, lambda: pilots.save_report(current_user, pilot, **form.values()),
+    sent = {k: v for k, v in form.values().items() if getattr(form, k).raw_data}  # a startup's
+    # form has no adoption decision: leaving it out keeps the municipality's
+    if pages.submit(form, lambda: pilots.save_report(current_user, pilot, **sent),
                     _("The results report is saved.")):
         return _to_pilot(pilot_id, "report")
     return _page(pilot, 400, report_form=form)
@@ -129,5 +137,6 @@ def add_milestone(pilot_id: int):
 @bp.post("/<int:pilot_id>/milestones/<int:milestone_id>/toggle")
 def toggle_milestone(pilot_id: int, milestone_id: int):
     pilot = pilots.get_visible(current_user, pilot_id)
-    pilots.toggle_milestone(current_user, pilots.get_milestone(pilot, milestone_id))
+    milestone = pilots.get_milestone(pilot, milestone_id)
+    pages.run(lambda: pilots.toggle_milestone(current_user, milestone))
     return _to_pilot(pilot_id, "milestones")
