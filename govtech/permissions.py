@@ -79,6 +79,7 @@ POLICY: dict[str, Rule] = {
     "proposals.edit_proposal": STARTUPS,
     "proposals.change_state": MEMBERS,
     "proposals.download_attachment": MEMBERS,
+    "proposals.download_version_attachment": MEMBERS,
     # pilots: parties to the pair and managers; services give others a 404
     "pilots.board": MEMBERS,
     "pilots.show_pilot": MEMBERS,

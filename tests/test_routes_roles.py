@@ -31,7 +31,8 @@ OVERRIDES: dict[tuple[str, str], int] = {
 
 def sample_args(app, ids: dict[str, int]) -> dict[str, dict[str, object]]:
     """URL arguments for every rule; unknown argument names fail loudly."""
-    values = {**ids, "token": "not-a-token", "filename": "css/app.css", "table": "funnel"}
+    values = {**ids, "token": "not-a-token", "filename": "css/app.css", "table": "funnel",
+              "number": 1}
     result = {}
     for rule in app.url_map.iter_rules():
         missing = set(rule.arguments) - set(values)
@@ -64,6 +65,17 @@ def test_every_route_has_a_rule(app):
     assert set(POLICY) - endpoints == set(), "rules for routes that no longer exist"
 
 
+def _edit_once(app, editor, proposal_id: int) -> None:
+    from govtech.extensions import db
+    from govtech.models import Proposal, User
+    from govtech.services import proposals
+
+    with app.test_request_context():
+        proposal = db.session.get(Proposal, proposal_id)
+        proposals.update(db.session.get(User, editor.id), proposal, proposal.version,
+                         approach="改訂版")
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_route_role_table(app, role):
     """Each route answers each role as the policy table says."""
@@ -78,7 +90,9 @@ def test_route_role_table(app, role):
     rec_id = factories.recommendation(app, challenge_id, users["startup"].org_id)
     note_id = factories.notification(app, users.get(role, users["manager"]))
     pilot_id = factories.pilot(app, users["municipality"], challenge_id, users["startup"].org_id)
-    pairs = {"proposal_id": factories.proposal(app, users["startup"], challenge_id, pdf=True),
+    proposal_id = factories.proposal(app, users["startup"], challenge_id, pdf=True)
+    _edit_once(app, users["startup"], proposal_id)  # its version 1 (with the PDF) is kept
+    pairs = {"proposal_id": proposal_id,
              "pilot_id": pilot_id, "kpi_id": factories.kpi(app, users["manager"], pilot_id),
              "milestone_id": factories.milestone(app, users["manager"], pilot_id)}
     parties = (pilot_id, users["municipality"], users["startup"], users["manager"])

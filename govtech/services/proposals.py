@@ -1,7 +1,9 @@
 """Proposals: startups apply to open challenges; the municipality and the office review them.
 
 Accepting a proposal starts (or advances) the pair's pilot at `selected`, in the same transaction.
-Attachments are PDFs, checked by their content, stored under instance/attachments/.
+Attachments are PDFs, checked by their content, stored under instance/attachments/. A proposal is
+locked at the challenge's deadline, when the challenge stops accepting proposals or its
+municipality is suspended; before that each edit keeps what it replaced as a ProposalVersion.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from pathlib import Path
 from typing import IO
 
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
@@ -18,7 +21,17 @@ from sqlalchemy.orm import joinedload
 
 from govtech.extensions import db
 from govtech.labels import state_label
-from govtech.models import Challenge, HistoryEvent, OrgKind, Proposal, ProposalState, User
+from govtech.models import (
+    Challenge,
+    ChallengeState,
+    HistoryEvent,
+    OrgKind,
+    OrgState,
+    Proposal,
+    ProposalState,
+    ProposalVersion,
+    User,
+)
 from govtech.services import (
     access,
     challenges,
@@ -74,18 +87,39 @@ def timeline(user: User | None, proposal: Proposal) -> list[HistoryEvent]:
     return history.timeline("proposal", proposal.id)
 
 
+def lock_reason(proposal: Proposal) -> str | None:
+    """Why the challenge's proposals can no longer be changed (None while it accepts proposals:
+    open, its municipality not suspended, up to its deadline day included, in Japan)."""
+    challenge = proposal.challenge
+    if challenges.accepts_proposals(challenge):
+        return None
+    if challenge.organisation.state == OrgState.suspended:
+        return _("The municipality of this challenge is suspended: its proposals are locked.")
+    if challenge.state != ChallengeState.open:
+        return _("This challenge is closed: its proposals can no longer be changed.")
+    return _("The deadline of this challenge (%(date)s) has passed: its proposals can no longer "
+             "be changed.", date=format_date(challenge.deadline))
+
+
 def can_edit(user: User | None, proposal: Proposal) -> bool:
-    """The startup edits its proposal until the municipality shortlists it."""
-    return is_applicant(user, proposal) and proposal.state == ProposalState.submitted
+    """The startup edits its proposal until the municipality shortlists it, or it is locked."""
+    return (is_applicant(user, proposal) and proposal.state == ProposalState.submitted
+            and lock_reason(proposal) is None)
+
+
+def _require_editable(user: User | None, proposal: Proposal) -> None:
+    access.require(is_applicant(user, proposal),
+                   _("Only the startup that wrote this proposal can change it."))
+    access.require(proposal.state == ProposalState.submitted,
+                   _("This proposal can no longer be changed: it is %(state)s.",
+                     state=state_label(proposal.state)))
+    reason = lock_reason(proposal)
+    access.require(reason is None, reason or "")
 
 
 def get_editable(user: User, proposal_id: int) -> Proposal:
     proposal = get_visible(user, proposal_id)
-    access.require(is_applicant(user, proposal),
-                   _("Only the startup that wrote this proposal can change it."))
-    access.require(can_edit(user, proposal),
-                   _("This proposal can no longer be changed: it is %(state)s.",
-                     state=state_label(proposal.state)))
+    _require_editable(user, proposal)
     return proposal
 
 
@@ -113,10 +147,11 @@ def attachment_folder() -> Path:
     return Path(current_app.instance_path) / "attachments"
 
 
-def attachment_path(proposal: Proposal) -> Path | None:
-    if not proposal.attachment_key:
+def attachment_path(record: Proposal | ProposalVersion) -> Path | None:
+    """Where the PDF of a proposal (or of one of its earlier versions) is stored."""
+    if not record.attachment_key:
         return None
-    return attachment_folder() / f"{proposal.attachment_key}.pdf"
+    return attachment_folder() / f"{record.attachment_key}.pdf"
 
 
 def _read_pdf(upload: Upload) -> bytes:
@@ -133,17 +168,14 @@ def _read_pdf(upload: Upload) -> bytes:
 
 def _store(proposal: Proposal, upload: Upload) -> None:
     """Write the new file and point the proposal at it. The unit of work removes the new file
-    if the change is rolled back, and the replaced one once it is committed."""
+    if the change is rolled back; the replaced one stays: it belongs to a version now."""
     data = _read_pdf(upload)
-    old = attachment_path(proposal)
     key = str(uuid.uuid4())
     folder = attachment_folder()
     folder.mkdir(parents=True, exist_ok=True)
     new = folder / f"{key}.pdf"
     new.write_bytes(data)
     transaction.on_rollback(lambda: new.unlink(missing_ok=True))
-    if old is not None:
-        transaction.after_commit(lambda: old.unlink(missing_ok=True))
     proposal.attachment_key = key
     proposal.attachment_name = Path(upload.filename or "proposal.pdf").name[:255] or "proposal.pdf"
     proposal.attachment_size = len(data)
@@ -194,18 +226,48 @@ def submit(actor: User, challenge: Challenge, *, attachment: Upload | None = Non
                              "saving again."))
 def update(actor: User, proposal: Proposal, expected_version: int | None, *,
            attachment: Upload | None = None, **values) -> Proposal:
-    """Save the startup's edits (and a replacement PDF) until the proposal is shortlisted."""
-    access.require(can_edit(actor, proposal),
-                   _("Only the startup that wrote this proposal can change it, until it is "
-                     "shortlisted."))
+    """Save the startup's edits (and a replacement PDF) until the proposal is shortlisted or
+    locked; what the edit replaces is kept as the next version, its PDF included."""
+    _require_editable(actor, proposal)
     transaction.check_version(proposal, expected_version)
     _validate(values)
-    for key in EDITABLE:
-        if key in values:
-            setattr(proposal, key, values[key] if key != "timeline" else values[key] or "")
+    new = {key: values[key] if key != "timeline" else values[key] or ""
+           for key in EDITABLE if key in values}
+    if attachment is None and all(getattr(proposal, k) == v for k, v in new.items()):
+        return proposal  # nothing changed: no version to keep
+    kept = _keep_version(proposal)
+    for key, value in new.items():
+        setattr(proposal, key, value)
     if attachment is not None:
         _store(proposal, attachment)
+    proposal.author = actor
+    history.record("proposal", proposal.id, actor, proposal.state, proposal.state,
+                   _("Edited; version %(n)d is kept.", n=kept.number))
     return proposal
+
+
+def _keep_version(proposal: Proposal) -> ProposalVersion:
+    """The proposal as it stands, as its next version (1 for the text first submitted)."""
+    kept = ProposalVersion(
+        proposal=proposal, number=len(proposal.versions) + 1, author_id=proposal.author_id,
+        created_at=proposal.updated_at or proposal.created_at,
+        **{k: getattr(proposal, k) for k in (*EDITABLE, "attachment_key", "attachment_name",
+                                             "attachment_size")})
+    db.session.add(kept)
+    return kept
+
+
+def lock_notice(user: User | None, proposal: Proposal) -> str | None:
+    """For its startup: why a submitted proposal can no longer be edited (None if it can)."""
+    mine = is_applicant(user, proposal) and proposal.state == ProposalState.submitted
+    return lock_reason(proposal) if mine else None
+
+
+def get_version(user: User | None, proposal_id: int, number: int) -> ProposalVersion:
+    """One earlier version of a proposal this user may see."""
+    proposal = get_visible(user, proposal_id)
+    found = next((v for v in proposal.versions if v.number == number), None)
+    return access.visible_or_404(found, True, _("This version does not exist."))
 
 
 def allowed_targets(user: User | None, proposal: Proposal) -> list[str]:
@@ -250,6 +312,9 @@ def transition(actor: User, proposal: Proposal, target: str, reason: str = "", *
         proposal.reason = reason
     history.record("proposal", proposal.id, actor, previous, target_state, reason)
     if target_state == ProposalState.accepted:
+        open_pilot = pilots.open_pilot_for(proposal.challenge_id, proposal.startup_id)
+        if open_pilot is not None:
+            pilots.require_not_frozen(open_pilot)
         pilots.select_pair(actor, proposal.challenge, proposal.startup,
                            _("Selected from proposal #%(id)d", id=proposal.id))
     if target_state != ProposalState.withdrawn:

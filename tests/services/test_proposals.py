@@ -131,13 +131,15 @@ def test_pdf_over_the_size_limit_is_refused(app, world):
         app.config["MAX_ATTACHMENT_BYTES"] = 5 * 1024 * 1024
 
 
-def test_replacing_the_pdf_removes_the_old_file(world):
+def test_replacing_the_pdf_keeps_the_old_file_for_its_version(world):
+    # Issue 11: the replaced PDF is no longer removed; it belongs to version 1.
     users, _, challenge = world
     proposal = _submit(users["startup"], challenge, attachment=_pdf())
     old = proposals.attachment_path(proposal)
     proposals.update(users["startup"], proposal, proposal.version, approach="改訂",
                      attachment=_pdf(factories.PDF_BYTES + b"%v2"))
-    assert not old.exists() and proposals.attachment_path(proposal).exists()
+    assert old.exists() and proposals.attachment_path(proposal).exists()
+    assert proposals.attachment_path(proposal.versions[0]) == old
 
 
 def test_startup_edits_until_shortlisted(world):

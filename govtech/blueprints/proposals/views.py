@@ -79,6 +79,8 @@ def show_proposal(proposal_id: int):
         "proposals/show.html", proposal=proposal,
         events=proposals.timeline(current_user, proposal),
         can_edit=proposals.can_edit(current_user, proposal),
+        locked=proposals.lock_notice(current_user, proposal),
+        versions=sorted(proposal.versions, key=lambda v: v.number, reverse=True),
         is_reviewer=proposals.is_reviewer(current_user, proposal.challenge),
         actions=proposals.allowed_targets(current_user, proposal),
         state_form=ProposalStateForm(formdata=None, version=proposal.version))
@@ -127,3 +129,13 @@ def download_attachment(proposal_id: int):
         raise NotFound(_("This proposal has no attachment."))
     return send_file(path, mimetype="application/pdf", as_attachment=True,
                      download_name=proposal.attachment_name or "proposal.pdf", max_age=0)
+
+
+@bp.get("/proposals/<int:proposal_id>/versions/<int:number>/attachment")
+def download_version_attachment(proposal_id: int, number: int):
+    version = proposals.get_version(current_user, proposal_id, number)
+    path = proposals.attachment_path(version)
+    if path is None or not path.exists():
+        raise NotFound(_("This version has no attachment."))
+    return send_file(path, mimetype="application/pdf", as_attachment=True,
+                     download_name=version.attachment_name or "proposal.pdf", max_age=0)
