@@ -13,7 +13,10 @@ PILOT_OR_LATER = (PilotStage.pilot, PilotStage.evaluation, PilotStage.budgeting,
 
 
 def public_counts() -> dict[str, int]:
-    """The programme in numbers for the public: who takes part, what is open, what runs."""
+    """The programme in numbers for the public: who takes part, what is open, what runs.
+
+    Pilots are counted by stage: every stored stage came through `pilots.move`, which lets only
+    the sides in workflow.PILOT_MOVERS make a move (a startup cannot select itself or budget)."""
     rows = db.session.execute(
         select(Organisation.kind, func.count())
         .where(Organisation.state == OrgState.approved)

@@ -153,3 +153,23 @@ def test_a_frozen_pilots_kpis_cannot_change(app, pair):
     with pytest.raises(DomainError, match="suspended"):
         pilots.add_kpi(manager, pilot, name="利用者数", unit="人")
     assert db.session.get(Pilot, pilot.id).kpis == []
+
+
+def test_accepting_a_proposal_does_not_move_a_frozen_pair(app, pair):
+    from govtech.models import Challenge
+    from govtech.services import proposals
+
+    records, challenge_id = pair
+    pilot = _pilot(app, pair, "meeting")
+    challenge = db.session.get(Challenge, challenge_id)
+    proposal = proposals.submit(_user(pair, "startup"), challenge, approach="提案")
+    town = _user(pair, "municipality")
+    proposals.transition(town, proposal, "shortlisted")
+    organisations.set_state(_user(pair, "manager"),
+                            db.session.get(User, records["startup"].id).organisation,
+                            OrgState.suspended)
+    with pytest.raises(DomainError, match="suspended"):
+        proposals.transition(town, proposal, "accepted")
+    db.session.refresh(pilot)
+    db.session.refresh(proposal)
+    assert pilot.stage == "meeting" and proposal.state == "shortlisted"
