@@ -70,7 +70,7 @@ def _refuse_change(mapper, connection, target) -> None:
 
 # The same trigger for databases made by `create_all` (the test suite), PostgreSQL only.
 event.listen(AuditEvent.__table__, "after_create",
-             DDL(TRIGGER_FUNCTION).execute_if(dialect="postgresql"))
+             DDL(TRIGGER_FUNCTION.replace("%", "%%")).execute_if(dialect="postgresql"))
 event.listen(AuditEvent.__table__, "after_create", DDL(TRIGGER).execute_if(dialect="postgresql"))
 event.listen(AuditEvent.__table__, "after_drop",
              DDL("DROP FUNCTION IF EXISTS audit_event_append_only()")

@@ -21,8 +21,9 @@ class SessionEnd:
 
     LOGOUT = "logout"
     ENDED = "ended"  # by its owner, from the security page
-    PASSWORD_CHANGED = "password_changed"
-    PASSWORD_RESET = "password_reset"
+    # bandit B105 below: reasons' names, not passwords
+    PASSWORD_CHANGED = "password_changed"  # nosec B105
+    PASSWORD_RESET = "password_reset"  # nosec B105
     DISABLED = "disabled"
     IDLE = "idle"
     EXPIRED = "expired"  # older than the absolute lifetime

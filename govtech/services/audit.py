@@ -129,7 +129,7 @@ def filters(*, organisation: str | None = None, email: str | None = None,
             event: str | None = None, start: str | None = None,
             end: str | None = None) -> Filters:
     """The page's filters from its query string; a malformed date is refused (400)."""
-    org_id = int(organisation) if (organisation or "").isdigit() else None
+    org_id = int(organisation) if organisation and organisation.isdigit() else None
     return Filters(organisation_id=org_id, email=(email or "").strip()[:254],
                    event=event if event in EVENTS else "", start=_day(start), end=_day(end))
 
@@ -167,7 +167,8 @@ def list_query(actor: User | None, chosen: Filters) -> Select[tuple[AuditEvent]]
 def export(actor: User, chosen: Filters) -> list[AuditEvent]:
     """Every event the filters choose, for the CSV file; the export is itself recorded."""
     rows = list(db.session.scalars(list_query(actor, chosen)))
-    record("export.csv", actor=actor, what="audit", rows=len(rows), **chosen.as_detail())
+    record("export.csv", actor=actor, what="audit", rows=len(rows),
+           filters=chosen.as_detail() or None)
     return rows
 
 

@@ -15,14 +15,17 @@ id, and without a live token beside it the loader refuses it too.
 """
 from __future__ import annotations
 
-from flask import flash, g, session
+import functools
+
+from flask import Response, after_this_request, flash, g, session
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from govtech.models import User
 from govtech.services import sessions
 
-TOKEN_KEY = "sid"
+# bandit B105 below: the name of a key in Flask's session, not a secret
+TOKEN_KEY = "sid"  # nosec B105
 _FLASK_LOGIN_KEYS = ("_user_id", "_fresh", "_id", "_remember", "_remember_seconds")
 
 
@@ -68,13 +71,20 @@ def load_user(user_id: str) -> User | None:
 
 def load_early() -> None:
     """before_app_request: find the user before the view runs, then store what the visit
-    changed (a last-seen time at most once a minute, an expiry) and say why a session is over."""
+    changed (a last-seen time at most once a minute, an expiry) and say why a session is over.
+    The message is written once the page's language is known (`?lang=` is read after this)."""
     current_user._get_current_object()  # runs the loader now, once
     found = g.pop("session_visit", None)
     if found is None:
         return
     sessions.settle(found)
-    if found.over == "expired":
+    if found.over:
+        after_this_request(functools.partial(_explain, found.over))
+
+
+def _explain(over: str, response: Response) -> Response:
+    if over == "expired":
         flash(_("Your session has expired. Please log in again."), "info")
-    elif found.over == "ended":
+    else:
         flash(_("This session has been ended. Please log in again."), "info")
+    return response

@@ -1,0 +1,182 @@
+"""The audit log from the outside: what sign-in, sign-out, limits and exports record, the
+managers' page with its filters and CSV file, and `flask audit prune`."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from govtech.extensions import db
+from govtech.models import AuditEvent
+from govtech.models.base import utcnow
+from govtech.services import audit, transaction
+from tests import factories
+from tests.html import get_page, text, texts
+
+ADDRESS = {"REMOTE_ADDR": "198.51.100.23"}
+
+
+def _events(app, name: str | None = None) -> list[AuditEvent]:
+    with app.app_context():
+        query = select(AuditEvent).order_by(AuditEvent.id)
+        if name:
+            query = query.where(AuditEvent.event == name)
+        found = list(db.session.scalars(query))
+        db.session.expunge_all()
+        return found
+
+
+def test_login_and_logout_are_recorded_once_with_the_address(client, app):
+    user = factories.user(app, "startup")
+    client.post("/login", data={"email": user.email, "password": user.password},
+                environ_base=ADDRESS)
+    (event,) = _events(app, "login.succeeded")
+    assert (event.actor_id, event.address, event.organisation_id) == (
+        user.id, "198.51.100.23", user.org_id)
+    client.post("/logout", environ_base=ADDRESS)
+    (event,) = _events(app, "logout")
+    assert (event.actor_id, event.address) == (user.id, "198.51.100.23")
+
+
+def test_a_failed_login_is_recorded_once_without_the_password(client, app):
+    user = factories.user(app, "startup")
+    client.post("/login", data={"email": user.email, "password": "wrong-password-9"})
+    (event,) = _events(app, "login.failed")
+    assert event.detail == {"email": user.email, "reason": "password"}
+    assert _events(app, "login.succeeded") == []
+
+
+def test_the_rate_limit_records_login_locked_for_each_refused_attempt(client, app):
+    user = factories.user(app, "startup")
+    for _ in range(6):
+        client.post("/login", data={"email": user.email, "password": "nope-nope-1"},
+                    environ_base=ADDRESS)
+    assert len(_events(app, "login.failed")) == 5
+    (event,) = _events(app, "login.locked")
+    assert (event.actor_id, event.address, event.detail) == (
+        user.id, "198.51.100.23", {"email": user.email, "limit": "account"})
+
+
+def test_the_address_limit_records_login_locked_too(client, app, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ADDRESS", "2 per 15 minutes")
+    for i in range(3):
+        client.post("/login", data={"email": f"who{i}@x.example", "password": "n0pe-n0pe"})
+    (event,) = _events(app, "login.locked")
+    assert (event.actor_id, event.detail) == (None, {"email": "who2@x.example",
+                                                     "limit": "address"})
+
+
+def test_a_dashboard_export_is_recorded_once(client, app):
+    user = factories.user(app, "municipality")
+    factories.login(client, user)
+    assert client.get("/dashboard/export/funnel.csv").status_code == 200
+    (event,) = _events(app, "export.csv")
+    assert event.actor_id == user.id and event.detail["what"] == "dashboard:funnel"
+    assert event.detail["scope"] == "municipality" and "rows" in event.detail
+
+
+def _add(app, event: str, *, days_ago: int = 0, **values) -> None:
+    with app.test_request_context():
+        @transaction.unit_of_work()
+        def add() -> None:
+            audit.record(event, **values).created_at = utcnow() - timedelta(days=days_ago)
+
+        add()
+
+
+def test_managers_see_the_log_and_filter_it(client, app, login_as):
+    town = factories.user(app, "municipality", email="kikaku@town.example.jp")
+    startup = factories.user(app, "startup", email="ceo@startup.example.jp")
+    for who in (town, startup):
+        factories.login(app.test_client(), who)
+    login_as("manager")
+    page = get_page(client, "/admin/audit?lang=en")
+    assert "Signed in" in texts(page, "#audit td")
+    by_org = get_page(client, f"/admin/audit?organisation={town.org_id}&event=login.succeeded")
+    assert _column(by_org, 2) == ["kikaku@town.example.jp"]
+    by_mail = get_page(client, "/admin/audit?email=STARTUP.example&event=login.succeeded")
+    assert _column(by_mail, 2) == ["ceo@startup.example.jp"]
+    none = get_page(client, "/admin/audit?event=password.reset")
+    assert "#audit" not in str(none) and none.select("#audit") == []
+
+
+def _column(page, number: int) -> list[str]:
+    return [text(row.select("td")[number - 1]) for row in page.select("#audit tbody tr")]
+
+
+def test_the_date_filter_and_a_bad_date(client, app, login_as):
+    _add(app, "logout", days_ago=10)
+    _add(app, "logout", days_ago=0)
+    login_as("manager")
+    since = (utcnow() - timedelta(days=3)).date().isoformat()
+    page = get_page(client, f"/admin/audit?event=logout&start={since}")
+    assert len(page.select("#audit tbody tr")) == 1
+    until = (utcnow() - timedelta(days=5)).date().isoformat()
+    page = get_page(client, f"/admin/audit?event=logout&end={until}")
+    assert len(page.select("#audit tbody tr")) == 1
+    get_page(client, "/admin/audit?start=yesterday", status=400)
+
+
+def test_the_log_is_paged(client, app, login_as):
+    for _ in range(55):
+        _add(app, "logout")
+    login_as("manager")
+    first = get_page(client, "/admin/audit?event=logout")
+    assert len(first.select("#audit tbody tr")) == 50
+    second = get_page(client, "/admin/audit?event=logout&page=2")
+    assert len(second.select("#audit tbody tr")) == 5
+
+
+def test_members_may_not_read_the_log(client, login_as):
+    login_as("municipality")
+    assert client.get("/admin/audit").status_code == 403
+    assert client.get("/admin/audit.csv").status_code == 403
+
+
+def test_csv_export_with_bom_headers_no_store_and_its_own_event(client, app, login_as):
+    _add(app, "login.failed", email="someone@example.jp")
+    _add(app, "logout")
+    manager = login_as("manager")
+    response = client.get("/admin/audit.csv?event=login.failed&lang=en")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Content-Disposition"].startswith("attachment; filename=")
+    content = response.get_data()
+    assert content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert rows[0] == ["Time", "User", "Organisation", "Address", "Event", "Event code",
+                       "Target", "Detail"]
+    assert [row[5] for row in rows[1:]] == ["login.failed"]
+    exports = _events(app, "export.csv")
+    assert [(e.actor_id, e.detail) for e in exports] == [
+        (manager.id, {"what": "audit", "rows": 1, "filters": {"event": "login.failed"}})]
+
+
+def test_csv_cells_never_start_a_formula():
+    """Text anyone can type (an address tried at login) must not run in a spreadsheet."""
+    from govtech.blueprints.admin.views import _cell
+
+    assert [_cell(v) for v in ("=1+1", "+1", "-1", "@SUM(A1)", "a=b", "")] == [
+        "'=1+1", "'+1", "'-1", "'@SUM(A1)", "a=b", ""]
+
+
+def test_prune_command_keeps_recent_events_and_records_itself(app):
+    _add(app, "logout", days_ago=400)
+    _add(app, "logout", days_ago=10)
+    result = app.test_cli_runner().invoke(args=["audit", "prune"])
+    assert result.exit_code == 0, result.output
+    assert "Deleted 1 audit events older than 365 days." in result.output
+    assert len(_events(app, "logout")) == 1
+    (event,) = _events(app, "audit.pruned")
+    assert event.detail["rows"] == 1
+    result = app.test_cli_runner().invoke(args=["audit", "prune", "--days", "5"])
+    assert "Deleted 1 audit events older than 5 days." in result.output
+    assert _events(app, "logout") == []
+
+
+def test_the_approvals_page_links_to_the_log(client, login_as):
+    login_as("manager")
+    page = get_page(client, "/admin/organisations")
+    assert "/admin/audit" in [a["href"] for a in page.select("main a")]
