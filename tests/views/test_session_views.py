@@ -260,3 +260,11 @@ def test_security_page_lists_no_ended_session(client, app):
     other.post("/logout")
     factories.login(client, user)
     assert len(texts(get_page(client, "/account/security"), "#sessions tbody tr")) == 1
+
+
+def test_writing_last_seen_keeps_the_pages_language(client, app, clock):
+    """The once-a-minute write happens before `?lang=` is read: the page keeps its language."""
+    factories.login(client, factories.user(app, "startup"))
+    clock.advance(minutes=2)
+    page = get_page(client, "/home?lang=en")
+    assert page.html["lang"] == "en"

@@ -21,6 +21,7 @@ from flask import Response, after_this_request, flash, g, session
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from govtech.i18n import apply_lang_param
 from govtech.models import User
 from govtech.services import sessions
 
@@ -72,7 +73,9 @@ def load_user(user_id: str) -> User | None:
 def load_early() -> None:
     """before_app_request: find the user before the view runs, then store what the visit
     changed (a last-seen time at most once a minute, an expiry) and say why a session is over.
-    The message is written once the page's language is known (`?lang=` is read after this)."""
+    `?lang=` is applied first: a commit asks for the language, which is then kept for the
+    request; the message is written once the page is done, in its language."""
+    apply_lang_param()
     current_user._get_current_object()  # runs the loader now, once
     found = g.pop("session_visit", None)
     if found is None:
