@@ -180,3 +180,43 @@ def test_the_approvals_page_links_to_the_log(client, login_as):
     login_as("manager")
     page = get_page(client, "/admin/organisations")
     assert "/admin/audit" in [a["href"] for a in page.select("main a")]
+
+
+def test_a_whole_day_records_each_event_exactly_once(client, app, outbox):
+    """Every event type, caused once through the pages (and the CLI), is in the log once."""
+    import re
+    from collections import Counter
+
+    town = factories.user(app, "municipality")
+    manager = factories.user(app, "manager")
+    before = Counter(e.event for e in _events(app))
+    new = "a-fresh-passphrase-31"
+    client.post("/login", data={"email": town.email, "password": "wrong-password-1"})
+    factories.login(client, town)
+    client.post("/account/invite", data={"name": "同僚", "email": "mate@town.example.jp"})
+    client.get("/dashboard/export/funnel.csv")
+    factories.login(app.test_client(), town)
+    client.post("/account", data={"form": "password", "pw-current_password": town.password,
+                                  "pw-password": new, "pw-password_confirm": new})
+    client.post("/logout")
+    client.post("/password/forgot", data={"email": town.email})
+    link = re.search(r"http://localhost(/password/reset/\S+)", outbox.last_body()).group(1)
+    client.post(link, data={"password": "reset-passphrase-42",
+                            "password_confirm": "reset-passphrase-42"})
+    office = app.test_client()
+    factories.login(office, manager)
+    with app.app_context():
+        from govtech.models import Organisation
+
+        version = db.session.get(Organisation, town.org_id).version
+    office.post(f"/admin/organisations/{town.org_id}/state",
+                data={"state": "suspended", "version": version})
+    office.get("/admin/audit.csv")
+    for _ in range(6):
+        app.test_client().post("/login", data={"email": manager.email, "password": "guess-1x"})
+    assert app.test_cli_runner().invoke(args=["audit", "prune"]).exit_code == 0
+    caused = Counter(e.event for e in _events(app)) - before
+    assert caused == Counter({
+        "login.failed": 6, "login.succeeded": 4, "member.invited": 1, "export.csv": 2,
+        "password.changed": 1, "session.ended": 1, "logout": 1, "password.reset": 1,
+        "organisation.suspended": 1, "login.locked": 1, "audit.pruned": 1})

@@ -268,3 +268,12 @@ def test_writing_last_seen_keeps_the_pages_language(client, app, clock):
     clock.advance(minutes=2)
     page = get_page(client, "/home?lang=en")
     assert page.html["lang"] == "en"
+
+
+@pytest.mark.parametrize("url", ["/account/security/end", "/account/security/end-others"])
+def test_ending_sessions_needs_the_csrf_token(tmp_path, url):
+    from govtech import create_app
+
+    app = create_app({"CONFIG_NAME": "test", "WTF_CSRF_ENABLED": True,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/csrf.sqlite3"})
+    post_page(app.test_client(), url, {"session": "1"}, status=400)
