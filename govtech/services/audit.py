@@ -29,10 +29,10 @@ from govtech.services.errors import DomainError
 # Every event name the log knows, with its label for the audit page. The names not written yet
 # belong to parts of issue 10 still to come (two-step sign-in, members, personal data, API).
 EVENTS: dict[str, Any] = {
-    "login.succeeded": _l("Signed in"),
-    "login.failed": _l("Sign-in failed"),
-    "login.locked": _l("Sign-in refused: too many attempts"),
-    "logout": _l("Signed out"),
+    "login.succeeded": _l("Logged in"),
+    "login.failed": _l("Login failed"),
+    "login.locked": _l("Login refused: too many attempts"),
+    "logout": _l("Logged out"),
     "session.ended": _l("Session ended"),
     "password.changed": _l("Password changed"),
     "password.reset": _l("Password reset"),

@@ -93,7 +93,7 @@ def test_managers_see_the_log_and_filter_it(client, app, login_as):
         factories.login(app.test_client(), who)
     login_as("manager")
     page = get_page(client, "/admin/audit?lang=en")
-    assert "Signed in" in texts(page, "#audit td")
+    assert "Logged in" in texts(page, "#audit td")
     by_org = get_page(client, f"/admin/audit?organisation={town.org_id}&event=login.succeeded")
     assert _column(by_org, 2) == ["kikaku@town.example.jp"]
     by_mail = get_page(client, "/admin/audit?email=STARTUP.example&event=login.succeeded")
@@ -146,8 +146,8 @@ def test_csv_export_with_bom_headers_no_store_and_its_own_event(client, app, log
     content = response.get_data()
     assert content.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    assert rows[0] == ["Time", "User", "Organisation", "Address", "Event", "Event code",
-                       "Target", "Detail"]
+    assert rows[0] == ["Time", "User", "Organisation", "IP address", "Event", "Event code",
+                       "Affected record", "Detail"]
     assert [row[5] for row in rows[1:]] == ["login.failed"]
     exports = _events(app, "export.csv")
     assert [(e.actor_id, e.detail) for e in exports] == [

@@ -100,8 +100,8 @@ def audit_export():
     names = audit.organisation_names()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([_("Time"), _("User"), _("Organisation"), _("Address"), _("Event"),
-                     _("Event code"), _("Target"), _("Detail")])
+    writer.writerow([_("Time"), _("User"), _("Organisation"), _("IP address"), _("Event"),
+                     _("Event code"), _("Affected record"), _("Detail")])
     for event in rows:
         writer.writerow([_cell(value) for value in _audit_row(event, names).values()])
     filename = f"govtech-audit-{utcnow():%Y%m%d}.csv"
