@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_limiter import RequestLimit
 from flask_login import current_user
+from limits import RateLimitItemPerSecond
 
 from govtech.blueprints import pages
 from govtech.blueprints.auth import cookie, forms
@@ -31,9 +33,13 @@ def _failed(response) -> bool:
 
 
 def _locked(limit: str):
-    """on_breach: the limiter refused a login attempt; the audit log records it."""
-    def record(_request_limit) -> None:
-        accounts.record_lockout(request.form.get("email", ""), limit)
+    """on_breach: the limiter refused a login attempt. The audit log records the lock once per
+    window of the limit that refused it, not every refused attempt (a flood of attempts must
+    not become a flood of rows)."""
+    def record(refused: RequestLimit) -> None:
+        once = RateLimitItemPerSecond(1, refused.limit.get_expiry())
+        if refused.limiter.hit(once, "audit-login-locked", refused.key):
+            accounts.record_lockout(request.form.get("email", ""), limit)
     return record
 
 
