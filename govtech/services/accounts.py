@@ -5,9 +5,10 @@ recorded in the audit log (services.audit)."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
@@ -129,9 +130,22 @@ def _login_failed(email: str, user: User | None, reason: str) -> None:
 
 @transaction.unit_of_work()
 def record_lockout(email: str, limit: str) -> None:
-    """The rate limiter refused a login attempt (`limit`: "account" or "address")."""
-    audit.record("login.locked", actor=find_user(email), email=normalise_email(email)[:254],
-                 limit=limit)
+    """The rate limiter locked logins (`limit`: "account" or "address"); an account's owner
+    is told by e-mail when it was their account's attempts that were limited."""
+    user = find_user(email)
+    audit.record("login.locked", actor=user, email=normalise_email(email)[:254], limit=limit)
+    if user is not None and limit == "account":
+        _tell(user, "emails/login_locked.txt", lambda: _("Logins to your account were paused"))
+
+
+def _tell(user: User, template: str, subject: Callable[[], str], **values: object) -> None:
+    """Mail the account's owner about their account, in their language, once committed."""
+    link = security.external_url("auth.forgot_password")
+    with force_locale(user.locale or "ja"):
+        title = subject()
+        body = render_template(template, user=user, link=link, address=audit.client_address(),
+                               when=format_datetime(sessions.clock(), "long"), **values)
+    transaction.after_commit(lambda: mail.send(user.email, title, body))
 
 
 @transaction.unit_of_work()
@@ -144,6 +158,8 @@ def change_password(user: User, current: str, new: str, *, keep_token: str | Non
     user.password_hash = hash_password(new)
     ended = sessions.end_all(user, SessionEnd.PASSWORD_CHANGED, keep_token=keep_token)
     audit.record("password.changed", actor=user, target=user, sessions_ended=ended)
+    _tell(user, "emails/password_changed.txt", lambda: _("Your password was changed"),
+          reset=False)
 
 
 @transaction.unit_of_work()
@@ -214,6 +230,8 @@ def reset_password(token: str, password: str, purpose: str = "reset") -> User:
     if purpose == "reset":  # whoever held a session may have known the old password
         ended = sessions.end_all(user, SessionEnd.PASSWORD_RESET)
         audit.record("password.reset", actor=user, target=user, sessions_ended=ended)
+        _tell(user, "emails/password_changed.txt", lambda: _("Your password was reset"),
+              reset=True)
     return user
 
 

@@ -277,3 +277,63 @@ def test_ending_sessions_needs_the_csrf_token(tmp_path, url):
     app = create_app({"CONFIG_NAME": "test", "WTF_CSRF_ENABLED": True,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/csrf.sqlite3"})
     post_page(app.test_client(), url, {"session": "1"}, status=400)
+
+
+def _english(app, user) -> None:
+    from govtech.models import User
+
+    with app.test_request_context():
+        from govtech.services import accounts
+
+        accounts.set_locale(db.session.get(User, user.id), "en")
+
+
+def test_the_owner_is_told_of_a_password_change_in_their_language(client, app, outbox):
+    user = factories.user(app, "startup")
+    _english(app, user)
+    factories.login(client, user)
+    outbox.clear()
+    client.post("/account", data={"form": "password", "pw-current_password": user.password,
+                                  "pw-password": NEW_PASSWORD, "pw-password_confirm": NEW_PASSWORD},
+                environ_base={"REMOTE_ADDR": "192.0.2.44"})
+    (message,) = outbox.messages()
+    assert message["To"] == user.email and message["Subject"] == "Your password was changed"
+    body = outbox.last_body()
+    assert "192.0.2.44" in body and "http://localhost/password/forgot" in body
+    assert "Every other session of your account has been signed out." in body
+
+
+def test_a_refused_password_change_sends_nothing(client, app, outbox):
+    factories.login(client, factories.user(app, "startup"))
+    outbox.clear()
+    client.post("/account", data={"form": "password", "pw-current_password": "wrong-one-11",
+                                  "pw-password": NEW_PASSWORD, "pw-password_confirm": NEW_PASSWORD})
+    assert outbox.messages() == []
+
+
+def test_the_owner_is_told_of_a_reset(client, app, outbox):
+    user = factories.user(app, "startup")
+    _english(app, user)
+    client.post("/password/forgot", data={"email": user.email})
+    link = re.search(r"http://localhost(/password/reset/\S+)", outbox.last_body()).group(1)
+    client.post(link, data={"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD})
+    assert outbox.messages()[-1]["Subject"] == "Your password was reset"
+
+
+def test_the_owner_is_told_once_when_logins_are_paused(client, app, outbox):
+    user = factories.user(app, "startup")
+    _english(app, user)
+    outbox.clear()
+    for _ in range(8):
+        client.post("/login", data={"email": user.email, "password": "nope-nope-1"})
+    (message,) = outbox.messages()
+    assert message["To"] == user.email
+    assert message["Subject"] == "Logins to your account were paused"
+    assert "nope-nope-1" not in outbox.last_body()
+
+
+def test_nobody_is_mailed_when_an_unknown_address_is_paused(client, app, outbox):
+    outbox.clear()
+    for _ in range(7):
+        client.post("/login", data={"email": "nobody@nowhere.example", "password": "n0pe-n0pe"})
+    assert outbox.messages() == []
