@@ -73,7 +73,8 @@ def audit_page():
     args = {name: request.args[name] for name in _AUDIT_FILTERS if request.args.get(name)}
     return render_template("admin/audit.html", page=page, names=names, args=args,
                            rows=[_audit_row(event, names) for event in page.items],
-                           events=[(name, audit.label(name)) for name in audit.EVENTS])
+                           events=[(name, str(label)) for name, label in audit.EVENTS.items()
+                                   if label])  # the events written so far
 
 
 def _audit_row(event: AuditEvent, names: dict[int, str]) -> dict[str, str]:
