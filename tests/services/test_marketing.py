@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from govtech.extensions import db
 from govtech.models import HistoryEvent, MarketingActivity, Pilot, User
-from govtech.services import cases, history, kpis, marketing, pilots
+from govtech.services import cases, history, kpis, marketing, marketing_lists, pilots
 from govtech.services.errors import (
     ConcurrentChange,
     DomainError,
@@ -224,19 +224,19 @@ def test_title_and_kind_are_required(app, pair):
 
 def test_lists_show_own_pairs_and_managers_see_all(app, pair):
     activity = _activity(app, pair, title="防災の共同プレスリリース", kind="press_release")
-    mine = marketing.Filters()
+    mine = marketing_lists.Filters()
     for who, expected in (("municipality", [activity.id]), ("startup", [activity.id]),
                           ("manager", [activity.id]), ("other_startup", [])):
-        ids = db.session.scalars(marketing.list_query(_user(pair, who), mine)).all()
+        ids = db.session.scalars(marketing_lists.list_query(_user(pair, who), mine)).all()
         assert [a.id for a in ids] == expected, who
     manager = _user(pair, "manager")
-    for filters, found in ((marketing.Filters(kind="press_release"), True),
-                           (marketing.Filters(kind="webinar_event"), False),
-                           (marketing.Filters(state="planned"), True),
-                           (marketing.Filters(state="published"), False),
-                           (marketing.Filters(q="プレスリリース"), True),
-                           (marketing.Filters(q="子育て"), False)):
-        assert bool(db.session.scalars(marketing.list_query(manager, filters)).all()) == found
+    for filters, found in ((marketing_lists.Filters(kind="press_release"), True),
+                           (marketing_lists.Filters(kind="webinar_event"), False),
+                           (marketing_lists.Filters(state="planned"), True),
+                           (marketing_lists.Filters(state="published"), False),
+                           (marketing_lists.Filters(q="プレスリリース"), True),
+                           (marketing_lists.Filters(q="子育て"), False)):
+        assert bool(db.session.scalars(marketing_lists.list_query(manager, filters)).all()) == found
 
 
 def test_calendar_finds_what_is_planned_in_the_month(app, pair):
@@ -246,9 +246,9 @@ def test_calendar_finds_what_is_planned_in_the_month(app, pair):
     _activity(app, pair, "cancelled", planned_date=date(2026, 12, 17), title="中止したもの")
     _activity(app, pair, planned_date=date(2027, 1, 5), title="翌月")
     first, last = date(2026, 12, 1), date(2027, 1, 1)
-    assert [a.id for a in marketing.planned_between(_user(pair, "startup"), first, last)] == [
+    assert [a.id for a in marketing_lists.planned_between(_user(pair, "startup"), first, last)] == [
         planned.id]
-    assert marketing.planned_between(_user(pair, "other_startup"), first, last) == []
+    assert marketing_lists.planned_between(_user(pair, "other_startup"), first, last) == []
 
 
 def test_public_sees_only_published_public_case_studies(app, pair):

@@ -12,7 +12,7 @@ from govtech.blueprints.cases import figures
 from govtech.blueprints.marketing import month
 from govtech.extensions import db
 from govtech.models import Pilot, User
-from govtech.services import marketing
+from govtech.services import marketing_lists
 from tests import factories
 from tests.html import field_errors, field_value, flash_messages, get_page, post_page, texts
 
@@ -220,7 +220,7 @@ def test_calendar_grid_puts_planned_items_on_their_day(app, ctx, pair):
     outsider = factories.user(app, "startup")
 
     def grid(user_id):
-        items = marketing.planned_between(db.session.get(User, user_id), first,
+        items = marketing_lists.planned_between(db.session.get(User, user_id), first,
                                           month.shift(first, 1))
         return month.grid(items, first, date(2026, 11, 27))
 

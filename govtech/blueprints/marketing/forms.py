@@ -8,7 +8,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from govtech.forms import _LazyChoices
 from govtech.labels import MARKETING_KINDS
-from govtech.services.marketing import state_choices
+from govtech.services.marketing_lists import state_choices
 
 
 class KindField(_LazyChoices, SelectField):

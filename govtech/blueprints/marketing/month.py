@@ -1,6 +1,6 @@
 """The publication calendar's month: which month the page shows, and its grid of days.
 
-Presentation only: services.marketing.planned_between finds what is planned; this lays it out.
+Presentation only: services.marketing_lists.planned_between finds what is planned; this lays it out.
 """
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from govtech.blueprints.marketing import month
 from govtech.blueprints.marketing.forms import ActivityForm, ApproveForm, FilterForm, MoveForm
 from govtech.labels import state_label
 from govtech.models.marketing import APPROVAL_SIDES
-from govtech.services import challenges, marketing, pilots
+from govtech.services import challenges, marketing, marketing_lists, pilots
 from govtech.text import render_markdown
 
 bp = Blueprint("marketing", __name__)
@@ -23,9 +23,9 @@ bp = Blueprint("marketing", __name__)
 def list_activities():
     form = FilterForm(request.args)
     form.validate()
-    filters = marketing.Filters(q=form.q.data or "", kind=form.kind.data or "",
+    filters = marketing_lists.Filters(q=form.q.data or "", kind=form.kind.data or "",
                                 state=form.state.data or "")
-    page = pages.list_page(marketing.list_query(current_user, filters), per_page=20)
+    page = pages.list_page(marketing_lists.list_query(current_user, filters), per_page=20)
     return render_template("marketing/list.html", form=form, page=page, args=pages.list_args())
 
 
@@ -35,7 +35,7 @@ def calendar():
     first = month.parse(request.args.get("month"), today)
     locale = get_locale()
     names = get_day_names("abbreviated", locale=locale)
-    weeks = month.grid(marketing.planned_between(current_user, first, month.shift(first, 1)),
+    weeks = month.grid(marketing_lists.planned_between(current_user, first, month.shift(first, 1)),
                        first, today)
     return render_template(
         "marketing/calendar.html", weeks=weeks,
