@@ -7,6 +7,7 @@ from sqlalchemy import Select, select
 
 from govtech.extensions import db
 from govtech.models import Organisation, OrgKind, OrgState, User
+from govtech.models.session import SessionEnd
 from govtech.services import (
     access,
     audit,
@@ -14,6 +15,7 @@ from govtech.services import (
     listsearch,
     notifications,
     recommendations,
+    sessions,
     transaction,
     workflow,
 )
@@ -62,5 +64,8 @@ def set_state(actor: User, org: Organisation, target: OrgState, note: str = "", 
                  target=org, previous=previous.value, note=note or None)
     notifications.notify(notifications.members(org.id), "org_decided", url="/home",
                          org=org.name, state=target.value)
+    if target == OrgState.suspended:  # access is withdrawn at once, not at the next login
+        for member in org.users:
+            sessions.end_all(member, SessionEnd.DISABLED, actor=actor)
     if org.kind == OrgKind.startup:
         transaction.after_commit(lambda: recommendations.refresh_quietly("startup", org))

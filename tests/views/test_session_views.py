@@ -337,3 +337,23 @@ def test_nobody_is_mailed_when_an_unknown_address_is_paused(client, app, outbox)
     for _ in range(7):
         client.post("/login", data={"email": "nobody@nowhere.example", "password": "n0pe-n0pe"})
     assert outbox.messages() == []
+
+
+def test_suspending_an_organisation_ends_its_members_sessions_at_once(client, app, clock):
+    """Reinstating the organisation later does not revive the old cookie."""
+    from govtech.models import Organisation, OrgState, User
+    from govtech.services import organisations
+
+    member = factories.user(app, "startup")
+    factories.login(client, member)
+    saved = _jar(client)
+    manager = factories.user(app, "manager")
+    with app.test_request_context():
+        boss = db.session.get(User, manager.id)
+        org = db.session.get(Organisation, member.org_id)
+        organisations.set_state(boss, org, OrgState.suspended)
+        organisations.set_state(boss, db.session.get(Organisation, member.org_id),
+                                OrgState.approved)
+    assert all(record.ended_at is not None for record in _records(app, member.id))
+    _replay(client, saved)
+    assert _signed_out(client)
