@@ -26,7 +26,7 @@ from govtech.models import (
     User,
 )
 from govtech.models.marketing import KPI_FIGURES
-from govtech.services import access, history, transaction
+from govtech.services import access, history, transaction, workflow
 from govtech.services.errors import DomainError, NotFound
 
 FIELDS = ("name", "unit", *KPI_FIGURES)
@@ -53,6 +53,7 @@ def _require_party(actor: User, pilot: Pilot) -> None:
     access.require_party(actor, pilot.challenge.organisation_id, pilot.startup_id,
                          _("Only the two parties and the programme office can change "
                            "this pilot."))
+    workflow.require_not_frozen(pilot)
 
 
 def _shown(value: object) -> str:

@@ -76,9 +76,11 @@ def timeline(user: User | None, activity: MarketingActivity) -> list[HistoryEven
 
 def _require_side(actor: User, activity: MarketingActivity) -> str:
     pilot = activity.pilot
-    return access.require_party(actor, pilot.challenge.organisation_id, pilot.startup_id,
-                                _("Only the two parties and the programme office can change "
-                                  "this marketing activity."))
+    who = access.require_party(actor, pilot.challenge.organisation_id, pilot.startup_id,
+                               _("Only the two parties and the programme office can change "
+                                 "this marketing activity."))
+    workflow.require_not_frozen(pilot)
+    return who
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -96,6 +98,7 @@ def create(actor: User, pilot: Pilot, **values) -> MarketingActivity:
     access.require_party(actor, pilot.challenge.organisation_id, pilot.startup_id,
                          _("Only the two parties and the programme office can plan marketing "
                            "for this pair."))
+    workflow.require_not_frozen(pilot)
     _validate(values)
     activity = MarketingActivity(
         pilot=pilot, state=S.planned, created_by_id=actor.id,
@@ -144,7 +147,8 @@ def missing_sides(activity: MarketingActivity) -> list[str]:
 
 def may_approve(user: User | None, activity: MarketingActivity) -> bool:
     who = side(user, activity)
-    return activity.collecting_approvals and who is not None and not activity.has_approval(who)
+    return (activity.collecting_approvals and who is not None and not activity.has_approval(who)
+            and not workflow.frozen(activity.pilot))
 
 
 @transaction.unit_of_work(_STALE)
@@ -212,7 +216,8 @@ def _check_move(who: str, activity: MarketingActivity, target: S, note: str) -> 
 def may_move(user: User | None, activity: MarketingActivity, target: str) -> bool:
     """Whether `transition` would accept this target from this user (ignoring the comment)."""
     who = side(user, activity)
-    if who is None or target not in workflow.MARKETING.get(activity.state, frozenset()):
+    if who is None or target not in workflow.MARKETING.get(activity.state, frozenset()) \
+            or workflow.frozen(activity.pilot):
         return False
     try:
         _check_move(who, activity, S(target), note="-")

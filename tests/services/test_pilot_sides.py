@@ -142,8 +142,6 @@ def test_a_suspended_party_freezes_the_pilot(app, pair, suspended):
     pilots.move(manager, pilot, "evaluation", expected_version=pilot.version)  # thawed
 
 
-@pytest.mark.xfail(strict=True, reason="services.kpis must call pilots.require_not_frozen "
-                   "(workflow.require_not_frozen): wired by the lead; then remove this mark")
 def test_a_frozen_pilots_kpis_cannot_change(app, pair):
     records, _ = pair
     pilot = _pilot(app, pair, "pilot")
@@ -173,3 +171,25 @@ def test_accepting_a_proposal_does_not_move_a_frozen_pair(app, pair):
     db.session.refresh(pilot)
     db.session.refresh(proposal)
     assert pilot.stage == "meeting" and proposal.state == "shortlisted"
+
+
+def test_a_frozen_pilots_marketing_cannot_change(app, pair):
+    """No activity is planned, edited, approved or moved while a party is suspended."""
+    from govtech.models import MarketingActivity
+    from govtech.services import marketing
+
+    records, _ = pair
+    pilot = _pilot(app, pair, "pilot")
+    town = _user(pair, "municipality")
+    activity = marketing.create(town, pilot, kind="press_release", title="実証開始のお知らせ",
+                                body="本文")
+    organisations.set_state(_user(pair, "manager"),
+                            db.session.get(User, records["startup"].id).organisation,
+                            OrgState.suspended)
+    activity = db.session.get(MarketingActivity, activity.id)
+    with pytest.raises(DomainError, match="suspended"):
+        marketing.create(town, pilot, kind="press_release", title="二件目")
+    with pytest.raises(DomainError, match="suspended"):
+        marketing.transition(town, activity, "drafting")
+    assert marketing.allowed_targets(town, activity) == []
+    assert not marketing.may_approve(town, activity)

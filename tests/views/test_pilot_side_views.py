@@ -101,6 +101,10 @@ def test_a_suspended_partys_pilot_is_shown_frozen(client, app, pair, suspended):
     page = get_page(client, f"/pilots/{pid}?lang=en")  # reading stays possible
     assert page.find("form", action=f"/pilots/{pid}/move") is None
     assert page.find("form", action=f"/pilots/{pid}/report") is None
+    for action in (f"/pilots/{pid}/kpis", f"/pilots/{pid}/milestones",
+                   f"/pilots/{pid}/milestones/{mid}/toggle"):
+        assert page.find("form", action=action) is None, action
+    assert page.find("a", href=f"/pilots/{pid}/marketing/new") is None
     assert "frozen" in " ".join(texts(page, "#move"))
     refused = post_page(client, f"/pilots/{pid}/move?lang=en", {"target": "evaluation",
                                                                 "version": "6"}, status=400)
