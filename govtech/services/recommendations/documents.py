@@ -65,7 +65,7 @@ def replication_doc(pilot: Pilot) -> matching.StartupDoc:
 
 def fingerprint(doc: matching.ChallengeDoc | matching.StartupDoc) -> str:
     """Changes whenever anything the matcher reads of the document changes."""
-    return hashlib.sha1(repr(doc).encode("utf-8")).hexdigest()
+    return hashlib.sha1(repr(doc).encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
 def open_challenges() -> Select[tuple[Challenge]]:
