@@ -27,7 +27,7 @@ from govtech.models import (
 )
 from govtech.models.marketing import KPI_FIGURES
 from govtech.services import access, history, transaction, workflow
-from govtech.services.errors import DomainError, NotFound
+from govtech.services.errors import DomainError
 
 FIELDS = ("name", "unit", *KPI_FIGURES)
 MAX_NUMBER = 1e12  # as govtech.forms.finite: nothing a pilot measures is larger
@@ -89,10 +89,10 @@ def add(actor: User, pilot: Pilot, **values) -> PilotKPI:
 
 
 def get(pilot: Pilot, kpi_id: int) -> PilotKPI:
+    """One KPI of this pilot (the caller has checked the user may see the pilot)."""
     kpi = db.session.get(PilotKPI, kpi_id)
-    if kpi is None or kpi.pilot_id != pilot.id:
-        raise NotFound(_("This KPI does not exist."))
-    return kpi
+    return access.visible_or_404(kpi, kpi is not None and kpi.pilot_id == pilot.id,
+                                 _("This KPI does not exist."))
 
 
 @transaction.unit_of_work(_STALE)

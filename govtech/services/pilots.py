@@ -42,7 +42,7 @@ from govtech.services import (
     transaction,
     workflow,
 )
-from govtech.services.errors import DomainError, NotFound, PermissionDenied
+from govtech.services.errors import DomainError, PermissionDenied
 
 PIPELINE = workflow.PILOT_PIPELINE
 REPORT_FIELDS = ("verified", "learned", "changed", "adoption_decision")
@@ -260,10 +260,11 @@ def add_milestone(actor: User, pilot: Pilot, title: str, due_date: date | None) 
 
 
 def get_milestone(pilot: Pilot, milestone_id: int) -> Milestone:
+    """One milestone of this pilot (the caller has checked the user may see the pilot)."""
     milestone = db.session.get(Milestone, milestone_id)
-    if milestone is None or milestone.pilot_id != pilot.id:
-        raise NotFound(_("This milestone does not exist."))
-    return milestone
+    return access.visible_or_404(milestone, milestone is not None
+                                 and milestone.pilot_id == pilot.id,
+                                 _("This milestone does not exist."))
 
 
 @transaction.unit_of_work(_STALE)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from govtech.extensions import db
 from govtech.models import Notification, Recommendation, User
-from govtech.services import introductions, notifications, recommendations
+from govtech.services import introductions, notifications
 from govtech.services.errors import NotFound
 from tests import factories
 

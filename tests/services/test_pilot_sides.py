@@ -60,7 +60,7 @@ def test_each_move_is_made_by_the_sides_the_table_names(app, pair, current, targ
         pilots.move(actor, pilot, target, expected_version=pilot.version, reason=reason)
         assert pilot.stage == target
     else:
-        with pytest.raises(PermissionDenied, match="municipality"):
+        with pytest.raises(PermissionDenied, match="自治体と事務局だけ"):
             pilots.move(actor, pilot, target, expected_version=pilot.version, reason=reason)
         db.session.refresh(pilot)
         assert pilot.stage == current
@@ -133,7 +133,7 @@ def test_a_suspended_party_freezes_the_pilot(app, pair, suspended):
                 (pilots.toggle_milestone, (milestone,))):
             kwargs = {"expected_version": pilot.version} if change is pilots.move else \
                 {"verified": "凍結中"} if change is pilots.save_report else {}
-            with pytest.raises(DomainError, match="suspended"):
+            with pytest.raises(DomainError, match="停止中"):
                 change(actor, *args, **kwargs)
     db.session.refresh(pilot)
     assert pilot.stage == "pilot" and pilot.verified == "" and len(pilot.milestones) == 1
@@ -148,7 +148,7 @@ def test_a_frozen_pilots_kpis_cannot_change(app, pair):
     manager = _user(pair, "manager")
     organisations.set_state(manager, db.session.get(User, records["startup"].id).organisation,
                             OrgState.suspended)
-    with pytest.raises(DomainError, match="suspended"):
+    with pytest.raises(DomainError, match="停止中"):
         pilots.add_kpi(manager, pilot, name="利用者数", unit="人")
     assert db.session.get(Pilot, pilot.id).kpis == []
 
@@ -166,7 +166,7 @@ def test_accepting_a_proposal_does_not_move_a_frozen_pair(app, pair):
     organisations.set_state(_user(pair, "manager"),
                             db.session.get(User, records["startup"].id).organisation,
                             OrgState.suspended)
-    with pytest.raises(DomainError, match="suspended"):
+    with pytest.raises(DomainError, match="停止中"):
         proposals.transition(town, proposal, "accepted")
     db.session.refresh(pilot)
     db.session.refresh(proposal)
@@ -187,9 +187,9 @@ def test_a_frozen_pilots_marketing_cannot_change(app, pair):
                             db.session.get(User, records["startup"].id).organisation,
                             OrgState.suspended)
     activity = db.session.get(MarketingActivity, activity.id)
-    with pytest.raises(DomainError, match="suspended"):
+    with pytest.raises(DomainError, match="停止中"):
         marketing.create(town, pilot, kind="press_release", title="二件目")
-    with pytest.raises(DomainError, match="suspended"):
+    with pytest.raises(DomainError, match="停止中"):
         marketing.transition(town, activity, "drafting")
     assert marketing.allowed_targets(town, activity) == []
     assert not marketing.may_approve(town, activity)

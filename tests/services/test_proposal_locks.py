@@ -54,13 +54,13 @@ def test_the_day_after_the_deadline_the_proposal_is_locked(world, monkeypatch):
     users, challenge, proposal = world
     _deadline_today(challenge, monkeypatch, days_after=1)
     assert not proposals.can_edit(users["startup"], proposal)
-    with pytest.raises(PermissionDenied, match="deadline"):
+    with pytest.raises(PermissionDenied, match="締切"):
         _edit(users, proposal)
-    with pytest.raises(PermissionDenied, match="deadline"):
+    with pytest.raises(PermissionDenied, match="締切"):
         proposals.get_editable(users["startup"], proposal.id)
     db.session.refresh(proposal)
     assert proposal.approach == "初版" and proposal.versions == []
-    assert "deadline" in proposals.lock_notice(users["startup"], proposal)
+    assert "締切" in proposals.lock_notice(users["startup"], proposal)
 
 
 @pytest.mark.parametrize("state", [ChallengeState.closed, ChallengeState.archived])
@@ -69,7 +69,7 @@ def test_a_challenge_no_longer_open_locks_its_proposals(world, state):
     challenge.state = state
     db.session.commit()
     assert not proposals.can_edit(users["startup"], proposal)
-    with pytest.raises(PermissionDenied, match="closed"):
+    with pytest.raises(PermissionDenied, match="受付を終了"):
         _edit(users, proposal, attachment=proposals.Upload("v2.pdf", io.BytesIO(
             factories.PDF_BYTES + b"%v2")))
     db.session.refresh(proposal)
@@ -80,7 +80,7 @@ def test_a_suspended_municipality_locks_its_proposals(world):
     users, challenge, proposal = world
     organisations.set_state(users["manager"], challenge.organisation, OrgState.suspended)
     assert not proposals.can_edit(users["startup"], proposal)
-    with pytest.raises(PermissionDenied, match="suspended"):
+    with pytest.raises(PermissionDenied, match="停止中"):
         _edit(users, proposal)
     organisations.set_state(users["manager"], challenge.organisation, OrgState.approved)
     _edit(users, proposal)  # reinstated: open again until the deadline
