@@ -298,7 +298,7 @@ def test_approval_and_publication_tell_the_pair(app, pair):
 
     states = db.session.scalars(select(Notification.params).where(
         Notification.kind == "marketing_update",
-        Notification.user_id == pair[0]["municipality"].id)).all()
+        Notification.user_id == pair[0]["municipality"].id).order_by(Notification.id)).all()
     assert [p["state"] for p in states] == ["approved", "published"]
 
 
