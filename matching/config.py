@@ -21,6 +21,14 @@ class MatcherConfig:
     # n-grams added nothing (MRR ±0.01) and cost ~8x in the all-pairs product, so they are off.
     word_share: float = 1.0
     char_ngrams: tuple[int, int] = (2, 3)
+    # Related words (see matching/related.py): text = cos(u, v) + u·R·v. Each weight is the
+    # largest entry its source puts in R; 0 turns the source off.
+    synonym_weight: float = 0.0  # Sudachi synonym groups
+    stem_weight: float = 0.0  # English words with one Snowball stem
+    lsa_weight: float = 0.0  # term neighbours in a truncated SVD of this corpus
+    lsa_dims: int = 100
+    lsa_neighbours: int = 5
+    lsa_min_sim: float = 0.5
     hub_penalty: float = 1.0  # λ
     hub_k: int = 10
     category_weight: float = 0.15  # β_cat
