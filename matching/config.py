@@ -34,6 +34,7 @@ class MatcherConfig:
     category_weight: float = 0.15  # β_cat
     region_weight: float = 0.05  # β_reg
     explain_terms: int = 5
+    explain_related: int = 3  # related-word pairs shown apart from the shared words
     candidates: int = 60  # text candidates per document re-ranked in a batch rebuild
     # Above prune_above documents per side, candidates come from each vector's 12 heaviest
     # terms (then get exact scores); below it the all-pairs product is exact and cheap anyway.

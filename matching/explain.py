@@ -1,4 +1,5 @@
-"""Why a pair matched: the shared words that contributed most to its text score.
+"""Why a pair matched: the shared words that contributed most to its text score, and apart
+from them the related words (one in each text, see :mod:`matching.related`).
 
 Only word-level terms are shown — never character n-grams — and terms are Sudachi normalised
 forms or plain English words, so a person reads 防災, テレワーク or "veteran". A term's weight is
@@ -61,3 +62,76 @@ def shared_term_arrays(
     starts = np.concatenate([[0], np.cumsum(np.concatenate(counts_all))]).astype(np.int64)
     return SharedTerms(starts, np.concatenate(terms_all), np.concatenate(weights_all))
 
+
+
+class RelatedPairs(NamedTuple):
+    """Flat arrays of related-word pairs: entry e says challenge term ``c_term[e]`` ≈ startup
+    term ``s_term[e]`` adds ``weight[e]`` to pair p (``starts[p]:starts[p + 1]``, best first)."""
+
+    starts: np.ndarray  # (pairs + 1,) int64
+    c_term: np.ndarray  # (entries,) int64
+    s_term: np.ndarray  # (entries,) int64
+    weight: np.ndarray  # (entries,) float64, rounded to 4 decimals
+
+
+def no_related(pairs: int) -> RelatedPairs:
+    """Empty explanation arrays for ``pairs`` pairs."""
+    empty = np.zeros(0, np.int64)
+    return RelatedPairs(np.zeros(pairs + 1, np.int64), empty, empty, np.zeros(0))
+
+
+def related_pair_arrays(
+    word_c: sp.csr_matrix,
+    word_s: sp.csr_matrix,
+    related: sp.csr_matrix | None,
+    ci: np.ndarray,
+    si: np.ndarray,
+    alpha: float,
+    top: int,
+    chunk: int = 20_000,
+) -> RelatedPairs:
+    """For each pair (ci[p], si[p]) the ``top`` related-word pairs (i in the challenge, j ≠ i in
+    the startup) by their exact part α·u_i·R_ij·v_j of the text score, best first.
+
+    Vectorised: each challenge term of a pair is expanded into its related terms (R's row),
+    each candidate (pair, j) is looked up among the startup row's terms by one binary search
+    over sorted codes, and one float sort ranks the hits within each pair.
+    """
+    if related is None or related.nnz == 0 or top <= 0 or len(ci) == 0:
+        return no_related(len(ci))
+    n_terms = related.shape[0]
+    r_ptr, r_idx, r_val = related.indptr, related.indices, related.data
+    counts_all, c_all, s_all, w_all = [], [], [], []
+    for start in range(0, len(ci), chunk):
+        c = word_c[ci[start : start + chunk]]
+        s = word_s[si[start : start + chunk]]
+        if not s.has_sorted_indices:
+            s = s.sorted_indices()
+        n = c.shape[0]
+        c_rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(c.indptr))
+        fan = (r_ptr[c.indices + 1] - r_ptr[c.indices]).astype(np.int64)
+        pair = np.repeat(c_rows, fan)
+        term_i = np.repeat(c.indices.astype(np.int64), fan)
+        u = np.repeat(c.data, fan)
+        first = np.repeat(r_ptr[c.indices].astype(np.int64) - np.cumsum(fan) + fan, fan)
+        at = first + np.arange(len(pair))
+        term_j, r = r_idx[at].astype(np.int64), r_val[at]
+        s_rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(s.indptr))
+        s_codes = s_rows * n_terms + s.indices
+        want = pair * n_terms + term_j
+        pos = np.minimum(np.searchsorted(s_codes, want), max(len(s_codes) - 1, 0))
+        hit = (s_codes[pos] == want) if len(s_codes) else np.zeros(len(want), bool)
+        contrib = np.zeros(len(hit), np.float32)
+        contrib[hit] = u[hit] * r[hit] * s.data[pos[hit]]
+        hit &= contrib * alpha >= 5e-5  # what would show as 0.0000 explains nothing
+        pair, term_i, term_j, contrib = pair[hit], term_i[hit], term_j[hit], contrib[hit]
+        order = np.lexsort((term_j, term_i, -contrib, pair))
+        ends = np.searchsorted(pair[order], np.arange(n), side="left")
+        rank = np.arange(len(order)) - ends[pair[order]]
+        keep = order[rank < top]
+        counts_all.append(np.bincount(pair[keep], minlength=n))
+        c_all.append(term_i[keep])
+        s_all.append(term_j[keep])
+        w_all.append(np.round(contrib[keep].astype(np.float64) * alpha, 4))
+    starts = np.concatenate([[0], np.cumsum(np.concatenate(counts_all))]).astype(np.int64)
+    return RelatedPairs(starts, np.concatenate(c_all), np.concatenate(s_all), np.concatenate(w_all))

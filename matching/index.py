@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from matching.config import MatcherConfig
-from matching.explain import shared_term_arrays
+from matching.explain import related_pair_arrays, shared_term_arrays
 from matching.results import PairTable
 from matching.scoring import CategoryCoder, SideFacts, pair_scores, signal_values
 from matching.signals import challenge_facts, startup_facts
@@ -303,6 +303,16 @@ class Matcher:
         shared = [tuple(sorted(q_cats & other.cats[j])) for j in o_rows.tolist()]
         hub = (hub_q[sel] + other.hub[o_rows]) / 2.0
         zeros = np.zeros(len(sel), np.int64)
+        word_c, word_s = (q_word, other.word) if challenge else (other.word, q_word)
+        related = related_pair_arrays(
+            word_c,
+            word_s,
+            self.space.related,
+            zeros if challenge else o_rows,
+            o_rows if challenge else zeros,
+            cfg.word_share,
+            cfg.explain_related,
+        )
         table = PairTable(
             ci=zeros if challenge else o_rows,
             si=o_rows if challenge else zeros,
@@ -319,5 +329,6 @@ class Matcher:
             shared_cats=shared,
             cat_label=np.arange(len(sel)),
             config=cfg,
+            related=related,
         )
         return table.matches()

@@ -1,0 +1,76 @@
+"""Related words: found across different words, explained apart from the shared ones, honestly."""
+
+from pathlib import Path
+
+import pytest
+
+from matching import ChallengeDoc, Matcher, MatcherConfig, StartupDoc, TokenCache, rebuild
+from matching.dataset import load_dataset
+from matching.related import english_stem, synonym_groups, synonym_matrix
+from matching.tokens import tokenize_all
+
+DEV_DATA = Path("/work/shared/matching-dev")
+
+ALL_ON = MatcherConfig(synonym_weight=0.5, stem_weight=0.5, lsa_weight=0.3)
+
+
+def test_sudachi_synonym_groups_link_different_words():
+    assert set(synonym_groups("子育て")) & set(synonym_groups("育児"))
+    assert set(synonym_groups("高齢者")) & set(synonym_groups("老人"))
+    assert synonym_groups("veteran") == ()
+    m = synonym_matrix(["子育て", "育児", "道路"])
+    assert m[0, 1] == 1 and m[1, 0] == 1 and m[0, 0] == 0 and m[0, 2] == 0
+
+
+def test_english_stems_fold_forms_but_terms_stay_readable():
+    assert english_stem("digitize") == english_stem("digital")
+    assert english_stem("防災") == ""
+
+
+def test_a_match_through_related_words_says_so():
+    cs = [ChallengeDoc("c1", "子育て", "子育て世帯を支えたい")]
+    ss = [StartupDoc("s1", "A", "育児アプリ"), StartupDoc("s2", "B", "農業ドローン")]
+    m = Matcher(MatcherConfig(synonym_weight=0.5)).fit(cs, ss, workers=1)
+    best = m.startups_for("c1")[0]
+    assert best.startup_id == "s1" and best.terms == ()
+    assert [(r.challenge_term, r.startup_term) for r in best.related] == [("子育て", "育児")]
+    assert best.to_dict()["related"][0]["startup_term"] == "育児"
+    off = Matcher().fit(cs, ss, workers=1)
+    assert off.startups_for("c1") == []  # no shared word, no related word: no match
+
+
+def _check_honest(match, c_words, s_words):
+    for t in match.terms:
+        assert t.term in c_words and t.term in s_words
+    for r in match.related:
+        assert r.challenge_term != r.startup_term
+        assert r.challenge_term in c_words and r.startup_term in s_words
+        assert r.weight > 0
+    explained = sum(t.weight for t in match.terms) + sum(r.weight for r in match.related)
+    assert explained <= match.text_score + 1e-3
+
+
+@pytest.mark.skipif(not DEV_DATA.exists(), reason="needs shared/matching-dev")
+def test_explanations_never_claim_a_word_missing_from_either_text():
+    data = load_dataset(DEV_DATA)
+    docs = [*data.challenges, *data.startups]
+    tokens = tokenize_all(docs, workers=1)
+    words = {
+        ("c" if i < len(data.challenges) else "s", d.id): {*t.title, *t.body, *t.tags}
+        for i, (d, t) in enumerate(zip(docs, tokens, strict=True))
+    }
+    cache = TokenCache()
+    result = rebuild(data.challenges, data.startups, k=10, config=ALL_ON, workers=1,
+                     tokens_cache=cache)
+    m = Matcher(ALL_ON).fit(data.challenges, data.startups, workers=1, tokens_cache=cache)
+    seen_related = 0
+    for c in data.challenges:
+        batch = result.by_challenge[c.id]
+        assert batch == m.startups_for(c.id, k=10)  # batch and single paths explain alike
+        for match in batch:
+            _check_honest(match, words[("c", c.id)], words[("s", match.startup_id)])
+            seen_related += bool(match.related)
+    for s in data.startups[:30]:
+        for match in m.challenges_for(s.id, k=5):
+            _check_honest(match, words[("c", match.challenge_id)], words[("s", s.id)])
+    assert seen_related > 0
