@@ -20,7 +20,7 @@ from matching.types import (
 )
 
 #: Bump when scores or explanations change, so stored recommendations can be recomputed.
-MATCHER_VERSION = "2026.11-1"
+MATCHER_VERSION = "2026.12-1"
 
 __all__ = [
     "MATCHER_VERSION",

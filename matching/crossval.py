@@ -29,17 +29,40 @@ Rankings = Mapping[str, Sequence[str]]
 PerQuery = dict[str, dict[str, float]]
 
 
-def _grid() -> list[dict[str, float]]:
-    """Every tunable choice: the related-word weights and the hub penalty (first = simplest)."""
-    out = []
-    for syn, stem, lsa, hub in product((0.0, 0.5, 1.0), (0.0, 0.5, 1.0), (0.0, 0.1), (0.5, 1.0)):
-        out.append(
-            {"synonym_weight": syn, "stem_weight": stem, "lsa_weight": lsa, "hub_penalty": hub}
-        )
+#: Values tried for each tunable choice (the grid of ``--cv``). ``vector_weight`` is the largest
+#: entry word vectors put in R (see matching/related.py); 0 turns them off.
+VALUES: dict[str, tuple[float, ...]] = {
+    "vector_weight": (0.0, 0.3, 0.5),
+    "vector_min_sim": (0.4, 0.5),
+    "hub_penalty": (0.5, 1.0),
+}
+
+#: Signals that were measured and are off because cross-validation found no gain: tried only
+#: by ``--ablation`` (name → its weight → the values tried).
+REJECTED: dict[str, tuple[str, tuple[float, ...]]] = {
+    "Sudachi synonyms": ("synonym_weight", (0.0, 0.3)),
+    "English stems": ("stem_weight", (0.0, 0.2)),
+    "LSA (TruncatedSVD)": ("lsa_weight", (0.0, 0.1)),
+}
+
+
+def make_grid(values: Mapping[str, Sequence[float]]) -> list[dict[str, float]]:
+    """Every combination of ``values`` (a threshold is varied only when its source is on)."""
+    out: list[dict[str, float]] = []
+    for combo in product(*values.values()):
+        choice = dict(zip(values, combo, strict=True))
+        if choice.get("vector_weight") == 0 and choice.get("vector_min_sim") != min(
+            values.get("vector_min_sim", (0.0,))
+        ):
+            continue
+        out.append(choice)
     return out
 
 
-GRID: list[dict[str, float]] = _grid()
+GRID: list[dict[str, float]] = make_grid(VALUES)
+ABLATION_GRID: list[dict[str, float]] = make_grid(
+    {**VALUES, **{w: v for w, v in REJECTED.values()}}
+)
 
 
 def config_of(choice: Mapping[str, float], base: MatcherConfig | None = None) -> MatcherConfig:

@@ -103,6 +103,32 @@ def evaluate(
     return results
 
 
+def _candidates(data: Dataset, grid: Sequence[Mapping[str, float]], workers: int,
+                tokens: Sequence[DocTokens]) -> list[crossval.Candidate]:
+    gold = _gold(data)
+    out = []
+    for choice in grid:
+        fwd, rev = project_rankings(data, crossval.config_of(choice), workers, tokens)
+        out.append(crossval.Candidate(fwd, rev, crossval.per_query(fwd, gold)))
+    return out
+
+
+def _cv_project(data: Dataset, folds: Sequence[Sequence[str]],
+                candidates: Sequence[crossval.Candidate], allowed: Sequence[int],
+                name: str = "project") -> tuple[dict[str, Any], list[int]]:
+    """The project's cross-validated row when only the grid entries ``allowed`` may be chosen."""
+    gold = _gold(data)
+    chosen = []
+    for fold in folds:
+        held_out = set(fold)
+        train = [q for q in gold if q not in held_out]
+        pick = crossval.choose([candidates[i] for i in allowed], train, data.challenge_language)
+        chosen.append(allowed[pick])
+    row = _row(name, folds, [candidates[c].fwd for c in chosen],
+               [candidates[c].rev for c in chosen], data)
+    return row, chosen
+
+
 def cross_validate(
     data: Dataset,
     k: int = 5,
@@ -110,37 +136,51 @@ def cross_validate(
     seed: int = 13,
     workers: int = 2,
     grid: Sequence[Mapping[str, float]] | None = None,
+    ablation: bool = False,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """K-fold cross-validated metrics of every matcher (see :mod:`matching.crossval`), and
-    what was chosen: per fold and the modal choice (the one the defaults should be)."""
-    grid = list(grid if grid is not None else crossval.GRID)
-    gold = _gold(data)
-    lang = data.challenge_language
-    folds = crossval.make_folds(sorted(gold), lang, k, seed)
+    what was chosen: per fold and the modal choice (the one the defaults should be).
+
+    With ``ablation``, ``info["ablation"]`` holds the project's cross-validated row with each
+    signal alone and with each signal left out (the grid restricted accordingly)."""
+    if grid is None:
+        grid = crossval.ABLATION_GRID if ablation else crossval.GRID
+    grid = list(grid)
+    rejected = [w for w, _v in crossval.REJECTED.values()]
+    shipped = [i for i, g in enumerate(grid) if not any(g.get(w) for w in rejected)]
+    folds = crossval.make_folds(sorted(_gold(data)), data.challenge_language, k, seed)
     docs: list[ChallengeDoc | StartupDoc] = [*data.challenges, *data.startups]
     tokens = tokenize_all(docs, workers=workers)
-    candidates = []
-    for choice in grid:
-        fwd, rev = project_rankings(data, crossval.config_of(choice), workers, tokens)
-        candidates.append(crossval.Candidate(fwd, rev, crossval.per_query(fwd, gold)))
-    chosen = []
-    for fold in folds:
-        train = [q for q in gold if q not in set(fold)]
-        chosen.append(crossval.choose(candidates, train, lang))
-    results = [
-        _row("project", folds, [candidates[c].fwd for c in chosen],
-             [candidates[c].rev for c in chosen], data)
-    ]
+    candidates = _candidates(data, grid, workers, tokens)
+    project, chosen = _cv_project(data, folds, candidates, shipped)
+    results = [project]
     for name, run in _baselines(data, tokens, MatcherConfig()):
         fwd, rev = run()
         results.append(_row(name, folds, [fwd] * len(folds), [rev] * len(folds), data))
     modal = crossval.modal_choice(chosen)
-    info = {
+    info: dict[str, Any] = {
         "folds": [len(f) for f in folds],
         "chosen": [dict(grid[c]) for c in chosen],
         "modal": dict(grid[modal]),
-        "grid_size": len(grid),
+        "grid_size": len(shipped),
     }
+    if ablation:
+        def pick(vectors: bool, extra: str = "") -> list[int]:
+            """Grid entries with vectors on (or off) and exactly the rejected signal ``extra``."""
+            return [
+                i for i, g in enumerate(grid)
+                if bool(g.get("vector_weight")) == vectors
+                and all(bool(g.get(w)) == (w == extra) for w in rejected)
+            ]
+
+        subsets = [("TF-IDF + hub, no related words", pick(False)),
+                   ("+ word vectors (ja-ginza)", pick(True))]
+        for label, (w, _values) in crossval.REJECTED.items():
+            subsets.append((f"+ {label}, no vectors", pick(False, w)))
+            subsets.append((f"+ word vectors + {label}", pick(True, w)))
+        subsets.append(("shipped grid (as --cv)", shipped))
+        info["ablation"] = [_cv_project(data, folds, candidates, allowed, name)[0]
+                            for name, allowed in subsets]
     return results, info
 
 
@@ -203,6 +243,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="K-fold cross-validation over challenges (default K=5, fixed seed)",
     )
     parser.add_argument("--seed", type=int, default=13, help="fold seed for --cv")
+    parser.add_argument("--ablation", action="store_true",
+                        help="with --cv: also each signal alone and each left out")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
     data = load_dataset(args.directory)
@@ -210,12 +252,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{len(data.challenges)} challenges, {len(data.startups)} startups, {len(data.gold)} gold"
     )
     if args.cv:
-        results, info = cross_validate(data, args.cv, seed=args.seed, workers=args.workers)
+        results, info = cross_validate(data, args.cv, seed=args.seed, workers=args.workers,
+                                       ablation=args.ablation)
         print(f"\n{len(info['folds'])}-fold cross-validation over challenges (seed {args.seed}); "
               f"every choice among {info['grid_size']} configurations made on training folds\n")
         print(cv_table(results))
         print("\nper fold: MRR of the held-out challenges (Japanese / English)\n")
         print(fold_table(results, info))
+        if args.ablation:
+            print("\nablation: the project cross-validated with the grid restricted\n")
+            print(cv_table(info["ablation"]))
         modal = ", ".join(f"{k}={v:g}" for k, v in info["modal"].items())
         shipped = crossval.config_of(info["modal"]) == MatcherConfig()
         print(f"\nchosen by most folds: {modal} "

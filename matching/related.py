@@ -9,6 +9,8 @@ where u, v are the two word TF-IDF vectors. Every entry of ``R`` is one pair of 
 terms, so each part of ``u·R·v`` is a readable pair "避難 ≈ 防災" for the explanation. Sources,
 each with its own weight in :class:`~matching.config.MatcherConfig` (0 = off):
 
+* ``vector_weight`` — Japanese word vectors shipped in ja-ginza (see :mod:`matching.wordvec`):
+  each term's nearest other vocabulary terms, the entry being weight × cosine.
 * ``synonym_weight`` — Sudachi's synonym dictionary: SudachiDict-core gives each word its
   synonym group ids (子育て and 育児 share one; 高齢者 and 老人 another). Looked up once per
   vocabulary term, never per document.
@@ -28,15 +30,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from matching.config import MatcherConfig
+from matching.tokenize import make_tokenizer
+from matching.wordvec import vector_matrix
 
 
 @lru_cache(maxsize=1)
 def _synonym_tokenizer():  # type: ignore[no-untyped-def]
-    from sudachipy import SplitMode
-
-    from matching.tokenize import _dictionary
-
-    return _dictionary().tokenizer(SplitMode.C, fields={"normalized_form", "synonym_group_ids"})
+    return make_tokenizer({"normalized_form", "synonym_group_ids"})
 
 
 @lru_cache(maxsize=200_000)
@@ -147,6 +147,9 @@ def related_matrix(
     A pair found by several sources keeps the largest of its weights, so no pair counts twice.
     """
     parts: list[sp.csr_matrix] = []
+    if config.vector_weight > 0:
+        matrix = vector_matrix(terms, config.vector_neighbours, config.vector_min_sim)
+        parts.append(config.vector_weight * matrix)
     if config.synonym_weight > 0:
         parts.append(config.synonym_weight * synonym_matrix(terms))
     if config.stem_weight > 0:

@@ -20,7 +20,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sudachipy import Dictionary, SplitMode
 
 #: Bump when the tokens produced for a text change: cached token lists become stale.
-TOKENIZER_VERSION = "1"
+TOKENIZER_VERSION = "2"  # 2: SudachiPy 0.6.11 + SudachiDict-core 20260723
 
 # Latin words (with inner hyphens/apostrophes) vs. everything else.
 _LATIN = re.compile(r"[a-z0-9]+(?:['’\-][a-z0-9]+)*")
@@ -68,6 +68,19 @@ def _dictionary() -> Dictionary:
     return Dictionary(dict="core")
 
 
+def make_tokenizer(fields: set[str]):  # type: ignore[no-untyped-def]
+    """A split-mode-C Sudachi tokenizer loading only ``fields``, on SudachiPy 0.6 or 0.7.
+
+    0.7 renamed ``Dictionary.create`` to ``tokenizer`` and the field ``synonym_group_id`` to
+    ``synonym_group_ids``; ja-ginza (whose word vectors we read) still needs 0.6.
+    """
+    dictionary = _dictionary()
+    if hasattr(dictionary, "tokenizer"):
+        return dictionary.tokenizer(SplitMode.C, fields=fields)
+    old = {"synonym_group_id" if f == "synonym_group_ids" else f for f in fields}
+    return dictionary.create(SplitMode.C, fields=old)
+
+
 def _chunks(text: str) -> list[str]:
     """Split text into pieces Sudachi accepts, preferring sentence boundaries."""
     if len(text) <= _CHUNK_CHARS:
@@ -91,9 +104,8 @@ class WordTokenizer:
     """Content-word tokeniser. Not thread-safe and not picklable: make one per process."""
 
     def __init__(self) -> None:
-        dictionary = _dictionary()
-        self._tokenizer = dictionary.tokenizer(SplitMode.C, fields={"pos", "normalized_form"})
-        self._keep = self._content_pos_ids(dictionary)
+        self._tokenizer = make_tokenizer({"pos", "normalized_form"})
+        self._keep = self._content_pos_ids(_dictionary())
 
     @staticmethod
     def _content_pos_ids(dictionary: Dictionary) -> frozenset[int]:

@@ -8,10 +8,37 @@ from matching import ChallengeDoc, Matcher, MatcherConfig, StartupDoc, TokenCach
 from matching.dataset import load_dataset
 from matching.related import english_stem, synonym_groups, synonym_matrix
 from matching.tokens import tokenize_all
+from matching.wordvec import available, spacy_hash, vector_matrix
 
 DEV_DATA = Path("/work/shared/matching-dev")
 
 ALL_ON = MatcherConfig(synonym_weight=0.5, stem_weight=0.5, lsa_weight=0.3)
+needs_vectors = pytest.mark.skipif(not available(), reason="ja-ginza is not installed")
+
+
+def test_spacy_hash_is_spacys():
+    strings = pytest.importorskip("spacy.strings")
+    for word in ("子育て", "a", "デマンド交通の移動支援", "chatbot-service", ""):
+        assert spacy_hash(word) == strings.hash_string(word)
+
+
+@needs_vectors
+def test_word_vectors_relate_words_that_share_no_characters():
+    terms = ["子育て", "保育", "避難", "防災", "窓口", "相談", "道路", "veteran"]
+    m = vector_matrix(terms, neighbours=3, min_sim=0.4)
+    pairs = {(terms[i], terms[j]) for i, j in zip(*m.nonzero(), strict=True)}
+    assert {("子育て", "保育"), ("避難", "防災"), ("窓口", "相談")} <= pairs
+    assert (m != m.T).nnz == 0 and m.diagonal().sum() == 0
+    assert not any("veteran" in p for p in pairs)  # English terms get no vectors
+
+
+@needs_vectors
+def test_shipped_defaults_find_a_company_through_related_words():
+    cs = [ChallengeDoc("c1", "避難", "避難の支援")]
+    ss = [StartupDoc("s1", "A", "防災アプリ"), StartupDoc("s2", "B", "農業ドローン")]
+    best = Matcher().fit(cs, ss, workers=1).startups_for("c1")[0]
+    assert best.startup_id == "s1"
+    assert ("避難", "防災") in {(r.challenge_term, r.startup_term) for r in best.related}
 
 
 def test_sudachi_synonym_groups_link_different_words():
@@ -30,12 +57,12 @@ def test_english_stems_fold_forms_but_terms_stay_readable():
 def test_a_match_through_related_words_says_so():
     cs = [ChallengeDoc("c1", "子育て", "子育て世帯を支えたい")]
     ss = [StartupDoc("s1", "A", "育児アプリ"), StartupDoc("s2", "B", "農業ドローン")]
-    m = Matcher(MatcherConfig(synonym_weight=0.5)).fit(cs, ss, workers=1)
+    m = Matcher(MatcherConfig(synonym_weight=0.5, vector_weight=0)).fit(cs, ss, workers=1)
     best = m.startups_for("c1")[0]
     assert best.startup_id == "s1" and best.terms == ()
     assert [(r.challenge_term, r.startup_term) for r in best.related] == [("子育て", "育児")]
     assert best.to_dict()["related"][0]["startup_term"] == "育児"
-    off = Matcher().fit(cs, ss, workers=1)
+    off = Matcher(MatcherConfig(vector_weight=0)).fit(cs, ss, workers=1)
     assert off.startups_for("c1") == []  # no shared word, no related word: no match
 
 
