@@ -88,14 +88,16 @@ def related_pair_arrays(
     si: np.ndarray,
     alpha: float,
     top: int,
-    chunk: int = 20_000,
+    chunk: int = 100_000,
 ) -> RelatedPairs:
-    """For each pair (ci[p], si[p]) the ``top`` related-word pairs (i in the challenge, j ≠ i in
-    the startup) by their exact part α·u_i·R_ij·v_j of the text score, best first.
+    """For each pair (ci[p], si[p]) up to ``top`` related-word pairs (i in the challenge, j ≠ i
+    in the startup), best first, each with its exact part α·u_i·R_ij·v_j of the text score.
 
-    Vectorised: each challenge term of a pair is expanded into its related terms (R's row),
-    each candidate (pair, j) is looked up among the startup row's terms by one binary search
-    over sorted codes, and one float sort ranks the hits within each pair.
+    Vectorised in two steps. (1) ``(u·R) ∘ v`` — one sparse product and one element-wise
+    product for a chunk of pairs — gives each startup term j its related contribution summed
+    over the challenge's terms; the ``top`` best j of each pair are kept. (2) Each kept j is
+    credited to its best single partner i among R's row j (a few terms) that the challenge
+    has, found by one binary search over the challenge rows' sorted (pair, term) codes.
     """
     if related is None or related.nnz == 0 or top <= 0 or len(ci) == 0:
         return no_related(len(ci))
@@ -103,35 +105,43 @@ def related_pair_arrays(
     r_ptr, r_idx, r_val = related.indptr, related.indices, related.data
     counts_all, c_all, s_all, w_all = [], [], [], []
     for start in range(0, len(ci), chunk):
-        c = word_c[ci[start : start + chunk]]
+        c = sp.csr_matrix(word_c[ci[start : start + chunk]])
         s = word_s[si[start : start + chunk]]
-        if not s.has_sorted_indices:
-            s = s.sorted_indices()
+        c.sort_indices()
         n = c.shape[0]
+        per_j = sp.csr_matrix(sp.csr_matrix(c @ related).multiply(s))
+        per_j.eliminate_zeros()
+        rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(per_j.indptr))
+        order = np.argsort(rows * 2.0 - per_j.data / max(float(per_j.data.max(initial=0)), 1.0),
+                           kind="stable")
+        rank = np.arange(len(order)) - per_j.indptr[rows[order]]
+        keep = order[rank < top]  # grouped by pair, best j first
+        pair, term_j = rows[keep], per_j.indices[keep].astype(np.int64)
+        v = np.asarray(s[pair, term_j]).ravel()
+        # (2) the best partner i of each kept j: R's row j, looked up in the challenge row.
+        fan = (r_ptr[term_j + 1] - r_ptr[term_j]).astype(np.int64)
+        entry = np.repeat(np.arange(len(pair)), fan)
+        at = np.repeat(r_ptr[term_j].astype(np.int64) - np.cumsum(fan) + fan, fan)
+        at += np.arange(len(entry))
+        term_i, r = r_idx[at].astype(np.int64), r_val[at]
         c_rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(c.indptr))
-        fan = (r_ptr[c.indices + 1] - r_ptr[c.indices]).astype(np.int64)
-        pair = np.repeat(c_rows, fan)
-        term_i = np.repeat(c.indices.astype(np.int64), fan)
-        u = np.repeat(c.data, fan)
-        first = np.repeat(r_ptr[c.indices].astype(np.int64) - np.cumsum(fan) + fan, fan)
-        at = first + np.arange(len(pair))
-        term_j, r = r_idx[at].astype(np.int64), r_val[at]
-        s_rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(s.indptr))
-        s_codes = s_rows * n_terms + s.indices
-        want = pair * n_terms + term_j
-        pos = np.minimum(np.searchsorted(s_codes, want), max(len(s_codes) - 1, 0))
-        hit = (s_codes[pos] == want) if len(s_codes) else np.zeros(len(want), bool)
-        contrib = np.zeros(len(hit), np.float32)
-        contrib[hit] = u[hit] * r[hit] * s.data[pos[hit]]
-        hit &= contrib * alpha >= 5e-5  # what would show as 0.0000 explains nothing
-        pair, term_i, term_j, contrib = pair[hit], term_i[hit], term_j[hit], contrib[hit]
-        order = np.lexsort((term_j, term_i, -contrib, pair))
-        ends = np.searchsorted(pair[order], np.arange(n), side="left")
-        rank = np.arange(len(order)) - ends[pair[order]]
-        keep = order[rank < top]
-        counts_all.append(np.bincount(pair[keep], minlength=n))
-        c_all.append(term_i[keep])
-        s_all.append(term_j[keep])
-        w_all.append(np.round(contrib[keep].astype(np.float64) * alpha, 4))
+        c_codes = c_rows * n_terms + c.indices
+        want = pair[entry] * n_terms + term_i
+        pos = np.minimum(np.searchsorted(c_codes, want), max(len(c_codes) - 1, 0))
+        hit = c_codes[pos] == want if len(c_codes) else np.zeros(len(want), bool)
+        contrib = np.where(hit, c.data[pos] * r, 0.0) * v[entry]
+        # Entries are grouped by kept j (R's row j, terms ascending): the first maximum of each
+        # group is its best partner (the smallest term on ties). R is symmetric, so every kept
+        # j has at least one entry.
+        starts = np.searchsorted(entry, np.arange(len(pair)))
+        top_of = np.maximum.reduceat(contrib, starts) if len(entry) else contrib
+        where_max = np.where(contrib == top_of[entry], np.arange(len(entry)), len(entry))
+        first = np.minimum.reduceat(where_max, starts) if len(entry) else where_max
+        weight = np.round(contrib[first].astype(np.float64) * alpha, 4)
+        shown = weight > 0  # what would show as 0.0000 explains nothing
+        counts_all.append(np.bincount(pair[shown], minlength=n))
+        c_all.append(term_i[first][shown])
+        s_all.append(term_j[shown])
+        w_all.append(weight[shown])
     starts = np.concatenate([[0], np.cumsum(np.concatenate(counts_all))]).astype(np.int64)
     return RelatedPairs(starts, np.concatenate(c_all), np.concatenate(s_all), np.concatenate(w_all))

@@ -12,6 +12,10 @@ KEYS = {
     "peak_mb",
     "bm25_rebuild_s",
     "bm25_query_p95_ms",
+    "vectors_load_s",
+    "related_matrix_s",
+    "rebuild_cached_no_vectors_s",
+    "vectors_cost_cached_s",
 }
 
 
