@@ -68,17 +68,22 @@ def _dictionary() -> Dictionary:
     return Dictionary(dict="core")
 
 
-def make_tokenizer(fields: set[str]):  # type: ignore[no-untyped-def]
-    """A split-mode-C Sudachi tokenizer loading only ``fields``, on SudachiPy 0.6 or 0.7.
+def make_tokenizer(fields: set[str] | None = None, mode: str = "C"):  # type: ignore[no-untyped-def]
+    """A Sudachi tokenizer (split mode ``mode``: "A", "B" or "C") loading only ``fields`` (all
+    when None), on SudachiPy 0.6 or 0.7.
 
     0.7 renamed ``Dictionary.create`` to ``tokenizer`` and the field ``synonym_group_id`` to
-    ``synonym_group_ids``; ja-ginza (whose word vectors we read) still needs 0.6.
+    ``synonym_group_ids``; ja-ginza (whose word vectors we read) still needs 0.6, so the app's
+    search index makes its tokenizer here too.
     """
     dictionary = _dictionary()
+    split = {"A": SplitMode.A, "B": SplitMode.B, "C": SplitMode.C}[mode.upper()]
     if hasattr(dictionary, "tokenizer"):
-        return dictionary.tokenizer(SplitMode.C, fields=fields)
-    old = {"synonym_group_id" if f == "synonym_group_ids" else f for f in fields}
-    return dictionary.create(SplitMode.C, fields=old)
+        return dictionary.tokenizer(split, fields=fields)
+    old = None if fields is None else {
+        "synonym_group_id" if f == "synonym_group_ids" else f for f in fields
+    }
+    return dictionary.create(split, fields=old)
 
 
 def _chunks(text: str) -> list[str]:

@@ -17,7 +17,7 @@ from govtech.extensions import db
 from govtech.models import SearchTerm
 from govtech.reference import CATEGORIES, PREFECTURES
 from matching.normalize import clean_text
-from matching.tokenize import fold_english
+from matching.tokenize import fold_english, make_tokenizer
 
 MAX_TERM = 100
 _KEEP_POS = ("名詞", "動詞", "形容詞", "形状詞")
@@ -27,9 +27,7 @@ _LATIN = re.compile(r"[a-z0-9]+(?:['\-][a-z0-9]+)*")
 
 @lru_cache(maxsize=1)
 def _tokenizer():
-    from sudachipy import Dictionary, SplitMode
-
-    return Dictionary(dict="core").tokenizer(SplitMode.A)
+    return make_tokenizer(mode="A")  # SudachiPy 0.6 (pinned by ja-ginza) or 0.7
 
 
 def words(text: str) -> list[str]:
