@@ -25,7 +25,7 @@ class MatcherConfig:
     # largest entry its source puts in R; 0 turns the source off. Synonyms, stems and LSA were
     # measured (python -m matching.evaluate DIR --cv 5 --ablation) and are off: no gain.
     # Chosen by 5-fold cross-validation on the dev set (python -m matching.evaluate DIR --cv 5).
-    vector_weight: float = 0.3  # Japanese word vectors (ja-ginza's chiVe), × cosine
+    vector_weight: float = 0.5  # Japanese word vectors (ja-ginza's chiVe), × cosine
     vector_neighbours: int = 3
     vector_min_sim: float = 0.4
     synonym_weight: float = 0.0  # Sudachi synonym groups

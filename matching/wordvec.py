@@ -97,35 +97,63 @@ def vector_row(term: str) -> int:
 def vector_matrix(
     terms: Sequence[str], neighbours: int, min_sim: float, chunk: int = 1_000
 ) -> sp.csr_matrix:
-    """Each Japanese term's ``neighbours`` nearest other vocabulary terms (cosine ≥
-    ``min_sim``), weighted by their cosine, made symmetric."""
+    """Each Japanese term's nearest other vocabulary terms (cosine ≥ ``min_sim``), weighted by
+    their cosine, made symmetric.
+
+    Many words share one (pruned) vector, so the search runs over the vocabulary's *distinct*
+    vectors: each gets its ``neighbours`` nearest other distinct vectors, their terms become the
+    term's candidates (terms on its own vector at cosine 1), and each term keeps its
+    ``neighbours`` best. The last result is kept, so refitting the same vocabulary is free.
+    """
+    key = (tuple(terms), neighbours, min_sim)
+    if _last[0] == key:
+        return _last[1].copy()
     n = len(terms)
     table = _table()
     rows_of = np.array([vector_row(t) for t in terms], np.int64)
     have = np.flatnonzero(rows_of >= 0)
     if table is None or len(have) < 2 or neighbours <= 0:
         return sp.csr_matrix((n, n), dtype=np.float32)
-    vectors = table[2]
-    # Several words can share one (pruned) vector: compare each distinct vector once.
     distinct, inverse = np.unique(rows_of[have], return_inverse=True)
-    v = vectors[distinct]
-    k = min(neighbours, len(have) - 1)
-    out_r, out_c, out_v = [], [], []
-    for start in range(0, len(have), chunk):
-        block = have[start : start + chunk]
-        sims = v[inverse[start : start + chunk]] @ v.T  # terms in block × distinct vectors
-        sims = sims[:, inverse]  # × every term that has a vector
-        local = np.arange(len(block))
+    v = table[2][distinct]
+    d = len(distinct)
+    pd, pe, pv = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, np.float32)]
+    k = min(neighbours, d - 1)
+    for start in range(0, d if k > 0 else 0, chunk):
+        sims = v[start : start + chunk] @ v.T  # distinct vectors in the chunk × all distinct
+        local = np.arange(sims.shape[0])
         sims[local, start + local] = -1.0  # not itself
         best = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        vals = np.take_along_axis(sims, best, axis=1)
-        ok = (vals >= min_sim).ravel()
-        out_r.append(np.repeat(block, k)[ok])
-        out_c.append(have[best.ravel()][ok])
-        out_v.append(vals.ravel()[ok])
-    m = sp.csr_matrix(
-        (np.concatenate(out_v), (np.concatenate(out_r), np.concatenate(out_c))),
-        shape=(n, n),
-        dtype=np.float32,
-    )
-    return sp.csr_matrix(m.maximum(m.T), dtype=np.float32)
+        vals = np.take_along_axis(sims, best, axis=1).ravel()
+        ok = vals >= min_sim
+        pd.append(np.repeat(start + local, k)[ok])
+        pe.append(best.ravel()[ok])
+        pv.append(vals[ok])
+    # Terms of each distinct vector, grouped; pairs of vectors become pairs of their terms.
+    order = np.argsort(inverse, kind="stable")
+    counts = np.bincount(inverse, minlength=d)
+    first = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    same = np.flatnonzero(counts > 1)  # words sharing one vector: cosine 1
+    rd, re_, rv = np.concatenate(pd), np.concatenate(pe), np.concatenate(pv)
+    rd, re_ = np.concatenate([rd, same]), np.concatenate([re_, same])
+    rv = np.concatenate([rv, np.ones(len(same), np.float32)])
+    sizes = counts[rd] * counts[re_]
+    pair = np.repeat(np.arange(len(rd)), sizes)
+    within = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    width = counts[re_][pair]
+    a = have[order[first[rd][pair] + within // width]]
+    b = have[order[first[re_][pair] + within % width]]
+    keep = a != b
+    a, b, val = a[keep], b[keep], rv[pair][keep]
+    # At most ``neighbours`` per term (the best; a word sharing its vector with many comes first).
+    by = np.lexsort((b, -val, a))
+    a, b, val = a[by], b[by], val[by]
+    rank = np.arange(len(a)) - np.searchsorted(a, a)
+    keep = rank < neighbours
+    m = sp.csr_matrix((val[keep], (a[keep], b[keep])), shape=(n, n), dtype=np.float32)
+    m = sp.csr_matrix(m.maximum(m.T), dtype=np.float32)
+    _last[:] = [key, m]
+    return m.copy()
+
+
+_last: list = [None, None]  # the last (terms, neighbours, min_sim) and its matrix

@@ -30,6 +30,8 @@ def test_word_vectors_relate_words_that_share_no_characters():
     assert {("子育て", "保育"), ("避難", "防災"), ("窓口", "相談")} <= pairs
     assert (m != m.T).nnz == 0 and m.diagonal().sum() == 0
     assert not any("veteran" in p for p in pairs)  # English terms get no vectors
+    again = vector_matrix(terms, neighbours=3, min_sim=0.4)  # the same vocabulary: reused
+    assert (again != m).nnz == 0 and again is not m
 
 
 @needs_vectors
