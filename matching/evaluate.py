@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from matching import crossval
+from matching import crossval, wordvec
 from matching.baselines import Rankings, bm25, char_2_3, tfidf_default
 from matching.config import MatcherConfig
 from matching.dataset import Dataset, load_dataset
@@ -251,6 +251,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"{len(data.challenges)} challenges, {len(data.startups)} startups, {len(data.gold)} gold"
     )
+    if not wordvec.available():
+        print("warning: ja-ginza is not installed, so the Japanese word vectors are off "
+              "(pip install -r requirements.txt)")
     if args.cv:
         results, info = cross_validate(data, args.cv, seed=args.seed, workers=args.workers,
                                        ablation=args.ablation)
@@ -267,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\nchosen by most folds: {modal} "
               f"({'= the shipped defaults' if shipped else 'differs from the shipped defaults'})")
         extra = {"cv": args.cv, "seed": args.seed, "chosen": info["chosen"],
-                 "modal": info["modal"]}
+                 "modal": info["modal"], "word_vectors": wordvec.available()}
     else:
         results = evaluate(data, workers=args.workers)
         print(f"\nchallenge → startups ({results[0]['queries']} challenges with gold, "
@@ -278,7 +281,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(table(results, "reverse_"))
         print("\nper language (challenge → startups MRR)\n")
         print(cv_table(results))
-        extra = {}
+        extra = {"word_vectors": wordvec.available()}
     best = max(float(r["mrr"]) for r in results if r["matcher"] != "project")
     ours = float(results[0]["mrr"])
     print(f"\nproject MRR {ours:.3f} vs best baseline {best:.3f}: {ours / best - 1:+.1%}")
