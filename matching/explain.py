@@ -117,6 +117,8 @@ def related_pair_arrays(
         rank = np.arange(len(order)) - per_j.indptr[rows[order]]
         keep = order[rank < top]  # grouped by pair, best j first
         pair, term_j = rows[keep], per_j.indices[keep].astype(np.int64)
+        linked = r_ptr[term_j + 1] > r_ptr[term_j]  # always so for a symmetric R
+        pair, term_j = pair[linked], term_j[linked]
         v = np.asarray(s[pair, term_j]).ravel()
         # (2) the best partner i of each kept j: R's row j, looked up in the challenge row.
         fan = (r_ptr[term_j + 1] - r_ptr[term_j]).astype(np.int64)

@@ -103,3 +103,36 @@ def test_explanations_never_claim_a_word_missing_from_either_text():
         for match in m.challenges_for(s.id, k=5):
             _check_honest(match, words[("c", match.challenge_id)], words[("s", s.id)])
     assert seen_related > 0
+
+
+def test_related_pair_weights_are_exact_parts_of_the_score():
+    """Each reported pair (i, j) is in the right rows and weighs exactly α·u_i·R_ij·v_j; the
+    startup terms shown are those with the largest related contribution."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    from matching.explain import related_pair_arrays
+
+    rng = np.random.default_rng(3)
+    n = 40
+    r = sp.random(n, n, density=0.08, random_state=4, dtype=np.float32)
+    r = sp.csr_matrix(r.maximum(r.T))
+    r.setdiag(0)
+    r.eliminate_zeros()
+    c = sp.csr_matrix(sp.random(6, n, density=0.2, random_state=5, dtype=np.float32))
+    s = sp.csr_matrix(sp.random(7, n, density=0.2, random_state=6, dtype=np.float32))
+    ci, si = rng.integers(0, 6, 30), rng.integers(0, 7, 30)
+    out = related_pair_arrays(c, s, r, ci, si, alpha=1.0, top=2, chunk=8)
+    dense_r, dense_c, dense_s = r.toarray(), c.toarray(), s.toarray()
+    for p in range(30):
+        u, v = dense_c[ci[p]], dense_s[si[p]]
+        per_j = (u @ dense_r) * v
+        got = range(out.starts[p], out.starts[p + 1])
+        for e in got:
+            i, j = out.c_term[e], out.s_term[e]
+            assert u[i] > 0 and v[j] > 0 and i != j
+            assert out.weight[e] == pytest.approx(round(float(u[i] * dense_r[i, j] * v[j]), 4))
+            assert out.weight[e] == pytest.approx(round(float((u * dense_r[:, j]).max() * v[j]), 4))
+        best = sorted(per_j[per_j > 0], reverse=True)[:2]
+        shown = sorted((per_j[out.s_term[e]] for e in got), reverse=True)
+        assert len(shown) <= 2 and np.allclose(shown, best[: len(shown)], atol=1e-6)
