@@ -22,13 +22,14 @@ class MatcherConfig:
     word_share: float = 1.0
     char_ngrams: tuple[int, int] = (2, 3)
     # Related words (see matching/related.py): text = cos(u, v) + u·R·v. Each weight is the
-    # largest entry its source puts in R; 0 turns the source off. Synonyms, stems and LSA were
-    # measured (python -m matching.evaluate DIR --cv 5 --ablation) and are off: no gain.
-    # Chosen by 5-fold cross-validation on the dev set (python -m matching.evaluate DIR --cv 5).
+    # largest entry its source puts in R; 0 turns the source off. Chosen by 5-fold
+    # cross-validation on the dev set (python -m matching.evaluate DIR --cv 5): every fold chose
+    # these. Stems and LSA were measured (--ablation) and are off: no gain.
     vector_weight: float = 0.5  # Japanese word vectors (ja-ginza's chiVe), × cosine
     vector_neighbours: int = 3
-    vector_min_sim: float = 0.4
-    synonym_weight: float = 0.0  # Sudachi synonym groups
+    vector_min_sim: float = 0.5
+    vector_compounds: bool = True  # a term without a vector gets the mean of its parts'
+    synonym_weight: float = 0.3  # Sudachi synonym groups
     stem_weight: float = 0.0  # English words with one Snowball stem
     lsa_weight: float = 0.0  # term neighbours in a truncated SVD of this corpus
     lsa_dims: int = 100

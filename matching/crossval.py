@@ -29,30 +29,33 @@ Rankings = Mapping[str, Sequence[str]]
 PerQuery = dict[str, dict[str, float]]
 
 
-#: Values tried for each tunable choice (the grid of ``--cv``). ``vector_weight`` is the largest
-#: entry word vectors put in R (see matching/related.py); 0 turns them off.
+#: Values tried for each tunable choice (the grid of ``--cv``). ``vector_weight`` and
+#: ``synonym_weight`` are the largest entry each source puts in R (see matching/related.py);
+#: 0 turns it off.
 VALUES: dict[str, tuple[float, ...]] = {
     "vector_weight": (0.0, 0.3, 0.5),
     "vector_min_sim": (0.4, 0.5),
+    "vector_compounds": (0.0, 1.0),  # 1: compounds without a vector get their parts' mean
+    "synonym_weight": (0.0, 0.3),  # Sudachi synonym groups
     "hub_penalty": (0.5, 1.0),
 }
 
 #: Signals that were measured and are off because cross-validation found no gain: tried only
 #: by ``--ablation`` (name → its weight → the values tried).
 REJECTED: dict[str, tuple[str, tuple[float, ...]]] = {
-    "Sudachi synonyms": ("synonym_weight", (0.0, 0.3)),
     "English stems": ("stem_weight", (0.0, 0.2)),
     "LSA (TruncatedSVD)": ("lsa_weight", (0.0, 0.1)),
 }
 
 
 def make_grid(values: Mapping[str, Sequence[float]]) -> list[dict[str, float]]:
-    """Every combination of ``values`` (a threshold is varied only when its source is on)."""
+    """Every combination of ``values`` (the vectors' settings vary only when they are on)."""
     out: list[dict[str, float]] = []
     for combo in product(*values.values()):
         choice = dict(zip(values, combo, strict=True))
-        if choice.get("vector_weight") == 0 and choice.get("vector_min_sim") != min(
-            values.get("vector_min_sim", (0.0,))
+        if choice.get("vector_weight") == 0 and any(
+            choice[k] != values[k][0] for k in values if k.startswith("vector_") and k in choice
+            and k != "vector_weight"
         ):
             continue
         out.append(choice)

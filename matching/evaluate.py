@@ -165,19 +165,28 @@ def cross_validate(
         "grid_size": len(shipped),
     }
     if ablation:
-        def pick(vectors: bool, extra: str = "") -> list[int]:
-            """Grid entries with vectors on (or off) and exactly the rejected signal ``extra``."""
+        def pick(vectors: bool | None, parts: bool | None = None, synonyms: bool | None = None,
+                 extra: str = "") -> list[int]:
+            """Grid entries by what is on (True), off (False) or tuned (None); of the rejected
+            signals exactly ``extra`` is on."""
+            wanted = (("vector_weight", vectors), ("vector_compounds", parts),
+                      ("synonym_weight", synonyms))
             return [
                 i for i, g in enumerate(grid)
-                if bool(g.get("vector_weight")) == vectors
+                if all(on is None or bool(g.get(w)) == on for w, on in wanted)
                 and all(bool(g.get(w)) == (w == extra) for w in rejected)
             ]
 
-        subsets = [("TF-IDF + hub, no related words", pick(False)),
-                   ("+ word vectors (ja-ginza)", pick(True))]
+        subsets: list[tuple[str, list[int]]] = [
+            ("TF-IDF + hub, no related words", pick(False, synonyms=False)),
+            ("+ Sudachi synonyms only", pick(False, synonyms=True)),
+            ("+ word vectors, whole words only", pick(True, False, False)),
+            ("+ word vectors, compounds by their parts", pick(True, True, False)),
+            ("+ word vectors (compounds) + Sudachi synonyms", pick(True, True, True)),
+        ]
         for label, (w, _values) in crossval.REJECTED.items():
-            subsets.append((f"+ {label}, no vectors", pick(False, w)))
-            subsets.append((f"+ word vectors + {label}", pick(True, w)))
+            subsets.append((f"+ {label} only", pick(False, synonyms=False, extra=w)))
+            subsets.append((f"shipped grid + {label}", pick(None, extra=w)))
         subsets.append(("shipped grid (as --cv)", shipped))
         info["ablation"] = [_cv_project(data, folds, candidates, allowed, name)[0]
                             for name, allowed in subsets]

@@ -148,7 +148,10 @@ def related_matrix(
     """
     parts: list[sp.csr_matrix] = []
     if config.vector_weight > 0:
-        matrix = vector_matrix(terms, config.vector_neighbours, config.vector_min_sim)
+        matrix = vector_matrix(
+            terms, config.vector_neighbours, config.vector_min_sim,
+            compounds=config.vector_compounds,
+        )
         parts.append(config.vector_weight * matrix)
     if config.synonym_weight > 0:
         parts.append(config.synonym_weight * synonym_matrix(terms))

@@ -94,8 +94,27 @@ def vector_row(term: str) -> int:
     return int(rows[at]) if at < len(keys) and keys[at] == key else -1
 
 
+@lru_cache(maxsize=200_000)
+def compound_parts(term: str) -> tuple[int, ...]:
+    """Rows of the short units (Sudachi split mode A) of a Japanese term that has no vector of
+    its own, when at least two of them have one (スマートフォンアプリ → スマートフォン, アプリ)."""
+    if term.isascii() or vector_row(term) >= 0:
+        return ()
+    parts = [vector_row(m.normalized_form()) for m in _short_units().tokenize(term)]
+    rows = tuple(r for r in parts if r >= 0)
+    return rows if len(rows) >= 2 else ()
+
+
+@lru_cache(maxsize=1)
+def _short_units():  # type: ignore[no-untyped-def]
+    from matching.tokenize import make_tokenizer
+
+    return make_tokenizer({"normalized_form"}, mode="A")
+
+
 def vector_matrix(
-    terms: Sequence[str], neighbours: int, min_sim: float, chunk: int = 1_000
+    terms: Sequence[str], neighbours: int, min_sim: float, chunk: int = 1_000,
+    compounds: bool = False,
 ) -> sp.csr_matrix:
     """Each Japanese term's nearest other vocabulary terms (cosine ≥ ``min_sim``), weighted by
     their cosine, made symmetric.
@@ -105,17 +124,26 @@ def vector_matrix(
     term's candidates (terms on its own vector at cosine 1), and each term keeps its
     ``neighbours`` best. The last result is kept, so refitting the same vocabulary is free.
     """
-    key = (tuple(terms), neighbours, min_sim)
+    key = (tuple(terms), neighbours, min_sim, compounds)
     if _last[0] == key:
         return _last[1].copy()
     n = len(terms)
     table = _table()
     rows_of = np.array([vector_row(t) for t in terms], np.int64)
+    extra: list[np.ndarray] = []
+    if compounds and table is not None:
+        base = len(table[2])
+        for i, t in enumerate(terms):
+            if rows_of[i] < 0 and (parts := compound_parts(t)):
+                mean = table[2][list(parts)].mean(axis=0)
+                extra.append(mean / max(float(np.linalg.norm(mean)), 1e-9))
+                rows_of[i] = base + len(extra) - 1
     have = np.flatnonzero(rows_of >= 0)
     if table is None or len(have) < 2 or neighbours <= 0:
         return sp.csr_matrix((n, n), dtype=np.float32)
     distinct, inverse = np.unique(rows_of[have], return_inverse=True)
-    v = table[2][distinct]
+    vectors = np.vstack([table[2], *extra]) if extra else table[2]
+    v = vectors[distinct]
     d = len(distinct)
     pd, pe, pv = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, np.float32)]
     k = min(neighbours, d - 1)

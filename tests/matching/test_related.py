@@ -64,7 +64,7 @@ def test_a_match_through_related_words_says_so():
     assert best.startup_id == "s1" and best.terms == ()
     assert [(r.challenge_term, r.startup_term) for r in best.related] == [("子育て", "育児")]
     assert best.to_dict()["related"][0]["startup_term"] == "育児"
-    off = Matcher(MatcherConfig(vector_weight=0)).fit(cs, ss, workers=1)
+    off = Matcher(MatcherConfig(vector_weight=0, synonym_weight=0)).fit(cs, ss, workers=1)
     assert off.startups_for("c1") == []  # no shared word, no related word: no match
 
 
@@ -136,3 +136,17 @@ def test_related_pair_weights_are_exact_parts_of_the_score():
         best = sorted(per_j[per_j > 0], reverse=True)[:2]
         shown = sorted((per_j[out.s_term[e]] for e in got), reverse=True)
         assert len(shown) <= 2 and np.allclose(shown, best[: len(shown)], atol=1e-6)
+
+
+@needs_vectors
+def test_compounds_without_a_vector_get_their_parts():
+    from matching.wordvec import compound_parts, vector_row
+
+    assert vector_row("スマートフォンアプリ") == -1
+    parts = (vector_row("スマートフォン"), vector_row("アプリ"))
+    assert compound_parts("スマートフォンアプリ") == parts
+    assert compound_parts("防災") == ()  # has its own vector
+    terms = ["スマートフォンアプリ", "アプリ", "道路"]
+    with_parts = vector_matrix(terms, neighbours=3, min_sim=0.4, compounds=True)
+    assert with_parts[0, 1] > 0.4
+    assert vector_matrix(terms, neighbours=3, min_sim=0.4)[0].nnz == 0
