@@ -5,7 +5,8 @@ Only the package's data files are read — ``vocab/vectors`` (a NumPy array) and
 nothing is downloaded. Vectors are used once per *vocabulary term*, never per document: the
 terms of a fitted corpus get their nearest other terms (cosine ≥ ``vector_min_sim``, at most
 ``vector_neighbours`` each), which become related-word pairs (see :mod:`matching.related`).
-English terms are left out (the vectors are trained on Japanese text).
+A compound without a vector of its own may take the mean of its short units' vectors
+(``vector_compounds``). English terms are left out (the vectors are trained on Japanese text).
 """
 
 from __future__ import annotations
