@@ -110,6 +110,7 @@ def related_pair_arrays(
         c.sort_indices()
         n = c.shape[0]
         per_j = sp.csr_matrix(sp.csr_matrix(c @ related).multiply(s))
+        per_j.data[per_j.data * alpha < 5e-5] = 0  # a pair under this shows as 0.0000
         per_j.eliminate_zeros()
         rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(per_j.indptr))
         order = np.argsort(rows * 2.0 - per_j.data / max(float(per_j.data.max(initial=0)), 1.0),

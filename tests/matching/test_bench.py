@@ -15,7 +15,9 @@ KEYS = {
     "vectors_load_s",
     "related_matrix_s",
     "rebuild_cached_no_vectors_s",
-    "vectors_cost_cached_s",
+    "rebuild_cached_no_synonyms_s",
+    "rebuild_cached_no_related_s",
+    "query_p95_no_related_ms",
 }
 
 
