@@ -216,6 +216,20 @@ def cv_table(results: Sequence[Mapping[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def language_table(results: Sequence[Mapping[str, Any]]) -> str:
+    """One row per matcher and language (all, ja, en): MRR with its spread over folds, R@10."""
+    lines = ["| matcher | language | queries | MRR (± sd over folds) | R@10 | nDCG@10 |",
+             "|---|---|---|---|---|---|"]
+    for r in results:
+        for lang, suffix in (("all", ""), ("ja", "_ja"), ("en", "_en")):
+            lines.append(
+                f"| {r['matcher']} | {lang} | {r['queries' + suffix]} | "
+                f"{r['mrr' + suffix]:.3f} ± {r['mrr' + suffix + '_std']:.3f} | "
+                f"{r['recall@10' + suffix]:.3f} | {r['ndcg@10' + suffix]:.3f} |"
+            )
+    return "\n".join(lines)
+
+
 def fold_table(results: Sequence[Mapping[str, Any]], info: Mapping[str, Any]) -> str:
     """Per fold: size, each matcher's MRR (all / ja / en) and the choice made on training folds."""
     names = [r["matcher"] for r in results]
@@ -269,6 +283,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\n{len(info['folds'])}-fold cross-validation over challenges (seed {args.seed}); "
               f"every choice among {info['grid_size']} configurations made on training folds\n")
         print(cv_table(results))
+        print("\nper language (challenge → startups; spread = sd of the fold means)\n")
+        print(language_table(results))
         print("\nper fold: MRR of the held-out challenges (Japanese / English)\n")
         print(fold_table(results, info))
         if args.ablation:
