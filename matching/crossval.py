@@ -70,7 +70,9 @@ ABLATION_GRID: list[dict[str, float]] = make_grid(
 
 def config_of(choice: Mapping[str, float], base: MatcherConfig | None = None) -> MatcherConfig:
     """The matcher configuration of one grid entry."""
-    return replace(base or MatcherConfig(), **choice)  # type: ignore[arg-type]
+    cfg = base or MatcherConfig()
+    typed = {k: type(getattr(cfg, k))(v) for k, v in choice.items()}  # 1.0 → True for flags
+    return replace(cfg, **typed)
 
 
 def make_folds(queries: Sequence[str], language: Mapping[str, str], k: int, seed: int = 13
