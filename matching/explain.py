@@ -97,11 +97,10 @@ def related_pair_arrays(
     product for a chunk of pairs — gives each startup term j its related contribution summed
     over the challenge's terms; the ``top`` best j of each pair are kept. (2) Each kept j is
     credited to its best single partner i among R's row j (a few terms) that the challenge
-    has, found by one binary search over the challenge rows' sorted (pair, term) codes.
+    has, looked up in the challenge rows (SciPy's C sampling of CSR entries).
     """
     if related is None or related.nnz == 0 or top <= 0 or len(ci) == 0:
         return no_related(len(ci))
-    n_terms = related.shape[0]
     r_ptr, r_idx, r_val = related.indptr, related.indices, related.data
     counts_all, c_all, s_all, w_all = [], [], [], []
     for start in range(0, len(ci), chunk):
@@ -127,16 +126,11 @@ def related_pair_arrays(
         at = np.repeat(r_ptr[term_j].astype(np.int64) - np.cumsum(fan) + fan, fan)
         at += np.arange(len(entry))
         term_i, r = r_idx[at].astype(np.int64), r_val[at]
-        c_rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(c.indptr))
-        c_codes = c_rows * n_terms + c.indices
-        want = pair[entry] * n_terms + term_i
-        pos = np.minimum(np.searchsorted(c_codes, want), max(len(c_codes) - 1, 0))
-        hit = c_codes[pos] == want if len(c_codes) else np.zeros(len(want), bool)
-        contrib = np.where(hit, c.data[pos] * r, 0.0) * v[entry]
+        u = np.asarray(c[pair[entry], term_i]).ravel()  # 0 where the challenge lacks term i
+        contrib = u * r * v[entry]
         # Entries are grouped by kept j (R's row j, terms ascending): the first maximum of each
-        # group is its best partner (the smallest term on ties). R is symmetric, so every kept
-        # j has at least one entry.
-        starts = np.searchsorted(entry, np.arange(len(pair)))
+        # group is its best partner (the smallest term on ties). Every kept j has an entry.
+        starts = np.cumsum(fan) - fan
         top_of = np.maximum.reduceat(contrib, starts) if len(entry) else contrib
         where_max = np.where(contrib == top_of[entry], np.arange(len(entry)), len(entry))
         first = np.minimum.reduceat(where_max, starts) if len(entry) else where_max
