@@ -126,8 +126,9 @@ def vector_matrix(
     ``neighbours`` best. The last result is kept, so refitting the same vocabulary is free.
     """
     key = (tuple(terms), neighbours, min_sim, compounds)
-    if _last[0] == key:
-        return _last[1].copy()
+    last = _last[0]  # one read: another thread may replace it meanwhile
+    if last is not None and last[0] == key:
+        return last[1].copy()
     n = len(terms)
     table = _table()
     rows_of = np.array([vector_row(t) for t in terms], np.int64)
@@ -181,8 +182,9 @@ def vector_matrix(
     keep = rank < neighbours
     m = sp.csr_matrix((val[keep], (a[keep], b[keep])), shape=(n, n), dtype=np.float32)
     m = sp.csr_matrix(m.maximum(m.T), dtype=np.float32)
-    _last[:] = [key, m]
+    _last[0] = (key, m)
     return m.copy()
 
 
-_last: list = [None, None]  # the last (terms, neighbours, min_sim) and its matrix
+#: The last call's (arguments, matrix), replaced as one object so that threads never mix them.
+_last: list[tuple[tuple[object, ...], sp.csr_matrix] | None] = [None]
