@@ -30,13 +30,12 @@ import numpy as np
 import scipy.sparse as sp
 
 from matching.config import MatcherConfig
-from matching.tokenize import make_tokenizer
+from matching.tokenize import shared_tokenizer
 from matching.wordvec import vector_matrix
 
 
-@lru_cache(maxsize=1)
 def _synonym_tokenizer():  # type: ignore[no-untyped-def]
-    return make_tokenizer({"normalized_form", "synonym_group_ids"})
+    return shared_tokenizer(frozenset({"normalized_form", "synonym_group_ids"}))
 
 
 @lru_cache(maxsize=200_000)

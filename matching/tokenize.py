@@ -14,6 +14,7 @@ Input must already be cleaned by :func:`matching.normalize.clean_text`.
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -84,6 +85,21 @@ def make_tokenizer(fields: set[str] | None = None, mode: str = "C"):  # type: ig
         "synonym_group_id" if f == "synonym_group_ids" else f for f in fields
     }
     return dictionary.create(split, fields=old)
+
+
+_local = threading.local()
+
+
+def shared_tokenizer(fields: frozenset[str], mode: str = "C"):  # type: ignore[no-untyped-def]
+    """One tokenizer per thread for (``fields``, ``mode``): Sudachi tokenizers must not be used
+    by two threads at once, and the app may fit in a request thread and a rebuild thread."""
+    cache = getattr(_local, "tokenizers", None)
+    if cache is None:
+        cache = _local.tokenizers = {}
+    key = (fields, mode)
+    if key not in cache:
+        cache[key] = make_tokenizer(set(fields), mode)
+    return cache[key]
 
 
 def _chunks(text: str) -> list[str]:

@@ -106,11 +106,10 @@ def compound_parts(term: str) -> tuple[int, ...]:
     return rows if len(rows) >= 2 else ()
 
 
-@lru_cache(maxsize=1)
 def _short_units():  # type: ignore[no-untyped-def]
-    from matching.tokenize import make_tokenizer
+    from matching.tokenize import shared_tokenizer
 
-    return make_tokenizer({"normalized_form"}, mode="A")
+    return shared_tokenizer(frozenset({"normalized_form"}), mode="A")
 
 
 def vector_matrix(

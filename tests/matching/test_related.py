@@ -150,3 +150,19 @@ def test_compounds_without_a_vector_get_their_parts():
     with_parts = vector_matrix(terms, neighbours=3, min_sim=0.4, compounds=True)
     assert with_parts[0, 1] > 0.4
     assert vector_matrix(terms, neighbours=3, min_sim=0.4)[0].nnz == 0
+
+
+def test_fits_in_two_threads_at_once_do_not_share_a_tokenizer():
+    """The app may refit in a request thread while a rebuild runs in another."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def fit(seed: int) -> int:
+        words = ["子育て", "保育", "避難", "防災", "高齢者", "介護", "窓口", "相談"]
+        cs = [ChallengeDoc(f"c{i}", w, f"{w}の課題{seed}") for i, w in enumerate(words[::2])]
+        ss = [StartupDoc(f"s{i}", "A", f"{w}サービス") for i, w in enumerate(words[1::2])]
+        m = Matcher().fit(cs, ss, workers=1)
+        return sum(len(m.startups_for(c.id)) for c in cs)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(fit, range(6)))
+    assert len(set(results)) == 1 and results[0] > 0
