@@ -166,3 +166,13 @@ def test_fits_in_two_threads_at_once_do_not_share_a_tokenizer():
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(fit, range(6)))
     assert len(set(results)) == 1 and results[0] > 0
+
+
+def test_one_matcher_scores_new_documents_from_two_threads(matcher):
+    """A shared index answers requests in parallel: each thread tokenises with its own Sudachi."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    doc = ChallengeDoc("new", "避難所の混雑", "避難所の混雑を減らしたい。" * 50)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda _i: matcher.score_challenge(doc), range(8)))
+    assert all(r == results[0] for r in results) and results[0].matches
