@@ -13,6 +13,7 @@ from matching.types import (
     ChallengeDoc,
     Match,
     RebuildResult,
+    RelatedTerm,
     ScoredResult,
     Signal,
     StartupDoc,
@@ -20,7 +21,7 @@ from matching.types import (
 )
 
 #: Bump when scores or explanations change, so stored recommendations can be recomputed.
-MATCHER_VERSION = "2026.11-1"
+MATCHER_VERSION = "2026.12-1"
 
 __all__ = [
     "MATCHER_VERSION",
@@ -30,6 +31,7 @@ __all__ = [
     "Matcher",
     "MatcherConfig",
     "RebuildResult",
+    "RelatedTerm",
     "ScoredResult",
     "Signal",
     "StartupDoc",

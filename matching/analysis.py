@@ -9,12 +9,10 @@ matcher's own `clean_text`, so the search and the matcher see the same text.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
-from sudachipy import SplitMode, Tokenizer
+import threading
 
 from matching.normalize import clean_text
-from matching.tokenize import _dictionary, fold_english
+from matching.tokenize import fold_english, make_tokenizer
 
 #: Longer terms are cut to this many characters (the search index's column width).
 MAX_TERM = 100
@@ -24,9 +22,16 @@ _LATIN = re.compile(r"[a-z0-9]+(?:['\-][a-z0-9]+)*")
 _CHUNK = 4000  # Sudachi refuses very long inputs
 
 
-@lru_cache(maxsize=1)
-def _tokenizer() -> Tokenizer:
-    return _dictionary().tokenizer(SplitMode.A)
+_local = threading.local()
+
+
+def _tokenizer():  # type: ignore[no-untyped-def]
+    """One Sudachi tokenizer per thread: a shared one fails with "Already borrowed" when two
+    requests search at once."""
+    tokenizer = getattr(_local, "tokenizer", None)
+    if tokenizer is None:
+        tokenizer = _local.tokenizer = make_tokenizer(mode="A")
+    return tokenizer
 
 
 def search_words(text: str) -> list[str]:

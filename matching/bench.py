@@ -10,6 +10,12 @@ the same top-20 retrieval over the same tokens in the same run. ``rebuild_cpu_s`
 time of both rebuilds (this process and the tokeniser pool); ``load_start``/``load_end`` are the
 machine's 1-minute load average: on two cores, a load well above 0 at the start means the
 wall-clock figures were shared with other work.
+
+What the word-vector signal costs is printed apart: ``vectors_load_s`` (reading ja-ginza's
+table, once per process, before the rebuilds), ``related_matrix_s`` (each vocabulary term's
+nearest terms and synonym pairs, in the fresh rebuild; a refit of the same vocabulary reuses
+the vectors' part), and ``rebuild_cached_{no_vectors,no_synonyms,no_related}_s`` with
+``query_p95_…_ms``: the same cached rebuild and queries with one signal or both off.
 """
 
 from __future__ import annotations
@@ -21,11 +27,12 @@ import resource
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 
 import bm25s
 import numpy as np
 
-from matching import synth
+from matching import synth, wordvec
 from matching.baselines import token_lists
 from matching.config import MatcherConfig
 from matching.index import Matcher
@@ -71,11 +78,16 @@ def run(n_challenges: int, n_startups: int, k: int = 20, queries: int = 200) -> 
     cfg = MatcherConfig()
     cache = TokenCache()
 
+    t0 = time.perf_counter()
+    vectors = wordvec.available()  # loads ja-ginza's vector table once per process
+    vectors_load_s = time.perf_counter() - t0
+
     t0, cpu0 = time.perf_counter(), _cpu_s()
     matcher = Matcher(cfg).fit(cs, ss, tokens_cache=cache, workers=2)
     result = top_k_all(matcher, k=k)
     rebuild_s, rebuild_cpu_s = time.perf_counter() - t0, _cpu_s() - cpu0
-    del matcher, result  # as the app does: one index at a time
+    related_matrix_s = matcher.space.related_s  # the fresh fit's (a refit of the same
+    del matcher, result  # vocabulary reuses it)  # as the app does: one index at a time
 
     t0, cpu0 = time.perf_counter(), _cpu_s()
     matcher = Matcher(cfg).fit(cs, ss, tokens_cache=cache, workers=2)
@@ -100,6 +112,27 @@ def run(n_challenges: int, n_startups: int, k: int = 20, queries: int = 200) -> 
         lat.append((time.perf_counter() - t0) * 1000)
     peak_mb = _peak_mb()  # the matcher's stages only; bm25s below runs in this process too
     del matcher, result
+
+    # The same cached rebuild and queries with one added signal off, then with both: the
+    # differences are what each signal costs.
+    variants = {
+        "no_vectors": replace(cfg, vector_weight=0.0),
+        "no_synonyms": replace(cfg, synonym_weight=0.0),
+        "no_related": replace(cfg, vector_weight=0.0, synonym_weight=0.0),
+    }
+    without: dict[str, float] = {}
+    for name, variant in variants.items():
+        t0 = time.perf_counter()
+        plain = Matcher(variant).fit(cs, ss, tokens_cache=cache, workers=2)
+        top_k_all(plain, k=k)
+        without[f"rebuild_cached_{name}_s"] = round(time.perf_counter() - t0, 2)
+        plain_q = []
+        for doc in new_c[:50]:
+            t0 = time.perf_counter()
+            plain.score_challenge(doc, k=k)
+            plain_q.append((time.perf_counter() - t0) * 1000)
+        without[f"query_p95_{name}_ms"] = round(float(np.percentile(plain_q, 95)), 2)
+        del plain
 
     docs: list[ChallengeDoc | StartupDoc] = [*cs, *ss]
     tokens = tokenize_all(docs, cache=cache, workers=1)
@@ -135,6 +168,10 @@ def run(n_challenges: int, n_startups: int, k: int = 20, queries: int = 200) -> 
         "query_p50_ms": round(float(np.percentile(lat, 50)), 2),
         "query_p95_ms": round(float(np.percentile(lat, 95)), 2),
         "peak_mb": round(peak_mb, 1),
+        "vectors": vectors,
+        "vectors_load_s": round(vectors_load_s, 2),
+        "related_matrix_s": round(related_matrix_s, 3),
+        **without,
         "peak_total_mb": round(_peak_mb(), 1),
         "bm25_rebuild_s": round(bm25_rebuild_s, 2),
         "bm25_query_p95_ms": round(float(np.percentile(bm_lat, 95)), 2),

@@ -14,12 +14,11 @@ import numpy as np
 import scipy.sparse as sp
 
 from matching.config import MatcherConfig
-from matching.explain import shared_term_arrays
+from matching.explain import related_pair_arrays, shared_term_arrays
 from matching.results import PairTable
 from matching.scoring import CategoryCoder, SideFacts, pair_scores, signal_values
 from matching.signals import challenge_facts, startup_facts
-from matching.tokenize import WordTokenizer
-from matching.tokens import DocTokens, TokenCache, tokenize_all, tokenize_doc
+from matching.tokens import DocTokens, TokenCache, thread_tokenizer, tokenize_all, tokenize_doc
 from matching.topk import chunked_topn, exact_scores, hub_of_values, hub_scores, keep_top_terms
 from matching.types import ChallengeDoc, Match, ScoredResult, StartupDoc
 from matching.vectorize import TextSpace
@@ -66,7 +65,6 @@ class Matcher:
     def __init__(self, config: MatcherConfig | None = None) -> None:
         self.config = config or MatcherConfig()
         self.space = TextSpace(self.config)
-        self._tokenizer: WordTokenizer | None = None
 
     def fit(
         self,
@@ -227,9 +225,7 @@ class Matcher:
     def _score_new(
         self, doc: ChallengeDoc | StartupDoc, challenge: bool, k: int, exclude: Pairs
     ) -> ScoredResult:
-        if self._tokenizer is None:
-            self._tokenizer = WordTokenizer()
-        tokens = tokenize_doc(doc, self._tokenizer)
+        tokens = tokenize_doc(doc, thread_tokenizer())  # requests may score in parallel
         if tokens.empty:
             return ScoredResult(reason="empty")
         word, text = self.space.transform([tokens], challenge)
@@ -303,6 +299,16 @@ class Matcher:
         shared = [tuple(sorted(q_cats & other.cats[j])) for j in o_rows.tolist()]
         hub = (hub_q[sel] + other.hub[o_rows]) / 2.0
         zeros = np.zeros(len(sel), np.int64)
+        word_c, word_s = (q_word, other.word) if challenge else (other.word, q_word)
+        related = related_pair_arrays(
+            word_c,
+            word_s,
+            self.space.related,
+            zeros if challenge else o_rows,
+            o_rows if challenge else zeros,
+            cfg.word_share,
+            cfg.explain_related,
+        )
         table = PairTable(
             ci=zeros if challenge else o_rows,
             si=o_rows if challenge else zeros,
@@ -319,5 +325,6 @@ class Matcher:
             shared_cats=shared,
             cat_label=np.arange(len(sel)),
             config=cfg,
+            related=related,
         )
         return table.matches()

@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from matching.config import MatcherConfig
-from matching.explain import shared_term_arrays
+from matching.explain import related_pair_arrays, shared_term_arrays
 from matching.index import Matcher, Progress
 from matching.results import PairTable, RankedLists
 from matching.scoring import pair_scores, signal_values
@@ -119,6 +119,9 @@ def top_k_all(
         shared_cats=labels,
         cat_label=label_of,
         config=cfg,
+        related=related_pair_arrays(
+            wc, ws, m.space.related, ci, si, cfg.word_share, cfg.explain_related
+        ),
     )
     n_fwd = len(fwd_rows)
     by_challenge = _lists(table, m.c.ids, m.c.empty, fwd_rows, inverse[:n_fwd])

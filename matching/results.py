@@ -23,9 +23,9 @@ from typing import Any
 import numpy as np
 
 from matching.config import MatcherConfig
-from matching.explain import SharedTerms
+from matching.explain import RelatedPairs, SharedTerms
 from matching.signals import region_label
-from matching.types import Match, Signal, Term
+from matching.types import Match, RelatedTerm, Signal, Term
 
 
 @contextmanager
@@ -66,8 +66,9 @@ def _maker(cls: type, names: Sequence[str]) -> Any:
 
 _new_term = _maker(Term, ("term", "weight"))
 _new_match = _maker(
-    Match, ("challenge_id", "startup_id", "score", "text_score", "terms", "signals")
+    Match, ("challenge_id", "startup_id", "score", "text_score", "terms", "signals", "related")
 )
+_new_related = _maker(RelatedTerm, ("challenge_term", "startup_term", "weight"))
 _new_signal = _maker(Signal, ("name", "value", "weight"))
 
 
@@ -95,6 +96,7 @@ class PairTable:
     shared_cats: Sequence[tuple[str, ...]]  # the distinct sets of shared category names
     cat_label: np.ndarray  # per pair: index into shared_cats
     config: MatcherConfig
+    related: RelatedPairs | None = None  # related-word pairs, when that signal is on
 
     def __len__(self) -> int:
         return len(self.text)
@@ -132,6 +134,7 @@ class PairTable:
             names = [vocabulary[t] for t in self.terms.term[entries].tolist()]
             weights = self.terms.weight[entries].tolist()
             all_terms = [new_term(t, w) for t, w in zip(names, weights, strict=True)]
+            related = self._related(at)
             for n in range(len(at)):
                 signals: list[Signal] = []
                 if cats[n] > 0:
@@ -151,8 +154,31 @@ class PairTable:
                     signals.append(new_signal("hub_penalty", hubs[n], hub_w[n]))
                 terms = tuple(all_terms[bounds_list[n] : bounds_list[n + 1]])
                 c_id, s_id = c_ids[ci[n]], s_ids[si[n]]
-                out.append(new_match(c_id, s_id, scores[n], texts[n], terms, tuple(signals)))
+                out.append(
+                    new_match(c_id, s_id, scores[n], texts[n], terms, tuple(signals), related[n])
+                )
         return out
+
+    def _related(self, at: np.ndarray) -> list[tuple[RelatedTerm, ...]]:
+        """Each picked pair's related-word pairs as objects (empty tuples when there are none)."""
+        rel = self.related
+        if rel is None or len(rel.weight) == 0:
+            return [()] * len(at)
+        first = rel.starts[at]
+        lengths = rel.starts[at + 1] - first
+        bounds = np.concatenate([[0], np.cumsum(lengths)]).tolist()
+        entries = np.arange(bounds[-1]) + np.repeat(first - np.array(bounds[:-1]), lengths)
+        vocabulary = self.vocabulary
+        objs = [
+            _new_related(vocabulary[c], vocabulary[s], w)
+            for c, s, w in zip(
+                rel.c_term[entries].tolist(),
+                rel.s_term[entries].tolist(),
+                rel.weight[entries].tolist(),
+                strict=True,
+            )
+        ]
+        return [tuple(objs[bounds[n] : bounds[n + 1]]) for n in range(len(at))]
 
 
 class RankedLists(Mapping[str, list[Match]]):

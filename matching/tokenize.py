@@ -14,13 +14,14 @@ Input must already be cleaned by :func:`matching.normalize.clean_text`.
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sudachipy import Dictionary, SplitMode
 
 #: Bump when the tokens produced for a text change: cached token lists become stale.
-TOKENIZER_VERSION = "1"
+TOKENIZER_VERSION = "2"  # 2: SudachiPy 0.6.11 + SudachiDict-core 20260723
 
 # Latin words (with inner hyphens/apostrophes) vs. everything else.
 _LATIN = re.compile(r"[a-z0-9]+(?:['’\-][a-z0-9]+)*")
@@ -68,6 +69,39 @@ def _dictionary() -> Dictionary:
     return Dictionary(dict="core")
 
 
+def make_tokenizer(fields: set[str] | None = None, mode: str = "C"):  # type: ignore[no-untyped-def]
+    """A Sudachi tokenizer (split mode ``mode``: "A", "B" or "C") loading only ``fields`` (all
+    when None), on SudachiPy 0.6 or 0.7.
+
+    0.7 renamed ``Dictionary.create`` to ``tokenizer`` and the field ``synonym_group_id`` to
+    ``synonym_group_ids``; ja-ginza (whose word vectors we read) still needs 0.6, so the app's
+    search index makes its tokenizer here too.
+    """
+    dictionary = _dictionary()
+    split = {"A": SplitMode.A, "B": SplitMode.B, "C": SplitMode.C}[mode.upper()]
+    if hasattr(dictionary, "tokenizer"):
+        return dictionary.tokenizer(split, fields=fields)
+    old = None if fields is None else {
+        "synonym_group_id" if f == "synonym_group_ids" else f for f in fields
+    }
+    return dictionary.create(split, fields=old)
+
+
+_local = threading.local()
+
+
+def shared_tokenizer(fields: frozenset[str], mode: str = "C"):  # type: ignore[no-untyped-def]
+    """One tokenizer per thread for (``fields``, ``mode``): Sudachi tokenizers must not be used
+    by two threads at once, and the app may fit in a request thread and a rebuild thread."""
+    cache = getattr(_local, "tokenizers", None)
+    if cache is None:
+        cache = _local.tokenizers = {}
+    key = (fields, mode)
+    if key not in cache:
+        cache[key] = make_tokenizer(set(fields), mode)
+    return cache[key]
+
+
 def _chunks(text: str) -> list[str]:
     """Split text into pieces Sudachi accepts, preferring sentence boundaries."""
     if len(text) <= _CHUNK_CHARS:
@@ -91,9 +125,8 @@ class WordTokenizer:
     """Content-word tokeniser. Not thread-safe and not picklable: make one per process."""
 
     def __init__(self) -> None:
-        dictionary = _dictionary()
-        self._tokenizer = dictionary.tokenizer(SplitMode.C, fields={"pos", "normalized_form"})
-        self._keep = self._content_pos_ids(dictionary)
+        self._tokenizer = make_tokenizer({"pos", "normalized_form"})
+        self._keep = self._content_pos_ids(_dictionary())
 
     @staticmethod
     def _content_pos_ids(dictionary: Dictionary) -> frozenset[int]:

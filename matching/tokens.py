@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -87,15 +88,26 @@ class TokenCache:
         self._data[self._key(doc)] = (print_ or fingerprint(doc), tokens)
 
 
-_worker_tokenizer: WordTokenizer | None = None
+_worker = threading.local()  # a pool worker's (or, in-process, each thread's) tokenizer
 
 Fields = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], bool]
 
 
 def _init_worker() -> None:
-    """Pool initializer: Sudachi tokenisers are not picklable, so each worker makes its own."""
-    global _worker_tokenizer
-    _worker_tokenizer = WordTokenizer()
+    """Pool initializer: Sudachi tokenisers are not picklable, so each worker makes its own.
+
+    Thread-local, because in-process tokenising (``workers=1``) may run in two threads at once
+    (the app refits in a request thread while a rebuild runs in another), and a Sudachi
+    tokenizer used by two threads fails ("Already borrowed")."""
+    _worker.tokenizer = WordTokenizer()
+
+
+def thread_tokenizer() -> WordTokenizer:
+    """This thread's (or pool worker's) tokenizer, made on first use."""
+    if getattr(_worker, "tokenizer", None) is None:
+        _init_worker()
+    tokenizer: WordTokenizer = _worker.tokenizer
+    return tokenizer
 
 
 def _tokenize_batch(docs: Sequence[Doc]) -> list[Fields]:
@@ -103,10 +115,7 @@ def _tokenize_batch(docs: Sequence[Doc]) -> list[Fields]:
 
     Equal words are made one string object, so pickle sends each distinct word of a batch once.
     """
-    if _worker_tokenizer is None:
-        _init_worker()
-    tokenizer = _worker_tokenizer
-    assert tokenizer is not None
+    tokenizer = thread_tokenizer()
     words: dict[str, str] = {}
     out = []
     for doc in docs:

@@ -44,6 +44,17 @@ class Term:
 
 
 @dataclass(frozen=True, slots=True)
+class RelatedTerm:
+    """Two *different* words, one from each text, that mean nearly the same (避難 ≈ 防災), and
+    what the pair adds to the text score. Shown apart from the shared words: neither word need
+    occur in the other text."""
+
+    challenge_term: str
+    startup_term: str
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
 class Signal:
     """A structured reason that moved the score; ``weight`` is what it added (or subtracted)."""
 
@@ -62,6 +73,8 @@ class Match:
     text_score: float
     terms: tuple[Term, ...] = ()
     signals: tuple[Signal, ...] = ()
+    #: Related words that added to the text score (empty when none, or when they are off).
+    related: tuple[RelatedTerm, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (tuples become lists) for storing with the recommendation."""
@@ -78,6 +91,11 @@ class Match:
                     "weight": s.weight,
                 }
                 for s in self.signals
+            ],
+            "related": [
+                {"challenge_term": r.challenge_term, "startup_term": r.startup_term,
+                 "weight": r.weight}
+                for r in self.related
             ],
         }
 

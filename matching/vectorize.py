@@ -18,6 +18,7 @@ l2-normalised. The text vector is [√α·word, √(1−α)·char], so ``u·v = 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterable, Sequence
 from itertools import chain, repeat
 
@@ -25,6 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from matching.config import MatcherConfig
+from matching.related import related_matrix
 from matching.tokens import DocTokens
 
 
@@ -64,6 +66,9 @@ class TextSpace:
         self._char_idf = np.zeros(0)
         #: The two sides' term counts from :meth:`fit`, for :meth:`transform` to reuse once.
         self.fit_counts: tuple[sp.csr_matrix, sp.csr_matrix] | None = None
+        #: Related-word weights between different terms (see :mod:`matching.related`), or None.
+        self.related: sp.csr_matrix | None = None
+        self.related_s = 0.0
 
     def _weights(self, challenge: bool) -> tuple[float, float, float]:
         c = self.config
@@ -79,6 +84,7 @@ class TextSpace:
                 vocab.update(d.body if body_w else ())
                 vocab.update(d.title if title_w else ())
                 vocab.update(d.tags if tags_w else ())
+        cfg = self.config
         self.terms = sorted(vocab)
         self.term_index = {t: i for i, t in enumerate(self.terms)}
         lo, hi = self.config.char_ngrams
@@ -95,6 +101,12 @@ class TextSpace:
         counts = sp.vstack(self.fit_counts)
         self._word_idf = _idf(sp.csr_matrix(counts))
         self._char_idf = _idf(sp.csr_matrix(counts @ self._term_ngrams))
+        weighted = None
+        if cfg.lsa_weight:
+            weighted = _sublinear_idf_l2(sp.csr_matrix(counts), self._word_idf)
+        t0 = time.perf_counter()
+        self.related = related_matrix(self.terms, weighted, cfg)
+        self.related_s = time.perf_counter() - t0  # reported by the benchmark
         return self
 
     def _counts(self, docs: Sequence[DocTokens], challenge: bool) -> sp.csr_matrix:
@@ -152,7 +164,9 @@ class TextSpace:
     ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         """(word TF-IDF, text vector) for documents of one side; rows of zeros when no terms.
 
-        ``counts`` may pass the documents' term counts when they are already known.
+        ``counts`` may pass the documents' term counts when they are already known. With
+        related words on, a challenge's text vector is ``u + u·R`` (R on one side only, so that
+        a pair's dot product is ``u·v + u·R·v``); a startup's is its word vector.
         """
         if counts is None:
             counts = self._counts(docs, challenge)
@@ -163,9 +177,13 @@ class TextSpace:
             if extra is not None:
                 char_counts = sp.csr_matrix(char_counts + extra)
         word = _sublinear_idf_l2(counts, self._word_idf)
+        meaning = word
+        if challenge and self.related is not None:
+            meaning = sp.csr_matrix(word + word @ self.related, dtype=np.float32)
+            meaning.sort_indices()
         alpha = self.config.word_share
         if alpha >= 1.0:
-            return word, word
+            return word, meaning
         char = _sublinear_idf_l2(char_counts, self._char_idf)
-        text = sp.hstack([math.sqrt(alpha) * word, math.sqrt(1.0 - alpha) * char], format="csr")
+        text = sp.hstack([math.sqrt(alpha) * meaning, math.sqrt(1.0 - alpha) * char], format="csr")
         return word, sp.csr_matrix(text, dtype=np.float32)

@@ -12,6 +12,12 @@ KEYS = {
     "peak_mb",
     "bm25_rebuild_s",
     "bm25_query_p95_ms",
+    "vectors_load_s",
+    "related_matrix_s",
+    "rebuild_cached_no_vectors_s",
+    "rebuild_cached_no_synonyms_s",
+    "rebuild_cached_no_related_s",
+    "query_p95_no_related_ms",
 }
 
 

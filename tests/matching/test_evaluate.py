@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from matching import evaluate
+from matching import crossval, evaluate
 from matching.metrics import mean_metrics, query_metrics
 
 
@@ -54,3 +54,41 @@ def test_evaluate_cli_json_lines(tmp_path, capsys):
     project = rows[0]
     assert project["mrr"] == 1.0 and project["recall@1"] == 1.0 and project["queries"] == 2
     assert project["reverse_mrr"] == 1.0
+
+
+def test_cv_json_has_per_language_and_fold_spread(tmp_path, capsys):
+    """--cv prints one JSON row per matcher with per-language MRR and the spread over folds."""
+    write_dataset(tmp_path)
+    assert evaluate.main([str(tmp_path), "--cv", "2", "--json"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    rows = [json.loads(line) for line in lines[-4:]]
+    assert [r["matcher"] for r in rows] == ["project", "tfidf-default", "char-2-3", "bm25s"]
+    for r in rows:
+        assert {"mrr", "recall@10", "mrr_ja", "mrr_en", "mrr_std", "mrr_folds"} <= r.keys()
+        assert len(r["mrr_folds"]) == 2
+    assert rows[0]["cv"] == 2 and len(rows[0]["chosen"]) == 2
+
+
+def test_plain_run_reports_languages(tmp_path, capsys):
+    """Without --cv the shipped defaults are evaluated, per language too."""
+    write_dataset(tmp_path)
+    assert evaluate.main([str(tmp_path), "--json"]) == 0
+    project = json.loads(capsys.readouterr().out.strip().splitlines()[-4])
+    assert project["mrr_ja"] == 1.0 and project["mrr_en"] == 1.0
+
+
+def test_folds_cover_each_query_once_and_mix_languages():
+    lang = {f"j{i}": "ja" for i in range(7)} | {f"e{i}": "en" for i in range(5)}
+    folds = crossval.make_folds(sorted(lang), lang, 3)
+    flat = [q for f in folds for q in f]
+    assert sorted(flat) == sorted(lang) and len(flat) == len(set(flat))
+    assert all({lang[q] for q in f} == {"ja", "en"} for f in folds)
+    assert folds == crossval.make_folds(sorted(lang), lang, 3)  # fixed seed
+
+
+def test_choice_reads_training_queries_only():
+    """A configuration that is best only on the held-out query is not chosen."""
+    lang = {"a": "ja", "b": "ja"}
+    good_on_b = crossval.Candidate({}, {}, {"a": {"mrr": 0.1}, "b": {"mrr": 1.0}})
+    good_on_a = crossval.Candidate({}, {}, {"a": {"mrr": 0.5}, "b": {"mrr": 0.0}})
+    assert crossval.choose([good_on_b, good_on_a], ["a"], lang) == 1
