@@ -34,6 +34,9 @@ class Recommendation(Timestamped, Base):
     text_score: Mapped[float] = mapped_column(Float)
     terms: Mapped[list[dict]] = mapped_column(JSON, default=list)  # [{"term", "weight"}]
     signals: Mapped[list[dict]] = mapped_column(JSON, default=list)  # [{"name", "value", "weight"}]
+    # Words that carry the match without being shared: [{"challenge_term", "startup_term",
+    # "weight"}] (matching.Match.related), shown apart from the shared words.
+    related: Mapped[list[dict]] = mapped_column(JSON, default=list, server_default="[]")
     matcher_version: Mapped[str] = mapped_column(String(40))
     state: Mapped[RecommendationState] = mapped_column(
         Enum(RecommendationState, native_enum=False, length=20),

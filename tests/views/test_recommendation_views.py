@@ -139,3 +139,41 @@ def test_parties_cannot_introduce(client, app, pair):
     rec_id = factories.recommendation(app, cid, sensor.org_id)
     factories.login(client, town)
     assert client.post(f"/recommendations/{rec_id}/introduce").status_code == 403
+
+
+def test_related_words_are_shown_apart_from_shared_ones(client, app):
+    """A pair found through different words of one meaning says so: 関連する語: 避難 ≈ 防災."""
+    from govtech.extensions import db
+    from govtech.models import Recommendation
+
+    town = factories.user(app, "municipality")
+    startup = factories.user(app, "startup")
+    cid = factories.challenge(app, town)
+    rec_id = factories.recommendation(app, cid, startup.org_id)
+    with app.app_context():
+        db.session.get(Recommendation, rec_id).related = [
+            {"challenge_term": "避難", "startup_term": "防災", "weight": 0.04}]
+        db.session.commit()
+    factories.login(client, town)
+    page = get_page(client, f"/challenges/{cid}")
+    assert texts(page, ".rec-card .tag--related") == ["避難 ≈ 防災"]
+    assert "関連する語:" in texts(page, ".rec-card .why-label")
+    assert "避難 ≈ 防災" not in texts(page, ".rec-card .tag:not(.tag--related)")
+
+
+def test_the_matcher_stores_related_words_with_the_pair(app, ctx):
+    """What the matcher explains (Match.related) is what the stored pair keeps."""
+    import matching
+    from govtech.extensions import db
+    from govtech.models import Recommendation
+    from govtech.services.recommendations import store
+
+    town = factories.user(app, "municipality")
+    startup = factories.user(app, "startup")
+    cid = factories.challenge(app, town)
+    match = matching.Match(challenge_id=str(cid), startup_id=str(startup.org_id), score=0.5,
+                           text_score=0.4,
+                           related=(matching.RelatedTerm("避難", "防災", 0.04),))
+    assert store.save([match], {cid: "c"}, {startup.org_id: "s"}) == 1
+    rec = db.session.scalar(db.select(Recommendation).filter_by(challenge_id=cid))
+    assert rec.related == [{"challenge_term": "避難", "startup_term": "防災", "weight": 0.04}]

@@ -94,9 +94,12 @@ def for_startup(user: User, org: Organisation) -> list[Recommendation]:
 
 
 def explain(rec: Recommendation) -> dict:
-    """What a person reads: shared words, shared categories, whether the region is served."""
+    """What a person reads: shared words, related words (different words of one meaning, told
+    apart from shared ones), shared categories, whether the region is served."""
     names = {ja: key for key, (ja, _label) in reference.CATEGORIES.items()}
     explanation: dict = {"terms": display_terms([t["term"] for t in rec.terms], rec.challenge),
+                         "related": [(r["challenge_term"], r["startup_term"])
+                                     for r in rec.related or []],
                          "categories": [], "region": "", "proven": None}
     if rec.proven_pilot is not None:
         pilot = rec.proven_pilot

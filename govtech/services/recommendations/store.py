@@ -75,6 +75,7 @@ def save(matches: Iterable[matching.Match], prints_c: dict[int, str],
                            "texts changed")
         rec.score, rec.text_score = data["score"], data["text_score"]
         rec.terms, rec.signals = data["terms"], data["signals"]
+        rec.related = data.get("related", [])
         rec.matcher_version = matching.MATCHER_VERSION
         rec.challenge_fingerprint, rec.startup_fingerprint = prints_c[cid], prints_s[sid]
         if proven_pilot_id is not None:
