@@ -96,3 +96,21 @@ def test_reindex_command_rebuilds_both_term_lists(app):
     factories.challenge(app, town, title="防災アプリ")
     result = app.test_cli_runner().invoke(args=["search", "reindex"])
     assert result.exit_code == 0 and "Reindexed 1 challenges" in result.output
+
+
+def test_cost_estimate_out_of_range_is_a_form_error(app, client):
+    """A cost too large for the database's INTEGER is refused by the form, not a 500."""
+    from tests import factories
+
+    town = factories.user(app, "municipality")
+    cid = factories.challenge(app, town)
+    factories.login(client, factories.user(app, "startup"))
+    page = post_page(client, f"/challenges/{cid}/apply",
+                     {"approach": "提案", "cost_estimate": "99999999999"}, status=400)
+    assert page.select(".error")
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+def test_a_minimum_score_that_is_not_a_number_is_ignored_not_a_500(client, login_as, value):
+    login_as("manager")
+    assert client.get(f"/recommendations/?min_score={value}").status_code == 200

@@ -5,7 +5,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, IntegerField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional
+
+from govtech.forms import count_range
 
 
 class ProposalForm(FlaskForm):
@@ -15,7 +17,7 @@ class ProposalForm(FlaskForm):
                              description=_l("e.g. 1st month: setup, months 2–4: pilot, "
                                             "month 5: evaluation"))
     cost_estimate = IntegerField(_l("Cost estimate (10,000 yen)"), validators=[
-        Optional(), NumberRange(min=0, message=_l("Enter 0 or more."))])
+        Optional(), count_range()])
     attachment = FileField(_l("Attachment (PDF)"))
     version = HiddenField()
 

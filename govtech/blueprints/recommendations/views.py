@@ -10,7 +10,7 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from govtech import reference
 from govtech.blueprints import pages
-from govtech.forms import PrefectureField
+from govtech.forms import PrefectureField, finite
 from govtech.services import access, introductions, recommendations
 
 bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
@@ -23,7 +23,7 @@ class FilterForm(FlaskForm):
     q = StringField(validators=[Length(max=200)])
     category = SelectField(validators=[Optional()])
     prefecture = PrefectureField(validators=[Optional()], blank="—")
-    min_score = FloatField(validators=[Optional(), NumberRange(min=0, max=2)])
+    min_score = FloatField(validators=[Optional(), finite, NumberRange(min=0, max=2)])
 
 
 @bp.get("/")
