@@ -53,7 +53,7 @@ def unit_of_work(conflict: object = DEFAULT_CONFLICT
             try:
                 result = function(*args, **kwargs)
                 if depth == 0:
-                    _commit(str(conflict))
+                    _commit()
             except StaleDataError as exc:  # an autoflush inside the function met a newer row
                 if depth == 0:
                     _rollback()
@@ -113,7 +113,7 @@ def database_reachable() -> bool:
     return True
 
 
-def _commit(conflict: str) -> None:
+def _commit() -> None:
     db.session.commit()  # a StaleDataError here becomes ConcurrentChange in the wrapper
     db.session.info.pop(_UNDO, None)
 
