@@ -25,6 +25,7 @@ from govtech.models.proposal import Proposal, ProposalVersion
 from govtech.models.recommendation import MatchingRun, Recommendation
 from govtech.models.search import SearchTerm
 from govtech.models.session import SessionEnd, UserSession
+from govtech.models.two_step import RecoveryCode, TwoStep
 from govtech.models.user import User
 
 __all__ = ["AuditEvent", "Base", "Capability", "Challenge", "ChallengeState", "DigestFrequency",
@@ -32,5 +33,5 @@ __all__ = ["AuditEvent", "Base", "Capability", "Challenge", "ChallengeState", "D
            "Notification", "NotificationPreference",
            "MatchingRun", "Milestone", "OrgKind", "OrgState", "Organisation", "Pilot",
            "PilotKPI", "PilotStage", "Proposal", "ProposalState", "ProposalVersion",
-           "Recommendation", "RecommendationState", "Role", "SearchTerm", "SessionEnd", "User",
-           "UserSession"]
+           "Recommendation", "RecommendationState", "RecoveryCode", "Role", "SearchTerm",
+           "SessionEnd", "TwoStep", "User", "UserSession"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Enum, Integer, String, Text
+from sqlalchemy import JSON, Enum, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govtech.models.base import Base, Timestamped
@@ -34,6 +34,8 @@ class Organisation(Timestamped, Base):
     employees: Mapped[int | None] = mapped_column(Integer)
     head_office_prefecture: Mapped[str | None] = mapped_column(String(2))
     regions_served: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Every member must use two-step sign-in (set by a manager: govtech.services.two_step)
+    requires_two_step: Mapped[bool] = mapped_column(default=False, server_default=false())
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     users: Mapped[list[User]] = relationship(back_populates="organisation")
