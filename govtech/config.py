@@ -46,6 +46,16 @@ class Config:
     LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
     RESET_TOKEN_MAX_AGE = 3600
     INVITE_TOKEN_MAX_AGE = 7 * 24 * 3600
+    CONFIRM_TOKEN_MAX_AGE = 3 * 24 * 3600  # a sign-up's e-mail confirmation link
+    INVITES_PER_ORG_PER_DAY = int(os.environ.get("INVITES_PER_ORG_PER_DAY", "20"))
+    SIGNUP_LIMIT_PER_ADDRESS = "10 per hour"
+    # an account under attack slows down: after LOGIN_DELAY_AFTER failures (within
+    # LOGIN_DELAY_WINDOW seconds) each further failure doubles a wait, from
+    # LOGIN_DELAY_SECONDS up to LOGIN_DELAY_MAX_SECONDS (15 minutes)
+    LOGIN_DELAY_AFTER = 10  # past the per-account limit: a persistent attack, not a typo
+    LOGIN_DELAY_WINDOW = 24 * 3600
+    LOGIN_DELAY_SECONDS = 30
+    LOGIN_DELAY_MAX_SECONDS = 15 * 60
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") == "1"

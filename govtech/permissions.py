@@ -51,6 +51,13 @@ POLICY: dict[str, Rule] = {
     "auth.security": SIGNED_IN,
     "auth.end_session": SIGNED_IN,
     "auth.end_other_sessions": SIGNED_IN,
+    # sign-up confirmation (issue 10 item 5), members (item 3), one's own data (item 8)
+    "auth.confirm_email": PUBLIC,
+    "auth.resend_confirmation": PUBLIC,
+    "auth.members": ORG_MEMBERS,
+    "auth.member_action": MEMBERS,  # services.members: an administrator's own, or managers
+    "auth.download_data": SIGNED_IN,
+    "auth.delete_account": SIGNED_IN,
     "home.index": SIGNED_IN,
     # challenges: the list and pages are public (open ones, summary only); services decide more
     "challenges.list_challenges": PUBLIC,
@@ -110,10 +117,12 @@ POLICY: dict[str, Rule] = {
     "notifications.settings": SIGNED_IN,
     "admin.organisations": MANAGERS,
     "admin.set_organisation_state": MANAGERS,
-    # the audit log: the programme office only (an organisation's own view awaits its
-    # administrators, issue 10 item 3)
-    "admin.audit": MANAGERS,
-    "admin.audit_export": MANAGERS,
+    "admin.members": MANAGERS,
+    "admin.managers": MANAGERS,
+    # the audit log: managers see all of it, an organisation's administrator its own
+    # organisation's events (services.audit.reader_org_id refuses other members)
+    "admin.audit": MEMBERS,
+    "admin.audit_export": MEMBERS,
 }
 
 

@@ -51,6 +51,7 @@ def user(app, role: str = "municipality", *, state: str = "approved", email: str
             name=name or f"User {n}", email=email, password=password, prefecture=prefecture,
             lg_code=None,
         )
+        confirm(created)  # the mailed link, as its user would follow it
         org = created.organisation
         if state != "pending":
             boss = accounts.create_manager(f"approver{n}@example.jp", "Approver", PASSWORD)
@@ -58,6 +59,17 @@ def user(app, role: str = "municipality", *, state: str = "approved", email: str
             if state == "suspended":
                 organisations.set_state(boss, org, OrgState.suspended)
         return UserRecord(created.id, created.email, role, org.id, password)
+
+
+def confirm(created) -> None:
+    """Confirm a sign-up's e-mail address (inside a request context), as its link does."""
+    accounts.confirm_email(accounts.make_token(created, "confirm"))
+
+
+def confirmation_token(app, record: UserRecord) -> str:
+    """The token of the sign-up confirmation link of this (unconfirmed) user."""
+    with app.test_request_context():
+        return accounts.make_token(db.session.get(User, record.id), "confirm")
 
 
 def challenge(app, owner: UserRecord, *, state: str = "open", **values) -> int:

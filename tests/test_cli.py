@@ -7,7 +7,7 @@ from govtech.models import HistoryEvent, Organisation, User
 
 def test_create_manager_with_password_option(app):
     result = app.test_cli_runner().invoke(args=["users", "create-manager", "boss@example.jp",
-                                                "--password", "programme-office-1"])
+                                                "--password", "kasumi-gate-ledger-41"])
     assert result.exit_code == 0, result.output
     with app.app_context():
         role = db.session.scalar(select(User.role).where(User.email == "boss@example.jp"))
@@ -16,7 +16,7 @@ def test_create_manager_with_password_option(app):
 
 def test_create_manager_prompts_for_password(app):
     result = app.test_cli_runner().invoke(args=["users", "create-manager", "boss@example.jp"],
-                                          input="programme-office-1\nprogramme-office-1\n")
+                                          input="kasumi-gate-ledger-41\nkasumi-gate-ledger-41\n")
     assert result.exit_code == 0, result.output
 
 

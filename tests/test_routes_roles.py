@@ -18,9 +18,12 @@ OVERRIDES: dict[tuple[str, str], int] = {
     # signed-in users are sent home from the sign-up and login pages
     **{("auth.signup", role): 302 for role in ROLES if role != "anonymous"},
     **{("auth.login", role): 302 for role in ROLES if role != "anonymous"},
+    # the code step of a login: without a "password OK" marker, back to the login page
+    **{("auth.login_code", role): 302 for role in ROLES},
     # a made-up token is refused with an explanation
     **{("auth.reset_password", role): 400 for role in ROLES},
     **{("auth.accept_invitation", role): 400 for role in ROLES},
+    **{("auth.confirm_email", role): 400 for role in ROLES},
     # the sample startup has already applied to the sample challenge: sent to its proposal
     ("proposals.new_proposal", "startup"): 302,
     # an empty POST to these forms shows the page again with the missing field marked

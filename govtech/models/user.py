@@ -26,6 +26,12 @@ class User(UserMixin, Timestamped, Base):
     locale: Mapped[str | None] = mapped_column(String(5))
     is_invited: Mapped[bool] = mapped_column(default=False)  # set a password via the e-mailed link
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # issue 10 (members, sign-up confirmation): an organisation's administrator invites and
+    # disables its members; a disabled user cannot sign in; a sign-up's first user confirms
+    # the e-mail address before logging in (and before the managers hear of the organisation)
+    is_org_admin: Mapped[bool] = mapped_column(default=False)
+    is_disabled: Mapped[bool] = mapped_column(default=False)
+    awaiting_confirmation: Mapped[bool] = mapped_column(default=False)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="users")
 

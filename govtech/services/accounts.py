@@ -1,7 +1,14 @@
-"""Accounts: sign-up, login, passwords, invitations, reset links and language preference.
+"""Accounts: sign-up and its e-mail confirmation, login, passwords, reset links and language
+preference.
 
-Signing in itself (the session a browser then holds) is services.sessions; what happens here is
-recorded in the audit log (services.audit)."""
+Signing in itself (the session a browser then holds) is services.sessions; an account under
+attack slows down in services.login_guard; invitations and members are services.members;
+password strength is services.passwords. What happens here is recorded in the audit log
+(services.audit).
+
+Whether an address has an account is never told: login for an unknown address checks a dummy
+hash (about the same time as a real check), sign-up with a taken address gives the same answer
+as a new one and mails the address's owner instead, and forgot-password answers the same."""
 from __future__ import annotations
 
 import secrets
@@ -17,15 +24,22 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from govtech import mail, security
 from govtech.extensions import db
 from govtech.models import Organisation, OrgKind, OrgState, Role, SessionEnd, User
-from govtech.services import access, audit, history, notifications, sessions, transaction
+from govtech.services import (
+    audit,
+    history,
+    login_guard,
+    notifications,
+    passwords,
+    sessions,
+    transaction,
+)
 from govtech.services.errors import DomainError
 
-MIN_PASSWORD_LENGTH = 10
-_COMMON_PASSWORDS = frozenset(
-    {"password12", "password123", "1234567890", "qwertyuiop", "iloveyou12", "adminadmin",
-     "letmein123", "welcome123", "abcdefghij", "0123456789", "password1234", "passw0rd12"}
-)
-_TOKEN_SALTS = {"reset": "password-reset", "invite": "invitation"}
+_TOKEN_SALTS = {"reset": "password-reset", "invite": "invitation",
+                "confirm": "email-confirmation"}
+_TOKEN_AGES = {"reset": "RESET_TOKEN_MAX_AGE", "invite": "INVITE_TOKEN_MAX_AGE",
+               "confirm": "CONFIRM_TOKEN_MAX_AGE"}
+_dummy_hashes: dict[str, str] = {}
 
 
 def hash_password(password: str) -> str:
@@ -37,27 +51,32 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def password_problem(password: str, email: str = "") -> str | None:
-    """Why a password is too weak, translated, or None when it is acceptable."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return _("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
-    if password.lower() in _COMMON_PASSWORDS or len(set(password)) < 4:
-        return _("This password is too easy to guess.")
-    local = normalise_email(email).split("@")[0]
-    if len(local) >= 4 and local in password.lower():
-        return _("Do not use your e-mail address in the password.")
-    if password.isdigit():
-        return _("Use letters as well as digits.")
-    return None
+def dummy_hash() -> str:
+    """A hash of nothing anyone knows, made with the configured method: checked against the
+    password given for an unknown address, so that login takes about as long either way."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = hash_password(secrets.token_urlsafe(24))
+    return _dummy_hashes[method]
 
 
-def _check_password(password: str, email: str) -> None:
-    if problem := password_problem(password, email):
+def check_password(password: str, *personal: str | None) -> None:
+    """Refuse a weak password, with the reason next to the password field (services.passwords);
+    `personal`: the user's e-mail address, name and organisation name."""
+    if problem := passwords.problem(password, *personal):
         raise DomainError(problem, field="password")
 
 
+def _personal(user: User) -> tuple[str, str, str]:
+    return user.email, user.name, user.organisation.name if user.organisation else ""
+
+
+def email_taken(email: str) -> bool:
+    return db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None
+
+
 def _check_email_free(email: str) -> None:
-    if db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
+    if email_taken(email):
         raise DomainError(_("An account with this e-mail address already exists."), field="email")
 
 
@@ -67,52 +86,109 @@ def find_user(email: str) -> User | None:
 
 @transaction.unit_of_work()
 def signup(*, kind: OrgKind, org_name: str, name: str, email: str, password: str,
-           prefecture: str | None = None, lg_code: str | None = None) -> User:
-    """Create a pending organisation and its first user; a manager approves it later."""
+           prefecture: str | None = None, lg_code: str | None = None) -> User | None:
+    """Create a pending organisation and its first user (its administrator), who must confirm
+    the e-mail address by the mailed link before logging in; only then do the managers hear
+    of it (`confirm_email`). For an address that already has an account nothing is created
+    and None returned: the page answers the same, and the address's owner is told by mail."""
     email = normalise_email(email)
-    _check_email_free(email)
-    _check_password(password, email)
+    check_password(password, email, name, org_name)
     if kind == OrgKind.municipality and lg_code:
         taken = db.session.scalar(select(Organisation.id).where(Organisation.lg_code == lg_code))
         if taken is not None:
             raise DomainError(_("This local-government code is already registered."),
                               field="lg_code")
+    password_hash = hash_password(password)  # for a taken address too: the same time
+    if (owner := find_user(email)) is not None:
+        _tell(owner, "emails/signup_existing.txt",
+              lambda: _("Someone tried to sign up with your e-mail address"))
+        return None
     org = Organisation(kind=kind, name=org_name.strip(), state=OrgState.pending,
                        prefecture=prefecture or None, lg_code=lg_code or None, regions_served=[])
     if kind == OrgKind.startup:
         org.head_office_prefecture = prefecture or None
     user = User(email=email, name=name.strip(), role=Role(kind.value), organisation=org,
-                password_hash=hash_password(password))
+                password_hash=password_hash, is_org_admin=True, awaiting_confirmation=True)
     db.session.add_all([org, user])
     db.session.flush()
     history.record("organisation", org.id, user, None, OrgState.pending, _("Signed up"))
-    notifications.notify(notifications.managers(), "org_pending",
-                         url="/admin/organisations?state=pending", org=org.name)
+    _send_confirmation(user)
     return user
+
+
+def _send_confirmation(user: User) -> None:
+    link = security.external_url("auth.confirm_email", token=make_token(user, "confirm"))
+    hours = current_app.config["CONFIRM_TOKEN_MAX_AGE"] // 3600
+    with force_locale(user.locale or "ja"):
+        subject = _("Confirm your e-mail address")
+        body = render_template("emails/confirm_email.txt", user=user, link=link, hours=hours)
+    transaction.after_commit(lambda: mail.send(user.email, subject, body))
+
+
+@transaction.unit_of_work()
+def confirm_email(token: str) -> User:
+    """The sign-up's address is confirmed: the user may log in, and the managers now hear of
+    the new organisation."""
+    user = user_for_token(token, "confirm")
+    if not user.awaiting_confirmation:
+        raise DomainError(_("This address has already been confirmed. Please log in."))
+    user.awaiting_confirmation = False
+    audit.record("signup.confirmed", actor=user, target=user)
+    if user.organisation is not None:
+        notifications.notify(notifications.managers(), "org_pending",
+                             url="/admin/organisations?state=pending",
+                             org=user.organisation.name)
+    return user
+
+
+def resend_confirmation(email: str) -> None:
+    """Mail a new confirmation link if this address awaits one; say nothing either way."""
+    user = find_user(email)
+    if user is not None and user.awaiting_confirmation:
+        _send_confirmation(user)
 
 
 class LoginRefused(DomainError):
     status = 401
 
 
+class LoginDelayed(DomainError):
+    status = 429
+
+
 def authenticate(email: str, password: str) -> User:
     """Return the user for these credentials, or raise LoginRefused with the reason; a refusal
     is recorded in the audit log (its own unit: call this outside one). It opens no session:
     `sessions.start` does, once the caller signs the user in."""
+    if login_guard.waiting(email):  # an account under attack: no password is tried
+        raise LoginDelayed(_("Too many failed attempts to log in to this account. Please wait a "
+                             "few minutes and try again."))
     user = find_user(email)
     refusal, reason = _login_refusal(user, password)
     if refusal:
+        started = reason in ("unknown", "password") and login_guard.failed(email)
         _login_failed(email, user, reason)
+        if started:
+            record_lockout(email, "delay")
         raise LoginRefused(refusal)
     assert user is not None  # no refusal: the account exists
+    login_guard.succeeded(email)
     return user
 
 
 def _login_refusal(user: User | None, password: str) -> tuple[str | None, str]:
     """The message and the audit log's reason for refusing this login, or (None, "")."""
-    if user is None or not check_password_hash(user.password_hash, password):
-        return _("The e-mail address or password is not correct."), (
-            "unknown" if user is None else "password")
+    if user is None:
+        check_password_hash(dummy_hash(), password)  # the same work as for a real account
+        return _("The e-mail address or password is not correct."), "unknown"
+    if not check_password_hash(user.password_hash, password):
+        return _("The e-mail address or password is not correct."), "password"
+    if user.is_disabled:
+        return _("This account has been disabled. Please contact your organisation's "
+                 "administrator or the programme office."), "disabled"
+    if user.awaiting_confirmation:
+        return _("Please confirm your e-mail address first with the link we sent you. You "
+                 "can ask for a new link below."), "unconfirmed"
     if user.is_suspended:
         return _("Your organisation's account is suspended. Please contact the programme "
                  "office."), "suspended"
@@ -130,11 +206,12 @@ def _login_failed(email: str, user: User | None, reason: str) -> None:
 
 @transaction.unit_of_work()
 def record_lockout(email: str, limit: str) -> None:
-    """The rate limiter locked logins (`limit`: "account" or "address"); an account's owner
-    is told by e-mail when it was their account's attempts that were limited."""
+    """Logins were locked: by the rate limiter (`limit`: "account" or "address") or by the
+    account's growing delay ("delay", services.login_guard); an account's owner is told by
+    e-mail when it was their account's attempts that were limited."""
     user = find_user(email)
     audit.record("login.locked", actor=user, email=normalise_email(email)[:254], limit=limit)
-    if user is not None and limit == "account":
+    if user is not None and limit in ("account", "delay"):
         _tell(user, "emails/login_locked.txt", lambda: _("Logins to your account were paused"))
 
 
@@ -154,7 +231,7 @@ def change_password(user: User, current: str, new: str, *, keep_token: str | Non
     `keep_token` opens, the browser that made the change, stays)."""
     if not check_password_hash(user.password_hash, current):
         raise DomainError(_("The current password is not correct."), field="current_password")
-    _check_password(new, user.email)
+    check_password(new, *_personal(user))
     user.password_hash = hash_password(new)
     ended = sessions.end_all(user, SessionEnd.PASSWORD_CHANGED, keep_token=keep_token)
     audit.record("password.changed", actor=user, target=user, sessions_ended=ended)
@@ -175,7 +252,7 @@ def create_manager(email: str, name: str, password: str) -> User:
     """Programme-office accounts are made from the command line, never by sign-up."""
     email = normalise_email(email)
     _check_email_free(email)
-    _check_password(password, email)
+    check_password(password, email, name)
     user = User(email=email, name=name, role=Role.manager,
                 password_hash=hash_password(password))
     db.session.add(user)
@@ -195,8 +272,7 @@ def make_token(user: User, purpose: str) -> str:
 
 def user_for_token(token: str, purpose: str) -> User:
     """The user a valid token names; a clear error when it is expired, used or forged."""
-    max_age = current_app.config["RESET_TOKEN_MAX_AGE" if purpose == "reset"
-                                 else "INVITE_TOKEN_MAX_AGE"]
+    max_age = current_app.config[_TOKEN_AGES[purpose]]
     try:
         data = _serializer(purpose).loads(token, max_age=max_age)
     except SignatureExpired as exc:
@@ -204,7 +280,7 @@ def user_for_token(token: str, purpose: str) -> User:
     except BadSignature as exc:
         raise DomainError(_("This link is not valid.")) from exc
     user = db.session.get(User, data.get("uid"))
-    if user is None or user.password_hash[-16:] != data.get("fp"):
+    if user is None or user.is_disabled or user.password_hash[-16:] != data.get("fp"):
         raise DomainError(_("This link has already been used. Please ask for a new one."))
     return user
 
@@ -212,7 +288,7 @@ def user_for_token(token: str, purpose: str) -> User:
 def request_password_reset(email: str) -> None:
     """E-mail a reset link if the account exists; say nothing either way (no account probing)."""
     user = find_user(email)
-    if user is None or user.is_suspended:
+    if user is None or user.is_suspended or user.is_disabled:
         return
     link = security.external_url("auth.reset_password", token=make_token(user, "reset"))
     with force_locale(user.locale or "ja"):
@@ -224,7 +300,7 @@ def request_password_reset(email: str) -> None:
 def reset_password(token: str, password: str, purpose: str = "reset") -> User:
     """Set a new password from a reset or invitation link; the link cannot be used again."""
     user = user_for_token(token, purpose)
-    _check_password(password, user.email)
+    check_password(password, *_personal(user))
     user.password_hash = hash_password(password)
     user.is_invited = False
     if purpose == "reset":  # whoever held a session may have known the old password
@@ -232,27 +308,4 @@ def reset_password(token: str, password: str, purpose: str = "reset") -> User:
         audit.record("password.reset", actor=user, target=user, sessions_ended=ended)
         _tell(user, "emails/password_changed.txt", lambda: _("Your password was reset"),
               reset=True)
-    return user
-
-
-@transaction.unit_of_work()
-def invite(actor: User, *, email: str, name: str) -> User:
-    """Add a colleague to the actor's organisation; they set a password by the e-mailed link."""
-    access.require(access.own_org_id(actor) is not None,
-                   _("Only members of an approved organisation can invite colleagues."))
-    org = actor.organisation
-    assert org is not None  # an approved member has one
-    email = normalise_email(email)
-    _check_email_free(email)
-    user = User(email=email, name=name.strip(), role=actor.role,
-                organisation=org, is_invited=True,
-                password_hash=hash_password(secrets.token_urlsafe(32)))
-    db.session.add(user)
-    db.session.flush()
-    audit.record("member.invited", actor=actor, target=user, email=email)
-    link = security.external_url("auth.accept_invitation", token=make_token(user, "invite"))
-    with force_locale(actor.locale or "ja"):
-        subject = _("You are invited to %(org)s", org=org.name)
-        body = render_template("emails/invitation.txt", user=user, actor=actor, link=link)
-    transaction.after_commit(lambda: mail.send(user.email, subject, body))
     return user

@@ -47,9 +47,15 @@ EVENTS: dict[str, Any] = {
     "totp.recovery_code_used": _l("Recovery code used"),
     "totp.codes_regenerated": _l("Recovery codes regenerated"),
     "organisation.two_step": _l("Two-step sign-in requirement changed"),
-    "email.changed": None, "member.disabled": None, "member.enabled": None,
-    "role.changed": None, "signup.confirmed": None, "data.exported": None,
-    "account.anonymised": None, "api_token.created": None, "api_token.revoked": None,
+    "member.disabled": _l("Member disabled"),
+    "member.enabled": _l("Member re-enabled"),
+    "invitation.resent": _l("Invitation sent again"),
+    "invitation.revoked": _l("Invitation withdrawn"),
+    "role.changed": _l("Role changed"),
+    "signup.confirmed": _l("Sign-up e-mail address confirmed"),
+    "data.exported": _l("Personal data downloaded"),
+    "account.anonymised": _l("Account deleted (anonymised)"),
+    "email.changed": None, "api_token.created": None, "api_token.revoked": None,
 }
 _TARGET_TYPES = {"User": "user", "UserSession": "user_session", "Organisation": "organisation"}
 
@@ -144,14 +150,25 @@ def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
 
 
-def _require_reader(actor: User | None) -> None:
-    access.require(access.manager(actor), _("Only the programme office can read the audit log."))
+def reader_org_id(actor: User | None) -> int | None:
+    """The one organisation whose events this reader sees: None for managers (all of them);
+    an approved organisation's administrator sees its own; anyone else is refused."""
+    if access.manager(actor):
+        return None
+    org_id = access.own_org_id(actor)
+    access.require(org_id is not None and actor is not None and actor.is_org_admin,
+                   _("Only the programme office and an organisation's administrator can read "
+                     "the audit log."))
+    return org_id
 
 
 def list_query(actor: User | None, chosen: Filters) -> Select[tuple[AuditEvent]]:
-    """The events the filters choose, newest first (managers only)."""
-    _require_reader(actor)
+    """The events the filters choose, newest first: all for managers, an administrator's own
+    organisation's only."""
+    own = reader_org_id(actor)
     query = select(AuditEvent)
+    if own is not None:
+        query = query.where(AuditEvent.organisation_id == own)
     if chosen.organisation_id is not None:
         query = query.where(AuditEvent.organisation_id == chosen.organisation_id)
     if chosen.email:
@@ -176,10 +193,13 @@ def export(actor: User, chosen: Filters) -> list[AuditEvent]:
     return rows
 
 
-def organisation_names() -> dict[int, str]:
-    """Every organisation's name by id, for the filter and the table."""
-    return dict(db.session.execute(select(Organisation.id, Organisation.name)
-                                   .order_by(Organisation.name)).tuples().all())
+def organisation_names(actor: User | None = None) -> dict[int, str]:
+    """The organisations' names by id, for the filter and the table (an administrator's own
+    only, when `actor` is one)."""
+    query = select(Organisation.id, Organisation.name).order_by(Organisation.name)
+    if actor is not None and (own := reader_org_id(actor)) is not None:
+        query = query.where(Organisation.id == own)
+    return dict(db.session.execute(query).tuples().all())
 
 
 # --- retention -----------------------------------------------------------------------------------

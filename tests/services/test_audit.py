@@ -14,7 +14,7 @@ from govtech import ROOT, create_app
 from govtech.extensions import db
 from govtech.models import AuditEvent, OrgKind, OrgState, SessionEnd, User
 from govtech.models.base import utcnow
-from govtech.services import accounts, audit, organisations, sessions, transaction
+from govtech.services import accounts, audit, members, organisations, sessions, transaction
 
 GOOD = "a-sturdy-passphrase-42"
 POSTGRES = os.environ.get("TEST_DATABASE_URL")
@@ -137,7 +137,8 @@ def test_end_all_for_a_disabled_user_records_who_did_it(ctx):
 
 def test_member_invited_once(ctx):
     user = _member()
-    invited = accounts.invite(user, email="mate@city.example.jp", name="同僚")
+    members.invite(user, email="mate@city.example.jp", name="同僚")
+    invited = accounts.find_user("mate@city.example.jp")
     event = _one("member.invited")
     assert (event.actor_id, event.organisation_id, event.target_id) == (
         user.id, user.organisation_id, invited.id)
@@ -208,6 +209,11 @@ def test_list_query_filters_and_is_for_managers(ctx):
         other.id}
     with pytest.raises(accounts.DomainError):
         audit.filters(start="2026-13-45")
+    # an organisation's administrator (its first member) reads its own organisation's events
+    own = list(db.session.scalars(audit.list_query(town, audit.filters())))
+    assert own and {e.organisation_id for e in own} == {town.organisation_id}
+    assert audit.organisation_names(town) == {town.organisation_id: town.organisation.name}
+    town.is_org_admin = False  # any other member: refused
     with pytest.raises(accounts.DomainError):
         audit.list_query(town, chosen)
 

@@ -13,10 +13,13 @@ from flask_login import current_user
 
 from govtech.blueprints import pages
 from govtech.blueprints.admin.forms import OrganisationStateForm
+from govtech.blueprints.auth.forms import MemberActionForm
+from govtech.blueprints.auth.members_pages import member_rows
 from govtech.labels import state_label
 from govtech.models import AuditEvent, Organisation, OrgState
 from govtech.models.base import utcnow
 from govtech.services import audit
+from govtech.services import members as member_service
 from govtech.services import organisations as org_service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -57,6 +60,26 @@ def set_organisation_state(org_id: int):
     return redirect(url_for("admin.organisations", **args))
 
 
+@bp.get("/organisations/<int:org_id>/members")
+def members(org_id: int):
+    """An organisation's members, for the programme office (the same buttons as its
+    administrator's, and one to make a member its administrator)."""
+    org = member_service.organisation_for(current_user, org_id)
+    back = url_for("admin.members", org_id=org.id)
+    return render_template("auth/members.html", org=org, manage=True, back=back,
+                           rows=member_rows(member_service.members_of(org), True),
+                           form=MemberActionForm())
+
+
+@bp.get("/managers")
+def managers():
+    """The programme office's own accounts: any can be disabled, but never the last one."""
+    return render_template("auth/members.html", org=None, manage=True,
+                           back=url_for("admin.managers"),
+                           rows=member_rows(member_service.managers(), True),
+                           form=MemberActionForm())
+
+
 _AUDIT_FILTERS = ("organisation", "email", "event", "start", "end")
 
 
@@ -69,7 +92,7 @@ def _audit_filters() -> audit.Filters:
 def audit_page():
     chosen = _audit_filters()
     page = pages.list_page(audit.list_query(current_user, chosen), per_page=50)
-    names = audit.organisation_names()
+    names = audit.organisation_names(current_user)
     args = {name: request.args[name] for name in _AUDIT_FILTERS if request.args.get(name)}
     return render_template("admin/audit.html", page=page, names=names, args=args,
                            rows=[_audit_row(event, names) for event in page.items],
@@ -98,7 +121,7 @@ def audit_export():
     """The filtered log as CSV (UTF-8 with a byte-order mark, for Excel); the export itself
     is recorded in the log."""
     rows = audit.export(current_user, _audit_filters())
-    names = audit.organisation_names()
+    names = audit.organisation_names(current_user)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([_("Time"), _("User"), _("Organisation"), _("IP address"), _("Event"),

@@ -65,7 +65,8 @@ def load_user(user_id: str) -> User | None:
         for key in (*_FLASK_LOGIN_KEYS, TOKEN_KEY):  # the next request is plainly anonymous
             session.pop(key, None)
     user = found.user
-    if user is None or user.is_suspended or user.is_invited:
+    if (user is None or user.is_suspended or user.is_invited or user.is_disabled
+            or user.awaiting_confirmation):
         return None
     return user
 

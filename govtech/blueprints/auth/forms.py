@@ -3,7 +3,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, PasswordField, RadioField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import (
     Email,
     EqualTo,
@@ -88,3 +96,21 @@ class EndSessionForm(FlaskForm):
     """Which of the user's sessions to end (its id; the service checks it is theirs)."""
 
     session = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)])
+
+
+class MemberActionForm(FlaskForm):
+    """One button on the members list: which member, what to do, and the state the row
+    showed (a stale form is refused by the service)."""
+
+    user = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)])
+    action = SelectField(choices=[(name, name) for name in
+                                  ("disable", "enable", "promote", "resend", "revoke")],
+                         validators=[InputRequired()])
+    seen = SelectField(choices=[(name, name) for name in ("active", "disabled", "invited")],
+                       validators=[InputRequired()])
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[InputRequired(), Length(max=200)])
+    confirm = BooleanField(_l("I understand that my account is deleted for good: my name and "
+                              "e-mail address are removed, my organisation's records stay."))

@@ -12,7 +12,7 @@ from govtech.blueprints.auth import cookie, forms
 from govtech.blueprints.public.views import safe_next
 from govtech.extensions import limiter
 from govtech.models import OrgKind
-from govtech.services import accounts, sessions
+from govtech.services import accounts, members, sessions
 from govtech.services.errors import DomainError
 
 bp = Blueprint("auth", __name__)
@@ -43,21 +43,51 @@ def _locked(limit: str):
     return record
 
 
+def _check_your_mail() -> str:
+    """Sign-up's one answer, whether or not the address already had an account."""
+    return _("Thank you. We have sent a message to %(email)s: please confirm your address with "
+             "its link, then log in. Your organisation then waits for approval by the "
+             "programme office.", email=accounts.normalise_email(request.form.get("email", "")))
+
+
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGNUP_LIMIT_PER_ADDRESS"], methods=["POST"],
+               scope="signup-address")
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = forms.SignupForm()
-    user = pages.save(form, lambda: accounts.signup(
-        kind=OrgKind(form.kind.data), org_name=form.org_name.data, name=form.name.data,
-        email=form.email.data, password=form.password.data,
-        prefecture=form.prefecture.data, lg_code=form.lg_code.data),
-        _("Welcome! Your organisation is registered and waits for approval by the programme "
-          "office."))
-    if user:
-        cookie.sign_in(user, "signup")
-        return redirect(url_for("home.index"))
+    if pages.submit(form, lambda: accounts.signup(
+            kind=OrgKind(form.kind.data), org_name=form.org_name.data, name=form.name.data,
+            email=form.email.data, password=form.password.data,
+            prefecture=form.prefecture.data, lg_code=form.lg_code.data)):
+        flash(_check_your_mail(), "info")
+        return redirect(url_for("auth.login"))
     return render_template("auth/signup.html", form=form), pages.status(form)
+
+
+@bp.get("/signup/confirm/<token>")
+def confirm_email(token: str):
+    """The link in the sign-up mail: the address is confirmed and the user signed in."""
+    try:
+        user = accounts.confirm_email(token)
+    except DomainError as error:
+        return render_template("auth/link_invalid.html", message=error.message), 400
+    cookie.sign_in(user, "signup")
+    flash(_("Your e-mail address is confirmed. Your organisation now waits for approval by the "
+            "programme office."), "success")
+    return redirect(url_for("home.index"))
+
+
+@bp.route("/signup/resend", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def resend_confirmation():
+    form = forms.ForgotPasswordForm()
+    if form.validate_on_submit():
+        accounts.resend_confirmation(form.email.data)
+        flash(_("If this address awaits confirmation, we have sent it a new link."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/resend_confirmation.html", form=form), pages.status(form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -106,11 +136,11 @@ def account():
 @bp.route("/account/invite", methods=["GET", "POST"])
 def invite():
     form = forms.InviteForm()
-    user = pages.save(form, lambda: accounts.invite(current_user, email=form.email.data,
-                                                      name=form.name.data))
-    if user:
-        flash(_("An invitation has been sent to %(email)s.", email=user.email), "success")
-        return redirect(url_for("auth.account"))
+    email = pages.save(form, lambda: members.invite(current_user, email=form.email.data,
+                                                     name=form.name.data))
+    if email:  # the same answer whether or not the address already has an account
+        flash(_("An invitation has been sent to %(email)s.", email=email), "success")
+        return redirect(url_for("auth.members"))
     return render_template("auth/invite.html", form=form), pages.status(form)
 
 
@@ -182,3 +212,7 @@ def end_other_sessions():
     if pages.run(lambda: sessions.end_others(current_user, cookie.token())):
         flash(_("All your other sessions have been ended."), "success")
     return redirect(url_for("auth.security"))
+
+
+# Members and the user's own data share this blueprint too.
+from govtech.blueprints.auth import account_data, members_pages  # noqa: E402,F401
