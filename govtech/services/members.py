@@ -163,6 +163,8 @@ def invite(actor: User, *, email: str, name: str) -> str:
     e-mailed link. Returns the address: an address that
     already has an account gets the same answer, and nothing is created or sent."""
     org_id = actor.organisation_id
+    if actor.organisation is not None and actor.organisation.state == OrgState.suspended:
+        _check_can_invite(actor, actor.organisation)  # refused: not active
     access.require(org_id is not None and can_manage(actor, org_id),
                    _("Only your organisation's administrator can invite colleagues."))
     org = actor.organisation
