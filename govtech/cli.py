@@ -31,6 +31,25 @@ def create_manager(email: str, name: str, password: str) -> None:
     except DomainError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"Created manager {user.email}")
+    click.echo("Two-step sign-in is required of managers: the first login asks to set it up "
+               "with an authenticator app.")
+
+
+@users_cli.command("totp-code")
+@click.argument("email")
+def totp_code(email: str) -> None:
+    """Print the current two-step sign-in code of an account (demo and development only)."""
+    from govtech.services import two_step
+
+    if current_app.config["CONFIG_NAME"] == "production":
+        raise click.ClickException("Refused in production: codes come from the user's own app.")
+    user = accounts.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account {email}")
+    try:
+        click.echo(two_step.current_code(user))
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
 
 
 @demo_cli.command("load")

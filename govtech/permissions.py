@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, request
+from flask import abort, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from govtech.extensions import login_manager
 from govtech.models.enums import Role
+from govtech.services import two_step
 
 ALL_ROLES = frozenset(Role)
 
@@ -58,6 +60,9 @@ POLICY: dict[str, Rule] = {
     "auth.member_action": MEMBERS,  # services.members: an administrator's own, or managers
     "auth.download_data": SIGNED_IN,
     "auth.delete_account": SIGNED_IN,
+    "auth.login_code": PUBLIC,  # the code step of a login (services.two_step)
+    "auth.two_step": SIGNED_IN,
+    "auth.organisation_two_step": MEMBERS,  # services.two_step: managers, its administrator
     "home.index": SIGNED_IN,
     # challenges: the list and pages are public (open ones, summary only); services decide more
     "challenges.list_challenges": PUBLIC,
@@ -130,10 +135,18 @@ def rule_for(endpoint: str | None) -> Rule | None:
     return POLICY.get(endpoint or "")
 
 
-def enforce() -> None:
-    """before_request hook: send anonymous users to log in, refuse wrong roles with 403."""
+# What a signed-in user who must enrol in two-step sign-in may still open: nothing else.
+ENROLMENT_PAGES = frozenset({"auth.two_step", "auth.logout", "static", "public.set_language"})
+
+
+def enforce() -> ResponseReturnValue | None:
+    """before_request hook: keep users who must enrol in two-step sign-in on its page, send
+    anonymous users to log in, refuse wrong roles with 403."""
     if request.endpoint is None:  # 404s and the like
         return None
+    if (request.endpoint not in ENROLMENT_PAGES and current_user.is_authenticated
+            and two_step.must_enrol(current_user)):
+        return redirect(url_for("auth.two_step"))
     rule = rule_for(request.endpoint)
     if rule is None:
         abort(403)

@@ -14,6 +14,7 @@ from pathlib import Path
 from govtech.extensions import db
 from govtech.models import Organisation, OrgKind, OrgState, Role, User
 from govtech.services import accounts, organisations
+from govtech.services import two_step as two_step_service
 
 PASSWORD = "correct-horse-battery-9"
 _counter = itertools.count(1)
@@ -26,25 +27,29 @@ class UserRecord:
     role: str
     org_id: int | None
     password: str = PASSWORD
+    totp_secret: str | None = None  # two-step sign-in's secret, when it is on
 
 
 def user(app, role: str = "municipality", *, state: str = "approved", email: str | None = None,
          org_id: int | None = None, password: str = PASSWORD, name: str = "",
-         prefecture: str = "13") -> UserRecord:
-    """A user of `role`; organisation users get a new organisation in `state` unless `org_id`."""
+         prefecture: str = "13", two_step: bool | None = None) -> UserRecord:
+    """A user of `role`; organisation users get a new organisation in `state` unless `org_id`.
+    Managers have two-step sign-in on unless `two_step=False` (it is required of them)."""
     n = next(_counter)
     email = email or f"{role}{n}@example.jp"
     with app.test_request_context():
         if role == "manager":
             created = accounts.create_manager(email, name or f"Manager {n}", password)
-            return UserRecord(created.id, created.email, role, None, password)
+            secret = two_step_service.enrol_for_setup(created) if two_step is not False else None
+            return UserRecord(created.id, created.email, role, None, password, secret)
         if org_id is not None:
             org = db.session.get(Organisation, org_id)
             created = User(email=email, name=name or f"User {n}", role=Role(role),
                            organisation=org, password_hash=accounts.hash_password(password))
             db.session.add(created)
             db.session.commit()
-            return UserRecord(created.id, created.email, role, org_id, password)
+            secret = two_step_service.enrol_for_setup(created) if two_step else None
+            return UserRecord(created.id, created.email, role, org_id, password, secret)
         kind = OrgKind(role)
         created = accounts.signup(
             kind=kind, org_name=f"{'市' if kind == OrgKind.municipality else '株式会社'} {n}",
@@ -58,7 +63,8 @@ def user(app, role: str = "municipality", *, state: str = "approved", email: str
             organisations.set_state(boss, org, OrgState.approved)
             if state == "suspended":
                 organisations.set_state(boss, org, OrgState.suspended)
-        return UserRecord(created.id, created.email, role, org.id, password)
+        secret = two_step_service.enrol_for_setup(created) if two_step else None
+        return UserRecord(created.id, created.email, role, org.id, password, secret)
 
 
 def confirm(created) -> None:
@@ -251,8 +257,37 @@ def marketing(app, pilot_id: int, municipality: UserRecord, startup: UserRecord,
 
 
 def login(client, record: UserRecord) -> None:
+    """Log in as the record's user; with two-step sign-in on, the code step too."""
     response = client.post("/login", data={"email": record.email, "password": record.password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    if "/login/code" in response.headers["Location"]:
+        assert record.totp_secret, f"{record.email} has two-step sign-in but no secret here"
+        response = client.post("/login/code", data={"code": fresh_code(client.application,
+                                                                        record)})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+def totp_code(record: UserRecord, offset_steps: int = 0) -> str:
+    """The code the user's authenticator app shows now (or `offset_steps` steps away)."""
+    import pyotp
+
+    assert record.totp_secret
+    totp = pyotp.TOTP(record.totp_secret)
+    return totp.generate_otp(totp.timecode(two_step_service.clock()) + offset_steps)
+
+
+def fresh_code(app, record: UserRecord) -> str:
+    """A code for now that the server will accept: a code cannot be used twice, and tests
+    log in many times within one 30-second step, so the last used step is forgotten first
+    (plainly: this is test set-up, not the service's behaviour)."""
+    from govtech.models import TwoStep
+
+    with app.app_context():
+        found = db.session.get(TwoStep, record.id)
+        if found is not None:
+            found.last_step = None
+            db.session.commit()
+    return totp_code(record)
 
 
 class Outbox:

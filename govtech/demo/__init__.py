@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from govtech.demo import data, marketing, pipeline
 from govtech.extensions import db
 from govtech.models import Organisation, OrgKind, OrgState, Role, User
-from govtech.services import history
+from govtech.services import history, two_step
 from govtech.services.accounts import hash_password
 
 DEMO_DOMAIN = "demo.govtech.example"
@@ -106,4 +106,19 @@ def load(password: str | None = None, only_if_empty: bool = False) -> str:
         return "Demo programme already loaded; nothing changed."
     lines = [f"Demo users (password: {password}):"]
     lines += [f"  {email:40} {role}" for email, role in created]
+    if created[0][1] == "manager":
+        lines += _enrol_manager(created[0][0])
     return "\n".join(lines)
+
+
+def _enrol_manager(email: str) -> list[str]:
+    """Managers must use two-step sign-in: the demo's manager has it on, and the report says
+    how to get its codes."""
+    manager = db.session.scalar(select(User).filter_by(email=email))
+    assert manager is not None
+    secret = two_step.enrol_for_setup(manager)
+    return ["",
+            f"The manager logs in with two-step sign-in. Its secret: {secret}",
+            "  (add it to an authenticator app, or get the current code with",
+            f"   flask users totp-code {email}",
+            f"   or python -c \"import pyotp; print(pyotp.TOTP('{secret}').now())\")"]

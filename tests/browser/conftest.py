@@ -6,6 +6,7 @@ it is missing or will not start, the browser tests are skipped with the reason, 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 import urllib.error
@@ -116,8 +117,9 @@ def shot():
     return _shot
 
 
-def log_in(page, email: str, password: str) -> None:
-    """Log in through the real form (Japanese UI)."""
+def log_in(page, email: str, password: str, code: str | None = None) -> None:
+    """Log in through the real form (Japanese UI); with two-step sign-in on (managers), `code`
+    is entered on the code step (tests.factories.fresh_code makes one)."""
     from playwright.sync_api import expect
 
     page.goto("/login")
@@ -125,3 +127,8 @@ def log_in(page, email: str, password: str) -> None:
     page.get_by_label("メールアドレス").fill(email)
     page.get_by_label("パスワード", exact=True).fill(password)
     page.locator("main").get_by_role("button", name="ログイン").click()
+    if code is not None:
+        expect(page).to_have_url(re.compile(r"/login/code"))
+        page.locator("input[name=code]").fill(code)
+        page.locator("main").get_by_role("button", name="ログイン").click()
+        expect(page).not_to_have_url(re.compile(r"/login"))

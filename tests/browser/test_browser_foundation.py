@@ -49,7 +49,8 @@ def test_signup_approval_language_and_phone_menu(app, new_page, shot):
     # 2. A manager logs in, opens the organisations list and approves the new municipality.
     manager = factories.user(app, "manager", name="事務局 太郎")
     office = new_page()
-    log_in(office, manager.email, manager.password)
+    log_in(office, manager.email, manager.password,
+           factories.fresh_code(app, manager))
     expect(office.get_by_role("heading", name="ようこそ、事務局 太郎 さん")).to_be_visible()
     office.get_by_role("navigation", name="メイン").get_by_role("link", name="団体管理").click()
     expect(office).to_have_url(re.compile(r"/admin/organisations"))
@@ -145,7 +146,8 @@ def test_main_pages_fit_the_screen(app, new_page, shot, size):
     check(waiting, "account-pending-ja", "パスワードを変更")
 
     office = new_page(viewport=viewport)
-    log_in(office, manager.email, manager.password)
+    log_in(office, manager.email, manager.password,
+           factories.fresh_code(app, manager))
     check(office, "home-manager-ja", "件の団体が承認待ち")
     office.goto("/admin/organisations")
     check(office, "admin-organisations-ja", "承認する")

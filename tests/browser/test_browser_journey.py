@@ -64,7 +64,8 @@ def test_challenge_to_adoption_case_study_and_replication(app, new_page, shot):
 
     # 2. The programme office introduces the pair from the review queue.
     office = new_page()
-    log_in(office, manager.email, manager.password)
+    log_in(office, manager.email, manager.password,
+           factories.fresh_code(app, manager))
     office.goto("/recommendations/")
     card = office.locator(".rec-card", has_text=TITLE).first
     card.get_by_role("button", name="紹介する").click()

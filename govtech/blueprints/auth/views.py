@@ -13,6 +13,7 @@ from govtech.blueprints.public.views import safe_next
 from govtech.extensions import limiter
 from govtech.models import OrgKind
 from govtech.services import accounts, members, sessions
+from govtech.services import two_step as two_step_services
 from govtech.services.errors import DomainError
 
 bp = Blueprint("auth", __name__)
@@ -101,6 +102,8 @@ def login():
         return redirect(_safe_next(request.args.get("next")))
     form = forms.LoginForm()
     user = pages.save(form, lambda: accounts.authenticate(form.email.data, form.password.data))
+    if user and two_step_services.is_enabled(user):  # not signed in yet: a code first
+        return two_step_pages.hand_over(user, request.args.get("next"))
     if user:
         cookie.sign_in(user)
         return redirect(_safe_next(request.args.get("next")))
@@ -188,7 +191,8 @@ def security():
     rows = [{"session": record, "current": record.id == current}
             for record in sessions.list_for(current_user)]
     return render_template("auth/security.html", rows=rows,
-                           others=sum(not row["current"] for row in rows))
+                           others=sum(not row["current"] for row in rows),
+                           two_step_on=two_step_services.is_enabled(current_user))
 
 
 @bp.post("/account/security/end")
@@ -214,5 +218,7 @@ def end_other_sessions():
     return redirect(url_for("auth.security"))
 
 
-# Members and the user's own data share this blueprint too.
+# Members, the user's own data and the two-step sign-in pages share this blueprint (they import
+# `bp` from here).
 from govtech.blueprints.auth import account_data, members_pages  # noqa: E402,F401
+from govtech.blueprints.auth import two_step as two_step_pages  # noqa: E402
