@@ -15,7 +15,7 @@ import secrets
 from collections.abc import Callable
 
 from flask import current_app, render_template
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale, format_datetime, get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
@@ -108,12 +108,19 @@ def signup(*, kind: OrgKind, org_name: str, name: str, email: str, password: str
     if kind == OrgKind.startup:
         org.head_office_prefecture = prefecture or None
     user = User(email=email, name=name.strip(), role=Role(kind.value), organisation=org,
-                password_hash=password_hash, is_org_admin=True, awaiting_confirmation=True)
+                password_hash=password_hash, is_org_admin=True, awaiting_confirmation=True,
+                locale=_page_locale())
     db.session.add_all([org, user])
     db.session.flush()
     history.record("organisation", org.id, user, None, OrgState.pending, _("Signed up"))
     _send_confirmation(user)
     return user
+
+
+def _page_locale() -> str | None:
+    """The language the sign-up page was shown in: its mails speak it too."""
+    locale = str(get_locale() or "")
+    return locale if locale in current_app.config["LANGUAGES"] else None
 
 
 def _send_confirmation(user: User) -> None:

@@ -113,3 +113,15 @@ def test_a_delayed_login_is_429_with_a_message(app, client, monkeypatch):
     page = post_page(client, "/login", {"email": user.email, "password": user.password},
                      status=429)
     assert page.select(".alert, .form-errors, [role=alert]")
+
+
+def test_the_confirmation_mail_speaks_the_sign_up_pages_language(app, client, outbox):
+    from tests.views.test_auth_views import SIGNUP
+
+    response = client.post("/signup?lang=en", data={**SIGNUP, "lg_code": ""})
+    assert response.status_code == 302
+    assert "Please confirm your e-mail address" in outbox.last_body()
+    with app.app_context():
+        from govtech.services import accounts
+
+        assert accounts.find_user(SIGNUP["email"]).locale == "en"
