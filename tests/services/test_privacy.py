@@ -73,3 +73,19 @@ def test_the_last_active_manager_cannot_delete_themselves(ctx):
     accounts.create_manager("second@example.jp", "Second", GOOD)
     privacy.anonymise(manager, GOOD, confirmed=True)
     assert manager.is_disabled
+
+
+def test_anonymise_removes_two_step_secrets(ctx):
+    from sqlalchemy import func
+
+    from govtech.models import RecoveryCode, TwoStep
+    from govtech.models.base import utcnow
+
+    user = _member()
+    db.session.add_all([TwoStep(user_id=user.id, secret="JBSWY3DPEHPK3PXP", created_at=utcnow(),
+                                enabled_at=utcnow()),
+                        RecoveryCode(user_id=user.id, code_hash="x", created_at=utcnow())])
+    db.session.commit()
+    privacy.anonymise(user, GOOD, confirmed=True)
+    for model in (TwoStep, RecoveryCode):
+        assert db.session.scalar(select(func.count()).select_from(model)) == 0

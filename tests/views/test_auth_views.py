@@ -35,7 +35,9 @@ def test_signup_then_confirm_then_waiting_home(client, outbox):
                                            "password": SIGNUP["password"]}, status=401)
     assert refused.select_one("a[href$='/signup/resend']") is not None
     response = client.get(_confirm_link(outbox))
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
+    assert client.get("/home").status_code == 302  # the link opens no session by itself
+    client.post("/login", data={"email": SIGNUP["email"], "password": SIGNUP["password"]})
     assert "承認を待っています" in text(get_page(client, "/home").main)
     assert client.get(_confirm_link(outbox)).status_code == 400  # used
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tests import factories
-from tests.html import field_errors, flash_messages, get_page, post_page, text
+from tests.html import field_errors, flash_messages, form_errors, get_page, post_page, text
 
 
 def _act(client, user_id: int, action: str, seen: str, status: int = 302):
@@ -125,3 +125,29 @@ def test_the_confirmation_mail_speaks_the_sign_up_pages_language(app, client, ou
         from govtech.services import accounts
 
         assert accounts.find_user(SIGNUP["email"]).locale == "en"
+
+
+def test_the_last_manager_cannot_delete_their_account(app, client):
+    manager = factories.user(app, "manager")
+    with app.app_context():  # the organisations' approvers made by the factories: none here
+        from sqlalchemy import func, select
+
+        from govtech.extensions import db
+        from govtech.models import Role, User
+
+        assert db.session.scalar(select(func.count(User.id)).where(
+            User.role == Role.manager)) == 1
+    factories.login(client, manager)
+    page = post_page(client, "/account/delete", {"password": manager.password, "confirm": "y"},
+                     status=400)
+    assert form_errors(page)  # the reason, above the form
+    factories.login(app.test_client(), manager)  # still there
+
+
+def test_invitations_per_day_are_limited_with_a_message(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "INVITES_PER_ORG_PER_DAY", 1)
+    factories.login(client, factories.user(app, "municipality"))
+    client.post("/account/invite", data={"name": "一人目", "email": "one@city.example"})
+    page = post_page(client, "/account/invite", {"name": "二人目", "email": "two@city.example"},
+                     status=400)
+    assert form_errors(page)  # the reason, above the form

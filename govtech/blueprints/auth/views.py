@@ -69,15 +69,15 @@ def signup():
 
 @bp.get("/signup/confirm/<token>")
 def confirm_email(token: str):
-    """The link in the sign-up mail: the address is confirmed and the user signed in."""
+    """The link in the sign-up mail: the address is confirmed; the user then logs in with the
+    password (a mail scanner that follows the link opens no session)."""
     try:
-        user = accounts.confirm_email(token)
+        accounts.confirm_email(token)
     except DomainError as error:
         return render_template("auth/link_invalid.html", message=error.message), 400
-    cookie.sign_in(user, "signup")
-    flash(_("Your e-mail address is confirmed. Your organisation now waits for approval by the "
-            "programme office."), "success")
-    return redirect(url_for("home.index"))
+    flash(_("Your e-mail address is confirmed. Please log in: your organisation now waits for "
+            "approval by the programme office."), "success")
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/signup/resend", methods=["GET", "POST"])
