@@ -25,7 +25,10 @@ EMAIL = "dx@city.saitama.example.jp"
 
 
 def test_signup_approval_language_and_phone_menu(app, new_page, shot):
-    # 1. A municipality signs up through the form and lands on its home page, awaiting approval.
+    # 1. A municipality signs up through the form, follows the confirmation link it is mailed
+    #    and lands on its home page, awaiting approval.
+    outbox = factories.Outbox(app.config["MAIL_OUTBOX"])
+    outbox.clear()
     town = new_page()
     town.goto("/signup")
     expect(town.get_by_role("heading", name="プログラムに参加する")).to_be_visible()
@@ -38,6 +41,10 @@ def test_signup_approval_language_and_phone_menu(app, new_page, shot):
     town.get_by_label("パスワード", exact=True).fill(factories.PASSWORD)
     town.get_by_label("パスワード（確認）").fill(factories.PASSWORD)
     town.get_by_role("button", name="登録する").click()
+    expect(town).to_have_url(re.compile(r"/login$"))
+    link = re.search(r"/signup/confirm/\S+", outbox.last_body())
+    assert link is not None, outbox.last_body()
+    town.goto(link.group(0))
 
     expect(town).to_have_url(re.compile(r"/home$"))
     expect(town.get_by_role("heading", name="ようこそ、埼玉 花子 さん")).to_be_visible()
