@@ -25,8 +25,8 @@ EMAIL = "dx@city.saitama.example.jp"
 
 
 def test_signup_approval_language_and_phone_menu(app, new_page, shot):
-    # 1. A municipality signs up through the form, follows the confirmation link it is mailed
-    #    and lands on its home page, awaiting approval.
+    # 1. A municipality signs up through the form, follows the confirmation link it is mailed,
+    #    logs in and lands on its home page, awaiting approval.
     outbox = factories.Outbox(app.config["MAIL_OUTBOX"])
     outbox.clear()
     town = new_page()
@@ -45,6 +45,8 @@ def test_signup_approval_language_and_phone_menu(app, new_page, shot):
     link = re.search(r"/signup/confirm/\S+", outbox.last_body())
     assert link is not None, outbox.last_body()
     town.goto(link.group(0))
+    expect(town).to_have_url(re.compile(r"/login$"))
+    log_in(town, EMAIL, factories.PASSWORD)
 
     expect(town).to_have_url(re.compile(r"/home$"))
     expect(town.get_by_role("heading", name="ようこそ、埼玉 花子 さん")).to_be_visible()
