@@ -217,7 +217,7 @@ def begin(user: User) -> Enrolment:
     if record is not None and record.is_enabled:
         raise DomainError(_("Two-step sign-in is already turned on."))
     if record is None:
-        record = TwoStep(user_id=user.id, secret="")
+        record = TwoStep(user_id=user.id)
         db.session.add(record)
     record.secret, record.created_at, record.last_step = pyotp.random_base32(), clock(), None
     db.session.flush()
@@ -328,7 +328,7 @@ def set_required(actor: User, org: Organisation, required: bool) -> None:
 def enrol_for_setup(user: User, secret: str | None = None) -> str:
     """Turn it on without a first code (the demo's manager, tests): the secret, for the person
     who will set up their app with it. Recovery codes are made as usual."""
-    record = _record(user) or TwoStep(user_id=user.id, secret="")
+    record = _record(user) or TwoStep(user_id=user.id)
     db.session.add(record)
     record.secret = secret or pyotp.random_base32()
     record.enabled_at, record.last_step = clock(), None
