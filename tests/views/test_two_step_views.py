@@ -213,3 +213,12 @@ def test_turning_off_and_new_codes_need_the_password_and_a_current_code(client, 
     assert get_page(client, "/account/two-step").select_one("#two-step-state") is None
     assert [len(_events(app, name)) for name in ("totp.enabled", "totp.codes_regenerated",
                                                  "totp.disabled")] == [1, 1, 1]
+
+
+def test_refused_attempts_on_the_settings_page_are_limited(client, app):
+    user = factories.user(app, "startup", two_step=True)
+    factories.login(client, user)
+    statuses = [client.post("/account/two-step", data={
+        "form": "disable", "off-password": user.password, "off-code": "000001"}).status_code
+        for _ in range(11)]
+    assert statuses == [400] * 10 + [429]

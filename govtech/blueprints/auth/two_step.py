@@ -34,6 +34,8 @@ from govtech.services import members, two_step
 
 MARKER_KEY = "two_step_login"
 MARKER_SECONDS = 5 * 60
+# Refused codes or passwords on the settings page (a borrowed session must not try every code)
+SETTINGS_LIMIT = "10 per 15 minutes"
 
 CODE = [InputRequired(), Length(max=40)]
 
@@ -134,7 +136,17 @@ def _codes_page(codes: list[str]):
     return response
 
 
+def _settings_key() -> str:
+    return f"two-step-settings:{current_user.get_id()}"
+
+
+def _settings_refused(response) -> bool:
+    return response.status_code in (400, 401, 409)
+
+
 @bp.route("/account/two-step", methods=["GET", "POST"], endpoint="two_step")
+@limiter.limit(SETTINGS_LIMIT, key_func=_settings_key, methods=["POST"],
+               deduct_when=_settings_refused, scope="two-step-settings")
 def two_step_settings():
     """Several small forms on one page; a hidden `form` value says which one was sent."""
     confirm_form = ConfirmForm(prefix="on")
