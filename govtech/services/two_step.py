@@ -283,6 +283,15 @@ def _code_failed(user: User, reason: str) -> None:
 
 
 @transaction.unit_of_work()
+def record_code_lockout(user: User) -> None:
+    """The rate limiter paused code attempts after the right password: the audit log records
+    it, and the owner is told (whoever tries knows the password)."""
+    audit.record("login.locked", actor=user, email=user.email, limit="two_step")
+    _tell(user, "emails/two_step_locked.txt",
+          lambda: _("Wrong two-step sign-in codes were entered for your account"))
+
+
+@transaction.unit_of_work()
 def disable(user: User, password: str, code: str) -> None:
     """Turn it off after the password and a current code (or a recovery code)."""
     record = _record(user)

@@ -85,12 +85,17 @@ def test_the_password_ok_marker_expires_after_five_minutes(client, app, monkeypa
     assert _signed_out(client)
 
 
-def test_code_attempts_are_limited_per_account(client, app):
+def test_code_attempts_are_limited_per_account_and_the_owner_is_told(client, app, outbox):
     manager = factories.user(app, "manager")
     _password_step(client, manager)
+    outbox.clear()
     statuses = [client.post("/login/code", data={"code": "000001"}).status_code
-                for _ in range(6)]
-    assert statuses == [401] * 5 + [429]
+                for _ in range(7)]
+    assert statuses == [401] * 5 + [429] * 2
+    (locked,) = _events(app, "login.locked")
+    assert (locked.actor_id, locked.detail["limit"]) == (manager.id, "two_step")
+    (mail,) = outbox.messages()
+    assert mail["To"] == manager.email
 
 
 def test_a_recovery_code_logs_in_once_and_shows_what_is_left(client, app):

@@ -19,9 +19,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter import RequestLimit
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from limits import RateLimitItemPerSecond
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import AnyOf, InputRequired, Length
 
@@ -100,9 +102,19 @@ def _refused(response) -> bool:
     return response.status_code == 401
 
 
+def _code_locked(refused: RequestLimit) -> None:
+    """on_breach: recorded (and the owner told) once per window, not at every refused try."""
+    once = RateLimitItemPerSecond(1, refused.limit.get_expiry())
+    if refused.limiter.hit(once, "audit-code-locked", refused.key):
+        user = _marked_user()
+        if user is not None:
+            two_step.record_code_lockout(user)
+
+
 @bp.route("/login/code", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_code_account_key,
-               methods=["POST"], deduct_when=_refused, scope="login-code-account")
+               methods=["POST"], deduct_when=_refused, scope="login-code-account",
+               on_breach=_code_locked)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
                deduct_when=_refused, scope="login-code-address")
 def login_code():
