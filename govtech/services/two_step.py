@@ -93,7 +93,7 @@ def remaining_codes(user: User) -> int:
         RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))) or 0
 
 
-def login_user(user_id: object) -> User | None:
+def awaiting_code(user_id: object) -> User | None:
     """The user a "password OK" marker names, while two-step sign-in is on for them."""
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     return user if user is not None and is_enabled(user) else None

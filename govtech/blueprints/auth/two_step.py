@@ -87,7 +87,7 @@ def _marked_user() -> User | None:
     except (SignatureExpired, BadSignature):
         session.pop(MARKER_KEY, None)
         return None
-    return two_step.login_user(user_id)
+    return two_step.awaiting_code(user_id)
 
 
 def _code_account_key() -> str:
