@@ -4,7 +4,8 @@
 history entries they made and the audit events by or about them, as plain JSON-ready data.
 `anonymise` is deletion as the platform can do it without breaking its records: the personal
 fields are replaced (a placeholder name, a unique address that no mail can reach, a password
-nobody knows), every session ends, two-step secrets are removed, and the account is disabled.
+nobody knows), every session ends and forgets its device and address, notifications and
+two-step secrets are removed, and the account is disabled.
 The organisation's records (challenges, proposals, history) stay, naming the anonymised user;
 the audit log keeps its rows and records the deletion with the anonymised actor.
 """
@@ -15,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
 from werkzeug.security import check_password_hash
 
 from govtech.extensions import db
@@ -114,11 +115,14 @@ def anonymise(user: User, password: str, *, confirmed: bool) -> None:
             db.session.execute(delete(table).where(table.c.user_id == user.id))
     for model in (Notification, NotificationPreference):  # the personal inbox and settings
         db.session.execute(delete(model).where(model.user_id == user.id))
+    db.session.execute(update(UserSession).where(UserSession.user_id == user.id)
+                       .values(device="", address=None))  # where and on what they signed in
     user.name = FORMER_NAME
     user.email = f"deleted-{user.id}-{secrets.token_hex(6)}@{PLACEHOLDER_DOMAIN}"
     user.password_hash = accounts.hash_password(secrets.token_urlsafe(32))
     user.is_disabled = True
     user.is_org_admin = False
     user.locale = None
+    user.last_login_at = None
     db.session.flush()
     audit.record("account.anonymised", actor=user, target=user)

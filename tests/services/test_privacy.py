@@ -55,7 +55,8 @@ def test_anonymise_keeps_the_organisations_records_and_the_log(ctx):
     privacy.anonymise(user, GOOD, confirmed=True)
     assert user.name == privacy.FORMER_NAME and user.email.endswith("@deleted.invalid")
     assert user.is_disabled and user.organisation_id == org_id
-    assert db.session.scalars(select(UserSession)).one().ended_at is not None
+    ended = db.session.scalars(select(UserSession)).one()
+    assert ended.ended_at is not None and (ended.device, ended.address) == ("", None)
     assert db.session.scalars(select(HistoryEvent)).first().actor_id == user.id  # kept
     event = db.session.scalars(select(AuditEvent).where(
         AuditEvent.event == "account.anonymised")).one()
