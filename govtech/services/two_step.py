@@ -94,9 +94,11 @@ def remaining_codes(user: User) -> int:
 
 
 def awaiting_code(user_id: object) -> User | None:
-    """The user a "password OK" marker names, while two-step sign-in is on for them."""
+    """The user a "password OK" marker names, while they may still log in with a code."""
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-    return user if user is not None and is_enabled(user) else None
+    if user is None or user.is_disabled or user.is_suspended or not is_enabled(user):
+        return None
+    return user
 
 
 @dataclass(frozen=True)

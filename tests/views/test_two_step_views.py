@@ -227,3 +227,16 @@ def test_refused_attempts_on_the_settings_page_are_limited(client, app):
         "form": "disable", "off-password": user.password, "off-code": "000001"}).status_code
         for _ in range(11)]
     assert statuses == [400] * 10 + [429]
+
+
+def test_an_account_disabled_after_the_password_step_cannot_finish_logging_in(client, app):
+    from govtech.models import User
+
+    manager = factories.user(app, "manager")
+    _password_step(client, manager)
+    with app.app_context():
+        db.session.get(User, manager.id).is_disabled = True
+        db.session.commit()
+    response = client.post("/login/code", data={"code": factories.fresh_code(app, manager)})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
+    assert _events(app, "login.succeeded") == []
