@@ -164,6 +164,9 @@ def test_an_organisation_can_require_it_of_all_its_members(client, app):
 def test_an_organisations_administrator_can_require_it_too(client, app):
     admin = factories.user(app, "startup")  # its first member: the administrator
     factories.login(client, admin)
+    page = get_page(client, "/account/members")
+    assert page.select_one("#org-two-step form")["action"].endswith(
+        f"/organisations/{admin.org_id}/two-step")
     response = client.post(f"/organisations/{admin.org_id}/two-step", data={"required": "1"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/members")
     assert client.get("/home").headers["Location"].endswith("/account/two-step")
