@@ -68,3 +68,17 @@ def test_demo_has_joint_marketing_in_three_states(app, client):
         assert in_review.approval_count == 1
     assert states == ["in_review", "planned", "published"]
     assert "由利本荘市の導入事例" in client.get("/cases/").get_data(as_text=True)
+
+
+def test_each_demo_organisation_has_an_administrator(app):
+    """The demo user of each organisation can manage its members, as a first member can."""
+    from sqlalchemy import select
+
+    from govtech.extensions import db
+    from govtech.models import User
+
+    assert app.test_cli_runner().invoke(args=["demo", "load", "--password",
+                                              "demo-pass-2026-x"]).exit_code == 0
+    with app.app_context():
+        members = db.session.scalars(select(User).where(User.organisation_id.is_not(None))).all()
+        assert members and all(user.is_org_admin for user in members)

@@ -32,8 +32,9 @@ def _org(spec: dict, kind: OrgKind, state: OrgState) -> tuple[Organisation, bool
 def _user(email: str, name: str, role: Role, org: Organisation | None, password_hash: str) -> bool:
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         return False
+    # each demo organisation has one user, who is its administrator (as a first member is)
     db.session.add(User(email=email, name=name, role=role, organisation=org,
-                        password_hash=password_hash))
+                        password_hash=password_hash, is_org_admin=org is not None))
     return True
 
 
