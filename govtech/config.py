@@ -47,6 +47,8 @@ class Config:
     RESET_TOKEN_MAX_AGE = 3600
     INVITE_TOKEN_MAX_AGE = 7 * 24 * 3600
     CONFIRM_TOKEN_MAX_AGE = 3 * 24 * 3600  # a sign-up's e-mail confirmation link
+    EMAIL_CHANGE_TOKEN_MAX_AGE = 24 * 3600  # the link that confirms a new e-mail address
+    EMAIL_CHANGE_LIMIT = "5 per hour"  # e-mail change requests per user (no mail bombing)
     INVITES_PER_ORG_PER_DAY = int(os.environ.get("INVITES_PER_ORG_PER_DAY", "20"))
     SIGNUP_LIMIT_PER_ADDRESS = "10 per hour"
     # an account under attack slows down: after LOGIN_DELAY_AFTER failures (within

@@ -62,6 +62,7 @@ POLICY: dict[str, Rule] = {
     "auth.delete_account": SIGNED_IN,
     "auth.login_code": PUBLIC,  # the code step of a login (services.two_step)
     "auth.two_step": SIGNED_IN,
+    "auth.email_change": SIGNED_IN,  # the new address's link: its own user only (services)
     "auth.organisation_two_step": MEMBERS,  # services.two_step: managers, its administrator
     "home.index": SIGNED_IN,
     # challenges: the list and pages are public (open ones, summary only); services decide more

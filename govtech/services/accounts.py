@@ -235,7 +235,8 @@ def _tell(user: User, template: str, subject: Callable[[], str], **values: objec
 @transaction.unit_of_work()
 def change_password(user: User, current: str, new: str, *, keep_token: str | None = None) -> None:
     """Change a password after proving the current one; every other session ends (the one
-    `keep_token` opens, the browser that made the change, stays)."""
+    `keep_token` opens, the browser that made the change, stays). The account page goes
+    through `reauth.change_password`, which also asks for a two-step code when it is on."""
     if not check_password_hash(user.password_hash, current):
         raise DomainError(_("The current password is not correct."), field="current_password")
     check_password(new, *_personal(user))

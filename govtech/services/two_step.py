@@ -184,6 +184,14 @@ def _check(user: User, record: TwoStep, code: str, *, recovery: bool) -> str:
                       if recovery else _("Enter the 6-digit code from your app."), "code")
 
 
+def check_code(user: User, code: str, *, recovery: bool = False) -> str:
+    """A current code (`recovery`: or a recovery code), spent in the caller's unit (reauth)."""
+    record = _record(user)
+    if record is None or not record.is_enabled:
+        raise DomainError(_("Two-step sign-in is not turned on."))
+    return _check(user, record, code, recovery=recovery)
+
+
 def _new_recovery_codes(user: User) -> list[str]:
     """Replace the user's recovery codes with ten new ones; the plain codes, to show once."""
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
@@ -296,13 +304,10 @@ def record_code_lockout(user: User) -> None:
 @transaction.unit_of_work()
 def disable(user: User, password: str, code: str) -> None:
     """Turn it off after the password and a current code (or a recovery code)."""
-    record = _record(user)
-    if record is None or not record.is_enabled:
-        raise DomainError(_("Two-step sign-in is not turned on."))
     _check_password(user, password)
-    _check(user, record, code, recovery=True)
+    check_code(user, code, recovery=True)
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    db.session.delete(record)
+    db.session.execute(delete(TwoStep).where(TwoStep.user_id == user.id))
     audit.record("totp.disabled", actor=user, target=user)
     _tell(user, "emails/two_step_off.txt", lambda: _("Two-step sign-in was turned off"))
 
@@ -310,11 +315,8 @@ def disable(user: User, password: str, code: str) -> None:
 @transaction.unit_of_work()
 def regenerate(user: User, password: str, code: str) -> list[str]:
     """New recovery codes (the old ones stop working) after the password and a current code."""
-    record = _record(user)
-    if record is None or not record.is_enabled:
-        raise DomainError(_("Two-step sign-in is not turned on."))
     _check_password(user, password)
-    _check(user, record, code, recovery=False)
+    check_code(user, code)
     codes = _new_recovery_codes(user)
     audit.record("totp.codes_regenerated", actor=user, target=user)
     _tell(user, "emails/two_step_codes.txt", lambda: _("New recovery codes were made"))

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     IntegerField,
     PasswordField,
     RadioField,
@@ -63,13 +64,34 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=200)])
 
 
+def _code_field():
+    """A current code from the app: the page shows it only while two-step sign-in is on (the
+    service asks for it then, services.reauth)."""
+    return StringField(_l("Code from the app"), validators=[Optional(), Length(max=40)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+
+
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"),
                                      validators=[InputRequired(), Length(max=200)])
+    code = _code_field()
     password = PasswordField(_l("New password"), validators=NEW_PASSWORD,
                              description=_l("At least 10 characters, hard to guess."))
     password_confirm = PasswordField(_l("New password again"),
                                      validators=[InputRequired(), _same_password()])
+
+
+class ChangeEmailForm(FlaskForm):
+    email = EmailField(_l("New e-mail address"), validators=EMAIL,
+                       description=_l("We send a link to this address; your address changes "
+                                      "when you follow it."))
+    password = PasswordField(_l("Current password"),
+                             validators=[InputRequired(), Length(max=200)])
+    code = _code_field()
+
+
+class ConfirmEmailChangeForm(FlaskForm):
+    token = HiddenField(validators=[InputRequired(), Length(max=1000)])
 
 
 class LanguageForm(FlaskForm):

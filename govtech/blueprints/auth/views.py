@@ -12,7 +12,7 @@ from govtech.blueprints.auth import cookie, forms
 from govtech.blueprints.public.views import safe_next
 from govtech.extensions import limiter
 from govtech.models import OrgKind
-from govtech.services import accounts, members, sessions
+from govtech.services import accounts, email_change, members, reauth, sessions
 from govtech.services import two_step as two_step_services
 from govtech.services.errors import DomainError
 
@@ -117,23 +117,53 @@ def logout():
     return redirect(url_for("public.index"))
 
 
+# Refused password or e-mail changes per account (a borrowed session must not try every code)
+REAUTH_LIMIT = "10 per 15 minutes"
+
+
+def _account_key() -> str:
+    return f"account:{current_user.get_id()}"
+
+
+def _sent(*names: str):
+    """exempt_when for a limit on some of the account page's forms only."""
+    return lambda: request.form.get("form") not in names
+
+
 @bp.route("/account", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["EMAIL_CHANGE_LIMIT"], key_func=_account_key,
+               methods=["POST"], scope="email-change", exempt_when=_sent("email"))
+@limiter.limit(REAUTH_LIMIT, key_func=_account_key, methods=["POST"],
+               deduct_when=lambda response: response.status_code >= 400,
+               scope="account-reauth", exempt_when=_sent("email", "password"))
 def account():
-    """Two small forms on one page; a hidden `form` value says which one was sent."""
+    """Small forms on one page; a hidden `form` value says which one was sent. Changing the
+    password or the e-mail address asks for the password and, when two-step sign-in is on, a
+    code (services.reauth); an e-mail change is made by the link mailed to the new address."""
     password_form = forms.ChangePasswordForm(prefix="pw")
+    email_form = forms.ChangeEmailForm(prefix="email")
     language_form = forms.LanguageForm(prefix="lang", locale=current_user.locale or "ja")
     sent = request.form.get("form") if request.method == "POST" else None
-    if sent == "password" and pages.submit(password_form, lambda: accounts.change_password(
+    if sent == "password" and pages.submit(password_form, lambda: reauth.change_password(
             current_user, password_form.current_password.data, password_form.password.data,
-            keep_token=cookie.token()),
+            password_form.code.data, keep_token=cookie.token()),
             _("Your password has been changed. Your other sessions have been ended.")):
+        return redirect(url_for("auth.account"))
+    if sent == "email" and (new := pages.save(email_form, lambda: email_change.request_change(
+            current_user, email_form.email.data, email_form.password.data,
+            email_form.code.data))):
+        flash(_("We have sent a message to %(email)s. Follow its link within %(hours)d hours, "
+                "while logged in, to change your address.", email=new,
+                hours=email_change.hours()), "info")
         return redirect(url_for("auth.account"))
     if sent == "language" and pages.submit(language_form, lambda: accounts.set_locale(
             current_user, language_form.locale.data)):
         return redirect(url_for("auth.account"))
     failed = sent is not None
     return render_template("auth/account.html", password_form=password_form,
-                           language_form=language_form), 400 if failed else 200
+                           email_form=email_form, language_form=language_form,
+                           two_step_on=two_step_services.is_enabled(current_user)
+                           ), 400 if failed else 200
 
 
 @bp.route("/account/invite", methods=["GET", "POST"])
@@ -220,5 +250,9 @@ def end_other_sessions():
 
 # Members, the user's own data and the two-step sign-in pages share this blueprint (they import
 # `bp` from here).
-from govtech.blueprints.auth import account_data, members_pages  # noqa: E402,F401
+from govtech.blueprints.auth import (  # noqa: E402,F401
+    account_data,
+    email_change_pages,
+    members_pages,
+)
 from govtech.blueprints.auth import two_step as two_step_pages  # noqa: E402
