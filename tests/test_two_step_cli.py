@@ -37,7 +37,7 @@ def test_totp_code_is_refused_in_production_and_for_accounts_without_it(app, mon
     runner = app.test_cli_runner()
     runner.invoke(args=["demo", "load", "--password", "demo-password-1"])
     refused = runner.invoke(args=["users", "totp-code", "saitama@demo.govtech.example"])
-    assert refused.exit_code != 0 and "not turned on" in refused.output
+    assert refused.exit_code != 0 and "有効になっていません" in refused.output
     monkeypatch.setitem(app.config, "CONFIG_NAME", "production")
     refused = runner.invoke(args=["users", "totp-code", "manager@demo.govtech.example"])
     assert refused.exit_code != 0 and "production" in refused.output

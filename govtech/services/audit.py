@@ -26,8 +26,8 @@ from govtech.models.base import utcnow
 from govtech.services import access, transaction
 from govtech.services.errors import DomainError
 
-# Every event name the log knows, with its label for the audit page. The names not written yet
-# belong to parts of issue 10 still to come (two-step sign-in, members, personal data, API).
+# Every event name the log knows, with its label for the audit page. The names without a label
+# are not written yet: the API's tokens (issue 14), attachment downloads.
 EVENTS: dict[str, Any] = {
     "login.succeeded": _l("Logged in"),
     "login.failed": _l("Login failed"),
@@ -55,7 +55,8 @@ EVENTS: dict[str, Any] = {
     "signup.confirmed": _l("Sign-up e-mail address confirmed"),
     "data.exported": _l("Personal data downloaded"),
     "account.anonymised": _l("Account deleted (anonymised)"),
-    "email.changed": None, "api_token.created": None, "api_token.revoked": None,
+    "email.changed": _l("E-mail address changed"),
+    "api_token.created": None, "api_token.revoked": None,
 }
 _TARGET_TYPES = {"User": "user", "UserSession": "user_session", "Organisation": "organisation"}
 

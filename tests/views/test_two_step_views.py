@@ -72,7 +72,7 @@ def test_a_used_code_is_refused_at_the_next_login(client, app):
     client.post("/logout")
     _password_step(client, manager)
     page = post_page(client, "/login/code", {"code": factories.totp_code(manager)}, status=401)
-    assert "already been used" in " ".join(field_errors(page, "code"))
+    assert "すでに使用されています" in " ".join(field_errors(page, "code"))
 
 
 def test_the_password_ok_marker_expires_after_five_minutes(client, app, monkeypatch):
