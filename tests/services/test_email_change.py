@@ -4,7 +4,7 @@ address, which cannot be replayed, and a taken address answers the same."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pyotp
 import pytest
@@ -14,6 +14,7 @@ from govtech.extensions import db
 from govtech.models import AuditEvent, OrgKind, User
 from govtech.services import accounts, email_change, reauth, sessions, two_step
 from govtech.services.errors import DomainError
+from tests.clock import travel
 
 GOOD = "a-sturdy-passphrase-42"
 NEW_PASSWORD = "another-good-one-7"
@@ -22,17 +23,8 @@ T0 = datetime(2026, 12, 1, 9, 0, 10, tzinfo=UTC)
 
 @pytest.fixture
 def clock(monkeypatch):
-    """Time travel for the two-step service."""
-
-    class Clock:
-        now = T0
-
-        def advance(self, **delta) -> None:
-            self.now += timedelta(**delta)
-
-    travel = Clock()
-    monkeypatch.setattr(two_step, "clock", lambda: travel.now)
-    return travel
+    """Time travel for the two_step service."""
+    return travel(monkeypatch, two_step, T0)
 
 
 def _user(email: str = "dx@city.example.jp") -> User:

@@ -2,7 +2,7 @@
 window, no code twice, single-use hashed recovery codes, re-authentication, the audit log."""
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pyotp
 import pytest
@@ -12,6 +12,7 @@ from govtech.extensions import db
 from govtech.models import AuditEvent, OrgKind, OrgState, RecoveryCode, TwoStep, User
 from govtech.services import accounts, organisations, two_step
 from govtech.services.errors import DomainError, PermissionDenied
+from tests.clock import travel
 
 GOOD = "a-sturdy-passphrase-42"
 T0 = datetime(2026, 12, 1, 9, 0, 10, tzinfo=UTC)  # 10 s into a 30-second step
@@ -19,17 +20,8 @@ T0 = datetime(2026, 12, 1, 9, 0, 10, tzinfo=UTC)  # 10 s into a 30-second step
 
 @pytest.fixture
 def clock(monkeypatch):
-    """Time travel for the two-step service."""
-
-    class Clock:
-        now = T0
-
-        def advance(self, **delta) -> None:
-            self.now += timedelta(**delta)
-
-    travel = Clock()
-    monkeypatch.setattr(two_step, "clock", lambda: travel.now)
-    return travel
+    """Time travel for the two_step service."""
+    return travel(monkeypatch, two_step, T0)
 
 
 def _code(secret: str, now: datetime, steps: int = 0) -> str:

@@ -13,6 +13,7 @@ from govtech.extensions import db
 from govtech.models import UserSession
 from govtech.services import sessions
 from tests import factories
+from tests.clock import travel
 from tests.html import flash_messages, get_page, post_page, text, texts
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -21,17 +22,8 @@ NEW_PASSWORD = "brand-new-secret-77"
 
 @pytest.fixture
 def clock(monkeypatch):
-    """Time travel for the sessions service: `clock.now` is what it takes for now."""
-
-    class Clock:
-        now = T0
-
-        def advance(self, **delta) -> None:
-            self.now += timedelta(**delta)
-
-    travel = Clock()
-    monkeypatch.setattr(sessions, "clock", lambda: travel.now)
-    return travel
+    """Time travel for the sessions service."""
+    return travel(monkeypatch, sessions, T0)
 
 
 def _jar(client) -> str:
