@@ -20,8 +20,10 @@ from flask import current_app, render_template
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
 
 from govtech import mail, security
+from govtech.extensions import db
 from govtech.models import User
 from govtech.services import accounts, audit, reauth, sessions, transaction
 from govtech.services.errors import DomainError
@@ -106,6 +108,11 @@ def confirm_change(user: User, token: str, *, keep_token: str | None = None) -> 
                             "used."))
     old = user.email
     user.email = new
+    try:
+        db.session.flush()  # two confirmations of one address at once: the second is told
+    except IntegrityError as exc:
+        raise DomainError(_("This address now belongs to another account and cannot be "
+                            "used.")) from exc
     ended = sessions.end_all(user, SESSIONS_ENDED, keep_token=keep_token)
     audit.record("email.changed", actor=user, target=user, old=old, new=new,
                  sessions_ended=ended)

@@ -172,3 +172,17 @@ def test_an_address_taken_after_the_link_was_sent_is_refused(ctx, outbox):
     with pytest.raises(DomainError):
         email_change.confirm_change(user, token)
     assert db.session.get(User, user.id).email == "dx@city.example.jp"
+
+
+def test_two_confirmations_of_one_address_at_once_refuse_the_second(ctx, outbox, monkeypatch):
+    """When the check before the change cannot see the other (a race), the database's unique
+    address refuses it with the same message, not a 500."""
+    user = _user()
+    email_change.request_change(user, "new@town.example.jp", GOOD)
+    token = _token(outbox, "new@town.example.jp")
+    _user("new@town.example.jp")
+    monkeypatch.setattr(accounts, "find_user", lambda _email: None)  # the race's blind spot
+    with pytest.raises(DomainError, match="別のアカウント"):
+        email_change.confirm_change(user, token)
+    db.session.expire_all()
+    assert db.session.get(User, user.id).email == "dx@city.example.jp"
