@@ -83,12 +83,24 @@ def confirm_email(token: str):
 @bp.route("/signup/resend", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 def resend_confirmation():
+    return _send_link_page(
+        accounts.resend_confirmation,
+        _("If this address awaits confirmation, we have sent it a new link."),
+        _("Send the confirmation link again"),
+        _("Enter the e-mail address you signed up with. If it awaits confirmation, we will "
+          "send it a new link."))
+
+
+def _send_link_page(send, sent: str, title: str, intro: str):
+    """Ask for an address and mail it a link; the answer is the same whether or not the
+    address has an account."""
     form = forms.ForgotPasswordForm()
     if form.validate_on_submit():
-        accounts.resend_confirmation(form.email.data)
-        flash(_("If this address awaits confirmation, we have sent it a new link."), "info")
+        send(form.email.data)
+        flash(sent, "info")
         return redirect(url_for("auth.login"))
-    return render_template("auth/resend_confirmation.html", form=form), pages.status(form)
+    return render_template("auth/send_link.html", form=form, title=title,
+                           intro=intro), pages.status(form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -180,13 +192,12 @@ def invite():
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 def forgot_password():
-    form = forms.ForgotPasswordForm()
-    if form.validate_on_submit():
-        accounts.request_password_reset(form.email.data)
-        flash(_("If an account exists for this address, we have sent it a link to reset the "
-                "password. The link is valid for one hour."), "info")
-        return redirect(url_for("auth.login"))
-    return render_template("auth/forgot.html", form=form), 400 if form.errors else 200
+    return _send_link_page(
+        accounts.request_password_reset,
+        _("If an account exists for this address, we have sent it a link to reset the "
+          "password. The link is valid for one hour."),
+        _("Forgot your password?"),
+        _("Enter your e-mail address and we will send you a link to choose a new password."))
 
 
 def _set_password_page(token: str, purpose: str):
