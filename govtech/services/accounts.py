@@ -17,7 +17,6 @@ from collections.abc import Callable
 from flask import current_app, render_template
 from flask_babel import force_locale, format_datetime, get_locale
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -27,6 +26,7 @@ from govtech.models import Organisation, OrgKind, OrgState, Role, SessionEnd, Us
 from govtech.services import (
     audit,
     history,
+    links,
     login_guard,
     notifications,
     passwords,
@@ -269,26 +269,17 @@ def create_manager(email: str, name: str, password: str) -> User:
 
 # --- links by e-mail: password reset and invitations -------------------------------------------
 
-def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_TOKEN_SALTS[purpose])
-
-
 def make_token(user: User, purpose: str) -> str:
     """A signed link token bound to the current password, so it works once."""
-    return _serializer(purpose).dumps({"uid": user.id, "fp": user.password_hash[-16:]})
+    return links.make(_TOKEN_SALTS[purpose], {"uid": user.id, "fp": links.password_mark(user)})
 
 
 def user_for_token(token: str, purpose: str) -> User:
     """The user a valid token names; a clear error when it is expired, used or forged."""
-    max_age = current_app.config[_TOKEN_AGES[purpose]]
-    try:
-        data = _serializer(purpose).loads(token, max_age=max_age)
-    except SignatureExpired as exc:
-        raise DomainError(_("This link has expired. Please ask for a new one.")) from exc
-    except BadSignature as exc:
-        raise DomainError(_("This link is not valid.")) from exc
-    user = db.session.get(User, data.get("uid"))
-    if user is None or user.is_disabled or user.password_hash[-16:] != data.get("fp"):
+    data = links.read(_TOKEN_SALTS[purpose], token, current_app.config[_TOKEN_AGES[purpose]])
+    uid = data.get("uid")
+    user = db.session.get(User, uid) if isinstance(uid, int) else None
+    if user is None or user.is_disabled or links.password_mark(user) != data.get("fp"):
         raise DomainError(_("This link has already been used. Please ask for a new one."))
     return user
 

@@ -13,32 +13,21 @@ ends, and the audit log records `email.changed`.
 """
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 
 from flask import current_app, render_template
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
 from govtech import mail, security
 from govtech.extensions import db
 from govtech.models import User
-from govtech.services import accounts, audit, reauth, sessions, transaction
+from govtech.services import accounts, audit, links, reauth, sessions, transaction
 from govtech.services.errors import DomainError
 
 SALT = "email-change"
 SESSIONS_ENDED = "email_changed"  # user_session.end_reason of the other sessions
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
-
-
-def _password_mark(user: User) -> str:
-    """Changes with the password; the link carries this, never a part of the hash itself."""
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
 def hours() -> int:
@@ -69,8 +58,8 @@ def request_change(user: User, new_email: str, password: str, code: str | None =
               lambda: _("Someone tried to use your e-mail address for another account"),
               reset_link=security.external_url("auth.forgot_password"))
         return new
-    token = _serializer().dumps({"uid": user.id, "new": new, "old": user.email,
-                                 "pw": _password_mark(user)})
+    token = links.make(SALT, {"uid": user.id, "new": new, "old": user.email,
+                              "pw": links.password_mark(user)})
     _mail(user, new, "emails/email_change_confirm.txt",
           lambda: _("Confirm your new e-mail address"), new_email=new, hours=hours(),
           link=security.external_url("auth.email_change", token=token))
@@ -81,19 +70,13 @@ def pending(user: User, token: str) -> str:
     """The new address a link names, for the signed-in `user`; a clear refusal when the link
     is forged, expired, for another account, or no longer current (used, or the address or
     password changed since)."""
-    try:
-        data = _serializer().loads(token, max_age=current_app.config[
-            "EMAIL_CHANGE_TOKEN_MAX_AGE"])
-    except SignatureExpired as exc:
-        raise DomainError(_("This link has expired. Please ask for a new one.")) from exc
-    except BadSignature as exc:
-        raise DomainError(_("This link is not valid.")) from exc
-    if not isinstance(data, dict) or not isinstance(data.get("new"), str):
+    data = links.read(SALT, token, current_app.config["EMAIL_CHANGE_TOKEN_MAX_AGE"])
+    if not isinstance(data.get("new"), str):
         raise DomainError(_("This link is not valid."))
     if data.get("uid") != user.id:
         raise DomainError(_("This link is for another account. Log in with the account whose "
                             "address you are changing, then open the link again."))
-    if data.get("old") != user.email or data.get("pw") != _password_mark(user):
+    if data.get("old") != user.email or data.get("pw") != links.password_mark(user):
         raise DomainError(_("This link has already been used. Please ask for a new one."))
     return str(data["new"])
 
