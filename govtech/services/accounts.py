@@ -12,18 +12,18 @@ as a new one and mails the address's owner instead, and forgot-password answers 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 
-from flask import current_app, render_template
-from flask_babel import force_locale, format_datetime, get_locale
+from flask import current_app
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from govtech import mail, security
+from govtech import security
 from govtech.extensions import db
 from govtech.models import Organisation, OrgKind, OrgState, Role, SessionEnd, User
 from govtech.services import (
+    account_mail,
     audit,
     history,
     links,
@@ -100,8 +100,8 @@ def signup(*, kind: OrgKind, org_name: str, name: str, email: str, password: str
                               field="lg_code")
     password_hash = hash_password(password)  # for a taken address too: the same time
     if (owner := find_user(email)) is not None:
-        _tell(owner, "emails/signup_existing.txt",
-              lambda: _("Someone tried to sign up with your e-mail address"))
+        account_mail.tell(owner, "emails/signup_existing.txt",
+                          lambda: _("Someone tried to sign up with your e-mail address"))
         return None
     org = Organisation(kind=kind, name=org_name.strip(), state=OrgState.pending,
                        prefecture=prefecture or None, lg_code=lg_code or None, regions_served=[])
@@ -124,12 +124,10 @@ def _page_locale() -> str | None:
 
 
 def _send_confirmation(user: User) -> None:
-    link = security.external_url("auth.confirm_email", token=make_token(user, "confirm"))
-    hours = current_app.config["CONFIRM_TOKEN_MAX_AGE"] // 3600
-    with force_locale(user.locale or "ja"):
-        subject = _("Confirm your e-mail address")
-        body = render_template("emails/confirm_email.txt", user=user, link=link, hours=hours)
-    transaction.after_commit(lambda: mail.send(user.email, subject, body))
+    account_mail.tell(
+        user, "emails/confirm_email.txt", lambda: _("Confirm your e-mail address"),
+        link=security.external_url("auth.confirm_email", token=make_token(user, "confirm")),
+        hours=current_app.config["CONFIRM_TOKEN_MAX_AGE"] // 3600)
 
 
 @transaction.unit_of_work()
@@ -219,17 +217,8 @@ def record_lockout(email: str, limit: str) -> None:
     user = find_user(email)
     audit.record("login.locked", actor=user, email=normalise_email(email)[:254], limit=limit)
     if user is not None and limit in ("account", "delay"):
-        _tell(user, "emails/login_locked.txt", lambda: _("Logins to your account were paused"))
-
-
-def _tell(user: User, template: str, subject: Callable[[], str], **values: object) -> None:
-    """Mail the account's owner about their account, in their language, once committed."""
-    link = security.external_url("auth.forgot_password")
-    with force_locale(user.locale or "ja"):
-        title = subject()
-        body = render_template(template, user=user, link=link, address=audit.client_address(),
-                               when=format_datetime(sessions.clock(), "long"), **values)
-    transaction.after_commit(lambda: mail.send(user.email, title, body))
+        account_mail.tell(user, "emails/login_locked.txt",
+                          lambda: _("Logins to your account were paused"))
 
 
 @transaction.unit_of_work()
@@ -243,8 +232,8 @@ def change_password(user: User, current: str, new: str, *, keep_token: str | Non
     user.password_hash = hash_password(new)
     ended = sessions.end_all(user, SessionEnd.PASSWORD_CHANGED, keep_token=keep_token)
     audit.record("password.changed", actor=user, target=user, sessions_ended=ended)
-    _tell(user, "emails/password_changed.txt", lambda: _("Your password was changed"),
-          reset=False)
+    account_mail.tell(user, "emails/password_changed.txt",
+                      lambda: _("Your password was changed"), reset=False)
 
 
 @transaction.unit_of_work()
@@ -289,10 +278,9 @@ def request_password_reset(email: str) -> None:
     user = find_user(email)
     if user is None or user.is_suspended or user.is_disabled:
         return
-    link = security.external_url("auth.reset_password", token=make_token(user, "reset"))
-    with force_locale(user.locale or "ja"):
-        mail.send(user.email, _("Reset your password"),
-                  render_template("emails/reset_password.txt", user=user, link=link))
+    account_mail.tell(user, "emails/reset_password.txt", lambda: _("Reset your password"),
+                      link=security.external_url("auth.reset_password",
+                                                 token=make_token(user, "reset")))
 
 
 @transaction.unit_of_work()
@@ -305,6 +293,6 @@ def reset_password(token: str, password: str, purpose: str = "reset") -> User:
     if purpose == "reset":  # whoever held a session may have known the old password
         ended = sessions.end_all(user, SessionEnd.PASSWORD_RESET)
         audit.record("password.reset", actor=user, target=user, sessions_ended=ended)
-        _tell(user, "emails/password_changed.txt", lambda: _("Your password was reset"),
-              reset=True)
+        account_mail.tell(user, "emails/password_changed.txt",
+                          lambda: _("Your password was reset"), reset=True)
     return user

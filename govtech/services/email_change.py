@@ -13,17 +13,14 @@ ends, and the audit log records `email.changed`.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from flask import current_app, render_template
-from flask_babel import force_locale, format_datetime
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from govtech import mail, security
+from govtech import security
 from govtech.extensions import db
 from govtech.models import User
-from govtech.services import accounts, audit, links, reauth, sessions, transaction
+from govtech.services import account_mail, accounts, audit, links, reauth, sessions, transaction
 from govtech.services.errors import DomainError
 
 SALT = "email-change"
@@ -32,16 +29,6 @@ SESSIONS_ENDED = "email_changed"  # user_session.end_reason of the other session
 
 def hours() -> int:
     return int(current_app.config["EMAIL_CHANGE_TOKEN_MAX_AGE"]) // 3600
-
-
-def _mail(user: User, to: str, template: str, subject: Callable[[], str],
-          **values: object) -> None:
-    """Mail `to` about `user`'s account, in `user`'s language, once committed."""
-    with force_locale(user.locale or "ja"):
-        title = subject()
-        body = render_template(template, user=user, address=audit.client_address(),
-                               when=format_datetime(sessions.clock(), "long"), **values)
-    transaction.after_commit(lambda: mail.send(to, title, body))
 
 
 @transaction.unit_of_work()
@@ -54,15 +41,17 @@ def request_change(user: User, new_email: str, password: str, code: str | None =
         raise DomainError(_("This is already your e-mail address."), field="email")
     owner = accounts.find_user(new)
     if owner is not None:
-        _mail(owner, owner.email, "emails/email_change_taken.txt",
-              lambda: _("Someone tried to use your e-mail address for another account"),
-              reset_link=security.external_url("auth.forgot_password"))
+        account_mail.tell(
+            owner, "emails/email_change_taken.txt",
+            lambda: _("Someone tried to use your e-mail address for another account"),
+            reset_link=security.external_url("auth.forgot_password"))
         return new
     token = links.make(SALT, {"uid": user.id, "new": new, "old": user.email,
                               "pw": links.password_mark(user)})
-    _mail(user, new, "emails/email_change_confirm.txt",
-          lambda: _("Confirm your new e-mail address"), new_email=new, hours=hours(),
-          link=security.external_url("auth.email_change", token=token))
+    account_mail.tell(user, "emails/email_change_confirm.txt",
+                      lambda: _("Confirm your new e-mail address"), to=new, new_email=new,
+                      hours=hours(), link=security.external_url("auth.email_change",
+                                                                token=token))
     return new
 
 
@@ -99,7 +88,7 @@ def confirm_change(user: User, token: str, *, keep_token: str | None = None) -> 
     ended = sessions.end_all(user, SESSIONS_ENDED, keep_token=keep_token)
     audit.record("email.changed", actor=user, target=user, old=old, new=new,
                  sessions_ended=ended)
-    _mail(user, old, "emails/email_change_done.txt",
-          lambda: _("The e-mail address of your account was changed"), old_email=old,
-          new_email=new)
+    account_mail.tell(user, "emails/email_change_done.txt",
+                      lambda: _("The e-mail address of your account was changed"), to=old,
+                      old_email=old, new_email=new)
     return new

@@ -15,17 +15,16 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from govtech import mail, security
+from govtech import security
 from govtech.extensions import db
 from govtech.models import AuditEvent, Organisation, OrgState, Role, SessionEnd, User
 from govtech.models.base import utcnow
-from govtech.services import access, accounts, audit, sessions, transaction
+from govtech.services import access, account_mail, accounts, audit, sessions, transaction
 from govtech.services.errors import ConcurrentChange, DomainError, NotFound
 
 STALE = _l("This member has changed since the page was loaded. Please look at the list again.")
@@ -100,7 +99,7 @@ def disable(actor: User, user_id: int, seen: str) -> User:
     ended = sessions.end_all(user, SessionEnd.DISABLED, actor=actor)
     audit.record("member.disabled", actor=actor, organisation_id=user.organisation_id,
                  target=user, email=user.email, sessions_ended=ended)
-    _tell(user, "emails/member_disabled.txt", _l("Your account has been disabled"))
+    account_mail.tell(user, "emails/member_disabled.txt", _l("Your account has been disabled"))
     return user
 
 
@@ -127,13 +126,6 @@ def promote(actor: User, user_id: int, seen: str) -> User:
     return user
 
 
-def _tell(user: User, template: str, subject: object) -> None:
-    with force_locale(user.locale or "ja"):
-        title = str(subject)
-        body = render_template(template, user=user)
-    transaction.after_commit(lambda: mail.send(user.email, title, body))
-
-
 # --- invitations ----------------------------------------------------------------------------
 
 def _check_can_invite(actor: User, org: Organisation) -> None:
@@ -149,12 +141,12 @@ def _check_can_invite(actor: User, org: Organisation) -> None:
 
 
 def _invitation_mail(actor: User, user: User, org: Organisation) -> None:
-    link = security.external_url("auth.accept_invitation",
-                                 token=accounts.make_token(user, "invite"))
-    with force_locale(actor.locale or "ja"):
-        subject = _("You are invited to %(org)s", org=org.name)
-        body = render_template("emails/invitation.txt", user=user, actor=actor, link=link)
-    transaction.after_commit(lambda: mail.send(user.email, subject, body))
+    """The invitation is written in the inviting colleague's language."""
+    account_mail.tell(
+        user, "emails/invitation.txt", lambda: _("You are invited to %(org)s", org=org.name),
+        language_of=actor, actor=actor,
+        link=security.external_url("auth.accept_invitation",
+                                   token=accounts.make_token(user, "invite")))
 
 
 @transaction.unit_of_work()

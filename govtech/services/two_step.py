@@ -22,20 +22,19 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import pyotp
 import segno
-from flask import current_app, render_template
-from flask_babel import force_locale, format_datetime
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from govtech import mail, security
 from govtech.extensions import db
 from govtech.models import Organisation, RecoveryCode, TwoStep, User
 from govtech.models.base import utcnow
-from govtech.services import access, audit, members, sessions, transaction
+from govtech.services import access, account_mail, audit, members, sessions, transaction
 from govtech.services.errors import DomainError
 
 STEP_SECONDS = 30
@@ -208,14 +207,9 @@ def _check_password(user: User, password: str) -> None:
         raise DomainError(_("The password is not correct."), field="password")
 
 
-def _tell(user: User, template: str, subject: Callable[[], str], **values: object) -> None:
-    """Mail the user about their two-step sign-in, in their language, once committed."""
-    link = security.external_url("auth.forgot_password")
-    with force_locale(user.locale or "ja"):
-        title = subject()
-        body = render_template(template, user=user, link=link, address=audit.client_address(),
-                               when=format_datetime(clock(), "long"), **values)
-    transaction.after_commit(lambda: mail.send(user.email, title, body))
+def _tell(user: User, template: str, subject: Callable[[], str], **values: Any) -> None:
+    """Mail the user about their two-step sign-in (at this module's clock, which tests move)."""
+    account_mail.tell(user, template, subject, when=clock(), **values)
 
 
 # --- changes --------------------------------------------------------------------------------------
