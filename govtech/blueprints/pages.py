@@ -40,16 +40,11 @@ def save(form: FlaskForm, action: Callable[[], T], success: str | None = None) -
 
 def submit(form: FlaskForm, action: Callable[[], object], success: str | None = None) -> bool:
     """Like `save`, for a service call whose result the view does not need: whether it worked."""
-    done = False
-
-    def call() -> bool:
-        nonlocal done
+    def worked() -> bool:
         action()
-        done = True
-        return done
+        return True
 
-    save(form, call, success)
-    return done
+    return save(form, worked, success) is not None
 
 
 def run(action: Callable[[], Any], success: str | None = None) -> bool:
