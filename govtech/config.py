@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import os
 import secrets
-import sys
 from pathlib import Path
+
+from govtech import security
 
 
 def _secret_key(instance_path: str) -> str:
@@ -134,7 +135,7 @@ def load(app, config: dict | None) -> None:
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     if not app.config.get("SECRET_KEY"):
         if name == "production" and not os.environ.get("SECRET_KEY"):
-            if "check-deploy" not in sys.argv[1:]:
+            if not security.checking_deploy():
                 raise RuntimeError("SECRET_KEY must be set in production")
             # empty on purpose: `flask check-deploy` reports it (bandit B105: not a password)
             app.config["SECRET_KEY"] = ""  # nosec B105

@@ -76,10 +76,15 @@ def deploy_problems(config) -> list[str]:
     return problems
 
 
+def checking_deploy() -> bool:
+    """This process runs `flask check-deploy`, which must start to list what is unsafe."""
+    return "check-deploy" in sys.argv[1:]
+
+
 def refuse_unsafe_production(app: Flask) -> None:
     """Production does not start while a setting is unsafe; `flask check-deploy` itself must
     still run, to list them."""
-    if app.config.get("CONFIG_NAME") != "production" or "check-deploy" in sys.argv[1:]:
+    if app.config.get("CONFIG_NAME") != "production" or checking_deploy():
         return
     problems = deploy_problems(app.config)
     if problems:
