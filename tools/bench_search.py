@@ -23,7 +23,7 @@ from govtech import create_app
 from govtech.extensions import db
 from govtech.models import Challenge, ChallengeState, Organisation, OrgKind, OrgState, SearchTerm
 from govtech.reference import CATEGORIES, PREFECTURES
-from govtech.services import search
+from govtech.services import challenges, search
 from matching import synth
 
 QUERIES = ["防災", "テレワーク", "子育て 支援", "オンライン申請", "観光 データ", "telework",
@@ -39,6 +39,7 @@ def seed(n: int) -> None:
     db.session.add_all(orgs)
     db.session.flush()
     by_pref = {org.prefecture: org.id for org in orgs}
+    orgs_by_id = {org.id: org.name for org in orgs}
     codes = list(PREFECTURES)
     rows, terms = [], []
     for i, doc in enumerate(synth.challenges(n)):
@@ -48,9 +49,14 @@ def seed(n: int) -> None:
                      "summary": doc.body[:120], "description": doc.body, "categories": cats,
                      "tags": list(doc.tags), "desired_outcome": "", "version": 1,
                      "state": ChallengeState.open if i % 10 else ChallengeState.closed})
-        words = set(search.words(f"{doc.title} {doc.body} {' '.join(doc.tags)}"))
-        words |= {search.facet("category", c) for c in cats} | {search.facet("prefecture", pref)}
-        terms += [{"entity_type": "challenge", "entity_id": i + 1, "term": t} for t in words]
+        # the two term lists services.challenges keeps: public fields, and every field
+        facets = [search.facet("category", c) for c in cats] + [search.facet("prefecture", pref)]
+        org_name = orgs_by_id[by_pref[pref]]
+        public = search.terms_of([rows[-1]["title"], rows[-1]["summary"], org_name], facets)
+        full = public | search.terms_of([doc.body, " ".join(doc.tags)])
+        for entity_type, words in ((challenges.PUBLIC_INDEX, public), ("challenge", full)):
+            terms += [{"entity_type": entity_type, "entity_id": i + 1, "term": t}
+                      for t in words]
     db.session.execute(Challenge.__table__.insert(), rows)
     db.session.execute(SearchTerm.__table__.insert(), terms)
     db.session.commit()

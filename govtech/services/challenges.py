@@ -131,11 +131,10 @@ def _reindex(challenge: Challenge) -> None:
     facets = [search.facet("category", c) for c in challenge.categories]
     if org.prefecture:
         facets.append(search.facet("prefecture", org.prefecture))
-    public = [challenge.title, challenge.summary, org.name]
-    search.index(PUBLIC_INDEX, challenge.id, public, facets)
-    search.index("challenge", challenge.id,
-                 [*public, challenge.description, challenge.desired_outcome,
-                  " ".join(challenge.tags)], facets)
+    public = search.terms_of([challenge.title, challenge.summary, org.name], facets)
+    search.store(PUBLIC_INDEX, challenge.id, public)
+    search.store("challenge", challenge.id, public | search.terms_of(
+        [challenge.description, challenge.desired_outcome, " ".join(challenge.tags)]))
 
 
 @transaction.unit_of_work()

@@ -30,9 +30,19 @@ def facet(kind: str, value: str) -> str:
 def index(entity_type: str, entity_id: int, texts: Iterable[str], facets: Iterable[str] = ()
           ) -> None:
     """Replace the document's terms in the current transaction; the caller commits."""
+    store(entity_type, entity_id, terms_of(texts, facets))
+
+
+def terms_of(texts: Iterable[str], facets: Iterable[str] = ()) -> set[str]:
+    """The words of the texts plus the facets: what `store` keeps for a document."""
     terms = set(facets)
     for text in texts:
         terms.update(words(text))
+    return terms
+
+
+def store(entity_type: str, entity_id: int, terms: set[str]) -> None:
+    """Replace the document's terms with these (already analysed) ones."""
     db.session.execute(delete(SearchTerm).where(SearchTerm.entity_type == entity_type,
                                                 SearchTerm.entity_id == entity_id))
     if terms:
