@@ -117,7 +117,7 @@ def init_app(app: Flask) -> None:
             "Content-Disposition", "")
         if private and request.endpoint != "static":
             headers["Cache-Control"] = "no-store"
-            headers.add("Vary", "Cookie")
+            response.vary.add("Cookie")
         return response
 
     @app.cli.command("check-deploy")
