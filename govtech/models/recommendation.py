@@ -13,8 +13,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    or_,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from govtech.models.base import Base, Timestamped
 from govtech.models.challenge import Challenge
@@ -51,13 +55,30 @@ class Recommendation(Timestamped, Base):
     challenge_fingerprint: Mapped[str] = mapped_column(String(40))
     startup_fingerprint: Mapped[str] = mapped_column(String(40))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The rebuild that wrote a suggested pair (0: before any generation, or refreshes since).
+    # Readers see suggested pairs of the live generation only (`live()`); closed pairs
+    # (introduced, rejected, dismissed) are kept whatever their generation.
+    generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     challenge: Mapped[Challenge] = relationship()
     startup: Mapped[Organisation] = relationship()
     proven_pilot: Mapped[Pilot | None] = relationship()
 
-    __table_args__ = (UniqueConstraint("challenge_id", "startup_id"),)
+    __table_args__ = (UniqueConstraint("challenge_id", "startup_id", "generation"),)
     __mapper_args__ = {"version_id_col": version}
+
+    @classmethod
+    def live_generation(cls) -> ColumnElement[int]:
+        """The generation pages show: that of the last rebuild swapped in, else 0."""
+        return (select(func.coalesce(func.max(MatchingRun.id), 0))
+                .where(MatchingRun.swapped_at.is_not(None)).scalar_subquery())
+
+    @classmethod
+    def live(cls) -> ColumnElement[bool]:
+        """Pairs a reader may see: closed ones, and suggested ones of the live generation
+        (a rebuild writes its next generation beside it, unseen until swapped in)."""
+        return or_(cls.state != RecommendationState.suggested,
+                   cls.generation == cls.live_generation())
 
 
 class MatchingRun(Base):
@@ -75,3 +96,15 @@ class MatchingRun(Base):
         ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # What the job is doing (loading, fitting, scoring, writing, swapping), since when it runs
+    # and when it last wrote here: a running run not touched for a while is dead.
+    stage: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set in the transaction that makes this run's pairs the live generation (= its id).
+    swapped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    pairs: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    challenges: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    startups: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Seconds per stage, {"loading": 1.2, ...}, for the outcome and the benchmark.
+    stage_seconds: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
