@@ -43,6 +43,9 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down: limits are counted in each process's memory, with a logged warning, and
+    # pages keep serving (the limiter checks Redis again with a growing back-off).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
     RESET_TOKEN_MAX_AGE = 3600

@@ -7,6 +7,10 @@ is tried at all. A successful login clears the count. This sits beside the rate 
 account and per client address (Flask-Limiter, govtech.blueprints.auth.views), and is kept in
 the same storage (memory or Redis), so the counts expire by themselves.
 
+When Redis (the shared storage) cannot be reached, the limiter falls back to this process's
+memory (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED) and so does the guard, with a logged warning:
+logins keep working and keep being slowed, per worker, until Redis answers again.
+
 The key is the normalised address tried, whether or not it has an account: an unknown address
 slows down exactly like a real one, so the delay tells nobody which addresses exist.
 """
@@ -17,8 +21,11 @@ import math
 import time
 
 from flask import current_app
+from limits.storage import MemoryStorage, Storage
 
 from govtech.extensions import limiter
+
+_fallback = MemoryStorage()
 
 
 def _key(kind: str, email: str) -> str:
@@ -26,9 +33,19 @@ def _key(kind: str, email: str) -> str:
     return f"login-guard:{kind}:{digest}"
 
 
+def _storage() -> Storage:
+    """The limiter's storage while it answers; this process's memory while it does not."""
+    storage = limiter.limiter.storage
+    if storage is _fallback or storage.check():
+        return storage
+    current_app.logger.warning("Rate-limit storage unreachable: login delays are kept in this "
+                               "process's memory until it answers again")
+    return _fallback
+
+
 def waiting(email: str) -> int:
     """Seconds this address must still wait before its next attempt (0: none)."""
-    storage = limiter.storage
+    storage = _storage()
     key = _key("wait", email)
     if not storage.get(key):
         return 0
@@ -47,7 +64,7 @@ def wait_after(failures: int) -> int:
 
 def failed(email: str) -> bool:
     """Count a failed attempt; True when it is the one that starts the delay (tell the owner)."""
-    storage = limiter.storage
+    storage = _storage()
     failures = storage.incr(_key("failures", email), current_app.config["LOGIN_DELAY_WINDOW"])
     wait = wait_after(failures)
     if wait:
@@ -59,5 +76,6 @@ def failed(email: str) -> bool:
 
 def succeeded(email: str) -> None:
     """The owner got in: the count starts again."""
+    storage = _storage()
     for kind in ("failures", "wait"):
-        limiter.storage.clear(_key(kind, email))
+        storage.clear(_key(kind, email))
