@@ -19,6 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     config_module.load(app, config)
     register_security(app)
+    register_request_log(app)
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
@@ -32,6 +33,13 @@ def register_security(app: Flask) -> None:
     from govtech import security
 
     security.init_app(app)
+
+
+def register_request_log(app: Flask) -> None:
+    """Before every other hook: the request's clock and id (govtech.requestlog)."""
+    from govtech import requestlog
+
+    requestlog.init_app(app)
 
 
 def register_extensions(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """The public face: the programme's front page and the health check."""
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -19,10 +20,37 @@ def index():
 
 @bp.get("/health")
 def health():
-    """For load balancers: the process answers and the database is reachable."""
+    """For load balancers and orchestrators: the process answers and the database is reachable
+    (else 503: take this worker out). Redis, when configured, is reported but does not fail the
+    check: without it pages still serve (rate limits fall back to each worker's memory), and a
+    Redis outage must not take every worker out of rotation at once."""
+    body = {"status": "ok", "database": "ok"}
+    if current_app.config.get("REDIS_URL"):
+        body["redis"] = "ok" if redis_reachable(current_app.config["REDIS_URL"]) else "unreachable"
+        if body["redis"] != "ok":
+            body["status"] = "degraded"
     if not transaction.database_reachable():
-        return {"status": "error", "database": "unreachable"}, 503
-    return {"status": "ok", "database": "ok"}
+        body.update(status="error", database="unreachable")
+        return body, 503
+    return body
+
+
+_redis_clients: dict[str, Any] = {}
+
+
+def redis_reachable(url: str) -> bool:
+    """A PING answered within a second (one client per process and URL, its pool reused)."""
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    client = _redis_clients.get(url)
+    if client is None:
+        client = _redis_clients[url] = Redis.from_url(url, socket_connect_timeout=1,
+                                                      socket_timeout=1)
+    try:
+        return bool(client.ping())
+    except (RedisError, OSError):
+        return False
 
 
 def safe_next(target: str | None, default: str) -> str:
