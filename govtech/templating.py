@@ -13,36 +13,51 @@ from govtech import labels, reference
 from govtech.models.enums import Role
 from govtech.services import access, notifications
 
-# (endpoint, label, roles that see it; None = everyone incl. the public)
+# (endpoint, label, roles that see it; None = everyone incl. the public, group in the header;
+# None = a link of its own, else the disclosure menu it is folded into)
+MANAGERS = frozenset({Role.manager})
 NAV = [
-    ("public.index", _l("Programme"), None),
-    ("home.index", _l("Home"), frozenset(Role)),
-    ("challenges.list_challenges", _l("Challenges"), None),
-    ("startups.list_startups", _l("Startups"), frozenset(Role)),
-    ("recommendations.list_recommendations", _l("Recommendations"), frozenset(Role)),
-    ("proposals.list_proposals", _l("Proposals"), frozenset(Role)),
-    ("pilots.board", _l("Pilots"), frozenset(Role)),
-    ("marketing.list_activities", _l("Marketing"), frozenset(Role)),
-    ("cases.list_cases", _l("Case studies"), None),
-    ("dashboard.index", _l("Dashboard"), frozenset(Role)),
-    ("admin.organisations", _l("Organisations"), frozenset({Role.manager})),
+    ("public.index", _l("Programme"), None, "more"),
+    ("home.index", _l("Home"), frozenset(Role), None),
+    ("challenges.list_challenges", _l("Challenges"), None, None),
+    ("startups.list_startups", _l("Startups"), frozenset(Role), None),
+    ("recommendations.list_recommendations", _l("Recommendations"), frozenset(Role), None),
+    ("proposals.list_proposals", _l("Proposals"), frozenset(Role), None),
+    ("pilots.board", _l("Pilots"), frozenset(Role), None),
+    ("dashboard.index", _l("Dashboard"), frozenset(Role), None),
+    ("marketing.list_activities", _l("Marketing"), frozenset(Role), "more"),
+    ("cases.list_cases", _l("Case studies"), None, "more"),
+    ("admin.organisations", _l("Organisations"), MANAGERS, "manage"),
+    ("admin.managers", _l("Programme managers"), MANAGERS, "manage"),
+    ("admin.audit", _l("Audit log"), MANAGERS, "manage"),
 ]
+NAV_GROUPS = {"more": _l("More"), "manage": _l("Manage")}
+FLAT_UP_TO = 5  # a header with this few links has no menus
 
 
-def navigation(app: Flask) -> list[dict]:
-    """The header links this user may follow, among the pages that exist."""
+def navigation(app: Flask) -> dict:
+    """The header links this user may follow, among the pages that exist: links of their own
+    first, then the folded menus (a short list, like the public's, is not folded)."""
     role = current_user.role if current_user.is_authenticated else None
-    items = []
-    for endpoint, label, roles in NAV:
+    items: list[dict[str, Any]] = []
+    for endpoint, label, roles, group in NAV:
         if endpoint not in app.view_functions:
             continue
         if roles is not None and role not in roles:
             continue
         if roles is not None and endpoint != "home.index" and not current_user.is_approved:
             continue
-        items.append({"url": url_for(endpoint), "label": str(label),
+        items.append({"url": url_for(endpoint), "label": str(label), "group": group,
                       "active": request.endpoint == endpoint})
-    return items
+    if len(items) <= FLAT_UP_TO:
+        return {"primary": items, "groups": []}
+    groups = []
+    for key, label in NAV_GROUPS.items():
+        members = [item for item in items if item["group"] == key]
+        if members:
+            groups.append({"id": f"nav-{key}", "label": str(label), "items": members,
+                           "active": any(item["active"] for item in members)})
+    return {"primary": [item for item in items if item["group"] is None], "groups": groups}
 
 
 def lang_url(lang: str) -> str:
@@ -77,7 +92,7 @@ def init_app(app: Flask) -> None:
         unread = (notifications.unread_count(current_user)
                   if current_user.is_authenticated else 0)
         return {
-            "nav_items": navigation(app),
+            "nav": navigation(app),
             "me": access.flags(current_user),
             "unread_notifications": unread,
             "current_lang": locale.language if locale else "ja",

@@ -1,23 +1,83 @@
-// The phone menu works without JavaScript (a checkbox and its label). With it, the label becomes
-// a proper button for screen readers and keyboards: it says whether the menu is open.
+// Header navigation, progressive enhancement. Without this script the menus are <details> and
+// the list is always shown; with it:
+// - each <details data-menu> becomes a <button aria-expanded> that shows or hides its list
+//   (disclosure pattern: Enter/Space toggle, Escape closes and returns focus to the button,
+//   a click or focus elsewhere closes it; nothing opens on hover);
+// - on narrow screens the whole navigation folds behind one "Menu" button.
+document.documentElement.classList.add("js");
+
 document.addEventListener("DOMContentLoaded", function () {
-  var box = document.getElementById("nav-toggle");
-  var label = document.querySelector(".nav-toggle-label");
-  if (!box || !label) { return; }
-  box.tabIndex = -1;
-  box.setAttribute("aria-hidden", "true");
-  label.removeAttribute("aria-hidden");
-  label.setAttribute("role", "button");
-  label.setAttribute("tabindex", "0");
-  label.setAttribute("aria-controls", "site-nav");
-  var sync = function () { label.setAttribute("aria-expanded", box.checked ? "true" : "false"); };
-  box.addEventListener("change", sync);
-  label.addEventListener("keydown", function (event) {
-    if (event.key === "Enter" || event.key === " ") {
-      event.preventDefault();
-      box.checked = !box.checked;
-      sync();
+  var menus = [];
+
+  // A menu that drops over the page closes when another opens or focus leaves it; inside the
+  // folded phone menu the lists are part of the column, and closing one would move the rest.
+  function floating(menu) { return getComputedStyle(menu.list).position === "absolute"; }
+
+  function setOpen(menu, open) {
+    menu.list.hidden = !open;
+    menu.button.setAttribute("aria-expanded", open ? "true" : "false");
+    if (open && floating(menu)) {
+      menus.forEach(function (other) { if (other !== menu) { setOpen(other, false); } });
+    }
+  }
+
+  document.querySelectorAll("details[data-menu]").forEach(function (details) {
+    var summary = details.querySelector("summary");
+    var list = details.querySelector("ul");
+    if (!summary || !list || !list.id) { return; }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = summary.className;
+    button.textContent = summary.textContent.trim();
+    button.setAttribute("aria-controls", list.id);
+    var holder = details.parentNode;
+    holder.insertBefore(button, details);
+    holder.insertBefore(list, details);
+    holder.removeChild(details);
+    var menu = { button: button, list: list, holder: holder };
+    menus.push(menu);
+    setOpen(menu, false);
+    button.addEventListener("click", function () { setOpen(menu, list.hidden); });
+    holder.addEventListener("focusout", function (event) {
+      if (event.relatedTarget && !holder.contains(event.relatedTarget) && floating(menu)) {
+        setOpen(menu, false);
+      }
+    });
+  });
+
+  var toggle = document.querySelector(".nav-toggle");
+  var nav = document.getElementById("site-nav");
+  function setNavOpen(open) {
+    if (!toggle || !nav) { return; }
+    nav.classList.toggle("is-open", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+  if (toggle && nav) {
+    toggle.addEventListener("click", function () { setNavOpen(!nav.classList.contains("is-open")); });
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var open = menus.filter(function (menu) { return !menu.list.hidden; });
+    if (open.length) {
+      open.forEach(function (menu) {
+        var inside = menu.holder.contains(document.activeElement);
+        setOpen(menu, false);
+        if (inside) { menu.button.focus(); }
+      });
+      return;
+    }
+    if (nav && nav.classList.contains("is-open") && getComputedStyle(toggle).display !== "none") {
+      setNavOpen(false);
+      toggle.focus();
     }
   });
-  sync();
+
+  document.addEventListener("click", function (event) {
+    menus.forEach(function (menu) {
+      if (!menu.list.hidden && floating(menu) && !menu.holder.contains(event.target)) {
+        setOpen(menu, false);
+      }
+    });
+  });
 });
