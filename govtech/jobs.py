@@ -35,9 +35,12 @@ def enqueue(path: str, *args) -> threading.Thread | None:
         from redis import Redis
         from rq import Queue
 
-        Queue(QUEUE, connection=Redis.from_url(url)).enqueue(
-            WORKER_ENTRY, path, *args, job_timeout=3600)
+        # Redis down must answer within seconds (the caller marks the job failed), not hang
+        connection = Redis.from_url(url, socket_connect_timeout=3, socket_timeout=5)
+        Queue(QUEUE, connection=connection).enqueue(WORKER_ENTRY, path, *args, job_timeout=3600)
         return None
+    # Without Redis: a thread of this process. A web request that starts it returns at once;
+    # the command line waits for it (wait_for_threads).
     # current_app is a LocalProxy at runtime; Flask's stubs type it as the Flask app itself
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     thread = threading.Thread(target=_run_in_thread, daemon=False, args=(app, path, args))

@@ -7,14 +7,14 @@ its charts and the CSV exports all call these functions, never their own queries
 """
 from __future__ import annotations
 
-import statistics
-from collections import Counter, defaultdict
+import json
+from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
+from sqlalchemy import Select, Text, and_, case, cast, func, select, union
 
 from govtech.extensions import db
 from govtech.labels import MARKETING_KINDS, NOT_ADOPTED_REASONS
@@ -32,7 +32,7 @@ from govtech.models import (
 )
 from govtech.models.pilot import FINAL_STAGES
 from govtech.reference import CATEGORIES, PREFECTURES
-from govtech.services import access, pilots
+from govtech.services import access, sqltime
 from govtech.services.workflow import PILOT_PIPELINE
 
 TOKYO = ZoneInfo("Asia/Tokyo")  # months are counted as people in Japan see them
@@ -71,7 +71,7 @@ def _pilots_in(scope: Scope) -> Select[tuple[Pilot]]:
 
 
 def _recommendations_in(scope: Scope) -> Select[tuple[Recommendation]]:
-    query = select(Recommendation)
+    query = select(Recommendation).where(Recommendation.live())
     if scope.kind == "municipality":
         query = query.join(Recommendation.challenge).where(
             Challenge.organisation_id == scope.org_id)

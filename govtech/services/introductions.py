@@ -10,7 +10,6 @@ from collections.abc import Iterable
 
 from flask_babel import gettext as _
 
-from govtech.extensions import db
 from govtech.models import Pilot, PilotStage, Recommendation, RecommendationState, User
 from govtech.services import notifications, pilots, recommendations, transaction
 from govtech.services.errors import DomainError
@@ -43,7 +42,7 @@ def bulk(actor: User, rec_ids: Iterable[int], action: str, reason: str = ""
         raise DomainError(_("Give a reason for rejecting this pair."), field="reason")
     done, problems = 0, []
     for rec_id in rec_ids:
-        rec = db.session.get(Recommendation, rec_id)
+        rec = recommendations.live_by_id(rec_id)
         if rec is None:
             continue
         label = f"{rec.challenge.title} × {rec.startup.name}"

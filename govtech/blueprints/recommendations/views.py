@@ -135,6 +135,6 @@ def rebuild():
             pages.run(lambda: recommendations.start_rebuild(current_user))
         return redirect(url_for("recommendations.rebuild"))
     run = recommendations.latest_run()
-    running = run is not None and run.state in ("queued", "running")
-    return render_template("recommendations/rebuild.html", run=run, running=running,
-                           percent=int(100 * run.done / run.total) if run and run.total else 0)
+    view = recommendations.run_view(run) if run is not None else None
+    return render_template("recommendations/rebuild.html", run=run, view=view,
+                           running=view is not None and view.active)

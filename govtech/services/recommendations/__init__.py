@@ -3,8 +3,10 @@
 The app maps its challenges and startups onto the matcher's documents (`documents`), asks for
 ranked pairs and stores them with their explanation and the matcher's version (`store`). A new
 or edited document is scored at once against the index this process holds (`index`); a full
-rebuild refits everything in a background job and records its progress in a MatchingRun row
-(`rebuild`). People read, hide and review the pairs (`review`); introducing a pair starts a
+rebuild refits everything in a background job, writes a new generation of pairs in bulk and
+swaps it in at once (`rebuild`, `generations`), recording its progress in a MatchingRun row
+(`runs`). Readers see only the live generation (`Recommendation.live()`).
+People read, hide and review the pairs (`review`); introducing a pair starts a
 pilot and so lives apart, in `govtech.services.introductions`.
 
 A rejected or dismissed pair stays out while both texts are as they were when it was scored:
@@ -23,7 +25,7 @@ from govtech.services.recommendations.index import (
     refresh_replication,
     refresh_startup,
 )
-from govtech.services.recommendations.rebuild import latest_run, run_rebuild, start_rebuild
+from govtech.services.recommendations.rebuild import CannotQueue, run_rebuild, start_rebuild
 from govtech.services.recommendations.review import (
     CONFLICT,
     Filters,
@@ -34,16 +36,20 @@ from govtech.services.recommendations.review import (
     for_challenge,
     for_startup,
     get_for,
+    live_by_id,
     reject,
     require_manager,
     set_note,
     visible_query,
     with_explanations,
 )
+from govtech.services.recommendations.runs import latest_run
+from govtech.services.recommendations.runs import view as run_view
 from govtech.services.recommendations.store import TOP_K
 
 __all__ = [
     "CONFLICT",
+    "CannotQueue",
     "TOP_K",
     "Filters",
     "challenge_doc",
@@ -57,6 +63,7 @@ __all__ = [
     "forget_index",
     "get_for",
     "latest_run",
+    "live_by_id",
     "refresh_challenge",
     "refresh_quietly",
     "refresh_replication",
@@ -65,6 +72,7 @@ __all__ = [
     "replication_doc",
     "require_manager",
     "run_rebuild",
+    "run_view",
     "set_note",
     "start_rebuild",
     "startup_doc",

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import delete, func, select
+from sqlalchemy.sql.elements import ColumnElement
 
 import matching
 from govtech.extensions import db
@@ -19,8 +20,6 @@ from govtech.models import (
     Capability,
     Challenge,
     ChallengeState,
-    JobState,
-    MatchingRun,
     Organisation,
     OrgState,
     Pilot,
@@ -29,7 +28,7 @@ from govtech.models import (
     RecommendationState,
 )
 from govtech.services import transaction
-from govtech.services.recommendations import store
+from govtech.services.recommendations import generations, store
 from govtech.services.recommendations.documents import (
     approved_startups,
     challenge_doc,
@@ -43,7 +42,7 @@ _lock = threading.Lock()
 _index: dict[str, object] = {}
 
 
-def _data_stamp() -> tuple:
+def data_stamp() -> tuple:
     """Changes whenever a participating document may have changed."""
     return tuple(tuple(db.session.execute(select(func.count(), func.max(model.updated_at))).one())
                  for model in (Challenge, Organisation, Capability))
@@ -56,10 +55,8 @@ def matcher() -> matching.Matcher:
     both directions at once; above it the index stays until the next full rebuild, and a new or
     edited document is scored against it as it is.
     """
-    latest = db.session.scalar(select(MatchingRun.id).where(MatchingRun.state == JobState.finished)
-                               .order_by(MatchingRun.id.desc()).limit(1)) or 0
-    stamp = _data_stamp()
-    key = (db.engine.url.render_as_string(), latest)
+    stamp = data_stamp()
+    key = (db.engine.url.render_as_string(), generations.live())
     small = sum(count for count, _latest in stamp) <= current_app.config["MATCHER_REFIT_LIMIT"]
     with _lock:
         if _index.get("key") != key or (small and _index.get("stamp") != stamp):
@@ -70,18 +67,35 @@ def matcher() -> matching.Matcher:
         return _index["matcher"]  # type: ignore[return-value]
 
 
+def adopt(fitted: matching.Matcher, generation: int, stamp: tuple) -> None:
+    """Keep the index a rebuild just fitted (generation `generation`, on the documents as
+    `stamp` saw them), so this process does not fit it again."""
+    with _lock:
+        _index["matcher"] = fitted
+        _index["key"] = (db.engine.url.render_as_string(), generation)
+        _index["stamp"] = stamp
+
+
 def forget_index() -> None:
     """Drop the cached index (tests, and after a rebuild in this process)."""
     with _lock:
         _index.clear()
 
 
+def _clear(which: ColumnElement[bool]) -> int:
+    """Drop one document's suggested pairs of the live generation, which is returned; the first
+    statement writes, so on SQLite a rebuild's swap cannot slip in between (generations.lock)."""
+    generations.lock()
+    db.session.execute(delete(Recommendation).where(
+        which, Recommendation.state == RecommendationState.suggested,
+        Recommendation.generation == Recommendation.live_generation()))
+    return generations.live()
+
+
 @transaction.unit_of_work()
 def refresh_challenge(challenge: Challenge) -> str:
     """Score one new or edited challenge against the index; returns why it has none, or ''."""
-    db.session.execute(delete(Recommendation).where(
-        Recommendation.challenge_id == challenge.id,
-        Recommendation.state == RecommendationState.suggested))
+    generation = _clear(Recommendation.challenge_id == challenge.id)
     if challenge.state != ChallengeState.open:
         return "not_open"
     doc = challenge_doc(challenge)
@@ -98,7 +112,7 @@ def refresh_challenge(challenge: Challenge) -> str:
             if sid not in prints_s:
                 org = db.session.get_one(Organisation, sid)
                 prints_s[sid] = fingerprint(startup_doc(org))
-        store.save(result.matches, prints_c, prints_s)
+        store.save(result.matches, prints_c, prints_s, generation=generation)
     transaction.after_commit(replicate_all)
     return result.reason
 
@@ -106,8 +120,7 @@ def refresh_challenge(challenge: Challenge) -> str:
 @transaction.unit_of_work()
 def refresh_startup(org: Organisation) -> str:
     """Score one new or edited startup against the index; returns why it has none, or ''."""
-    db.session.execute(delete(Recommendation).where(
-        Recommendation.startup_id == org.id, Recommendation.state == RecommendationState.suggested))
+    generation = _clear(Recommendation.startup_id == org.id)
     if org.state != OrgState.approved:
         return "not_approved"
     doc = startup_doc(org)
@@ -123,7 +136,7 @@ def refresh_startup(org: Organisation) -> str:
         cid = int(match.challenge_id)
         if cid not in prints_c:
             prints_c[cid] = fingerprint(challenge_doc(db.session.get_one(Challenge, cid)))
-    store.save(result.matches, prints_c, prints_s)
+    store.save(result.matches, prints_c, prints_s, generation=generation)
     org_id = org.id
     transaction.after_commit(lambda: replicate_all(startup_id=org_id))
     return result.reason
@@ -135,6 +148,8 @@ def refresh_replication(pilot: Pilot) -> int:
     resemble the one it solved."""
     if pilot.stage != PilotStage.adopted or pilot.startup.state != OrgState.approved:
         return 0
+    generations.lock()
+    generation = generations.live()
     org = pilot.startup
     closed = store.pairs_closed(startup_ids=[org.id])
     prints_s = {org.id: fingerprint(startup_doc(org))}
@@ -149,7 +164,8 @@ def refresh_replication(pilot: Pilot) -> int:
         if challenge.organisation_id != home:
             prints_c.setdefault(challenge.id, fingerprint(challenge_doc(challenge)))
             matches.append(match)
-    return store.save(matches, prints_c, prints_s, proven_pilot_id=pilot.id)
+    return store.save(matches, prints_c, prints_s, proven_pilot_id=pilot.id,
+                      generation=generation)
 
 
 def replicate_all(startup_id: int | None = None) -> None:

@@ -59,7 +59,7 @@ def visible_query(user: User, filters: Filters | None = None) -> Select[tuple[Re
     query = (select(Recommendation).join(Recommendation.challenge)
              .join(Organisation, Organisation.id == Challenge.organisation_id)
              .join(startup, startup.id == Recommendation.startup_id)
-             .where(Challenge.state == ChallengeState.open,
+             .where(Recommendation.live(), Challenge.state == ChallengeState.open,
                     Organisation.state == OrgState.approved,
                     startup.state == OrgState.approved,
                     access.own_records(user, Challenge.organisation_id,
@@ -138,10 +138,16 @@ def with_explanations(recs: Iterable[Recommendation]) -> list[dict]:
 
 def get_for(user: User, rec_id: int) -> Recommendation:
     """The pair, for a party to it or a manager; 404 for everyone else."""
-    rec = db.session.get(Recommendation, rec_id)
+    rec = live_by_id(rec_id)
     allowed = rec is not None and access.side(user, rec.challenge.organisation_id,
                                               rec.startup_id) is not None
     return access.visible_or_404(rec, allowed, _("This recommendation does not exist."))
+
+
+def live_by_id(rec_id: int) -> Recommendation | None:
+    """The pair, unless it belongs to a generation pages no longer (or do not yet) show."""
+    return db.session.scalar(select(Recommendation).where(Recommendation.id == rec_id,
+                                                          Recommendation.live()))
 
 
 def require_manager(actor: User) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 import matching
 from govtech.extensions import db
@@ -44,32 +44,38 @@ def excluded(closed: dict[tuple[int, int], Recommendation], prints_c: dict[int, 
 
 
 def save(matches: Iterable[matching.Match], prints_c: dict[int, str],
-         prints_s: dict[int, str], proven_pilot_id: int | None = None) -> int:
-    """Insert or refresh pairs; a closed pair that comes back (texts changed) is suggested again.
+         prints_s: dict[int, str], proven_pilot_id: int | None = None,
+         generation: int | None = None) -> int:
+    """Insert or refresh pairs of one generation (the live one unless told); a closed pair
+    that comes back (texts changed) is suggested again, on its own row.
 
     Pairs under RECOMMENDATION_MIN_SCORE are not kept: one shared everyday word (情報, 支援)
     is not a reason to introduce anybody.
     """
     count = 0
+    if generation is None:
+        generation = db.session.scalar(select(Recommendation.live_generation())) or 0
     floor = current_app.config["RECOMMENDATION_MIN_SCORE"]
     keys = {(int(m.challenge_id), int(m.startup_id)): m for m in matches if m.score >= floor}
     existing: dict[tuple[int, int], Recommendation] = {}
     if keys:
         for old in db.session.scalars(select(Recommendation).where(
                 Recommendation.challenge_id.in_({c for c, _s in keys}),
-                Recommendation.startup_id.in_({s for _c, s in keys}))):
+                Recommendation.startup_id.in_({s for _c, s in keys}),
+                or_(Recommendation.state != RecommendationState.suggested,
+                    Recommendation.generation == generation))):
             existing[(old.challenge_id, old.startup_id)] = old
     for (cid, sid), match in keys.items():
         data = match.to_dict()
         rec = existing.get((cid, sid))
         if rec is None:
-            rec = Recommendation(challenge_id=cid, startup_id=sid)
+            rec = Recommendation(challenge_id=cid, startup_id=sid, generation=generation)
             db.session.add(rec)
         elif rec.state in CLOSED:
             previous = rec.state
             workflow.check(workflow.RECOMMENDATION, previous, RecommendationState.suggested)
             rec.state = RecommendationState.suggested
-            rec.reason = ""
+            rec.reason, rec.generation = "", generation
             db.session.flush()
             history.record("recommendation", rec.id, None, previous, rec.state,
                            "texts changed")
