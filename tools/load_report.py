@@ -1,0 +1,106 @@
+"""The load test's report: settings, per-page percentiles, errors, load average, JSON line."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+from tools.load_plan import Plan
+
+TARGET_P95_MS = 150  # the issue's target per page at 50 users
+STEP_P95_MS = 500  # the step run's limit
+
+
+def _ms(value: float | None) -> float:
+    return round(float(value or 0), 1)
+
+
+def summary(stats, users: int, seconds: float) -> dict:
+    """The run's figures in the JSON line's shape (pages by name, not by URL)."""
+    total = stats.total
+    pages = {}
+    for (name, _method), entry in sorted(stats.entries.items()):
+        pages[name] = {"requests": entry.num_requests, "errors": entry.num_failures,
+                       "p50_ms": _ms(entry.get_response_time_percentile(0.50)),
+                       "p95_ms": _ms(entry.get_response_time_percentile(0.95)),
+                       "p99_ms": _ms(entry.get_response_time_percentile(0.99))}
+    requests = total.num_requests
+    return {"users": users, "seconds": round(seconds, 1), "requests": requests,
+            "errors": total.num_failures, "rps": round(requests / seconds, 1) if seconds else 0,
+            "p50_ms": _ms(total.get_response_time_percentile(0.50)) if requests else 0,
+            "p95_ms": _ms(total.get_response_time_percentile(0.95)) if requests else 0,
+            "p99_ms": _ms(total.get_response_time_percentile(0.99)) if requests else 0,
+            "pages": pages}
+
+
+def header(args: argparse.Namespace, shown: dict, health: dict, plan: Plan, before: str) -> None:
+    print(f"Load test: {', '.join(map(str, args.steps)) if args.steps else args.users} users, "
+          f"{args.seconds:g} s{' per step' if args.steps else ''}, spawn {args.spawn_rate:g}/s, "
+          f"think time {args.think} s, gunicorn --workers {args.workers} on "
+          f"{shown['PUBLIC_BASE_URL'].replace('https', 'http')} ({os.cpu_count()} CPUs)")
+    print("Server environment (production config; see tools/load_run.server_env for why):")
+    for name, value in shown.items():
+        print(f"  {name}={value}")
+    print(f"Health: {json.dumps(health)}")
+    print("Accounts and targets (tools/load_plan.py):")
+    print(plan.summary())
+    print(f"Load average before: {before}", flush=True)
+
+
+def step_line(result: dict) -> None:
+    print(f"  step {result['users']:4} users: {result['rps']:7.1f} req/s, p50 "
+          f"{result['p50_ms']:.0f} ms, p95 {result['p95_ms']:.0f} ms, p99 "
+          f"{result['p99_ms']:.0f} ms, {result['errors']} errors / {result['requests']}",
+          flush=True)
+
+
+def _table(result: dict) -> None:
+    print(f"{'page':48} {'reqs':>6} {'errs':>5} {'p50':>6} {'p95':>6} {'p99':>6}  (ms)")
+    rows = sorted(result["pages"].items(), key=lambda item: -item[1]["p95_ms"])
+    for name, page in rows:
+        flag = "  > target" if page["p95_ms"] > TARGET_P95_MS else ""
+        print(f"{name[:48]:48} {page['requests']:6} {page['errors']:5} {page['p50_ms']:6.0f} "
+              f"{page['p95_ms']:6.0f} {page['p99_ms']:6.0f}{flag}")
+    print(f"{'all':48} {result['requests']:6} {result['errors']:5} {result['p50_ms']:6.0f} "
+          f"{result['p95_ms']:6.0f} {result['p99_ms']:6.0f}")
+    print(f"{result['rps']:.1f} requests/s over {result['seconds']:g} s with "
+          f"{result['users']} users; {result['errors']} errors")
+
+
+def _server_log(log: Path) -> tuple[int, list[str]]:
+    """Request-log lines the server wrote (one per request, each redirect hop counts) and the
+    first lines of any traceback."""
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines() if log.exists() else []
+    logged = sum(1 for line in lines if line.startswith('{"time"'))
+    problems = [line for line in lines if "Traceback" in line or "[ERROR]" in line
+                or "[CRITICAL]" in line][:5]
+    return logged, problems
+
+
+def finish(args: argparse.Namespace, results: list[dict], details: list[str], before: str,
+           after: str, log: Path) -> int:
+    result = results[-1]
+    print()
+    _table(result)
+    if details:
+        print("First errors:")
+        for detail in details[:5]:
+            print(f"  {detail}")
+    logged, problems = _server_log(log)
+    print(f"Server request log: {logged} JSON lines (each redirect hop is one request)")
+    for problem in problems:
+        print(f"  server: {problem[:200]}")
+    print(f"Load average before: {before}")
+    print(f"Load average after:  {after}")
+    line: dict = dict(result)
+    if args.steps:
+        under = [r["users"] for r in results if r["p95_ms"] < STEP_P95_MS and not r["errors"]]
+        best = max(under) if under else 0
+        print(f"Highest user count with p95 under {STEP_P95_MS} ms and no errors: {best or 'none'}")
+        line["steps"] = [{k: r[k] for k in ("users", "rps", "p50_ms", "p95_ms", "p99_ms",
+                                            "requests", "errors")} for r in results]
+        line["max_users_p95_under_500ms"] = best
+    if args.json:
+        print(json.dumps(line, ensure_ascii=False, separators=(",", ":")), flush=True)
+    return 0
