@@ -46,6 +46,7 @@ FORMAT_VERSION = 1
 FILE_FOLDERS = ("attachments",)
 BATCH = 5000
 CHUNK = 1024 * 1024
+PROGRESS_EVERY = 250_000  # rows between progress lines of a large table
 
 Progress = Callable[[str], None]
 
@@ -99,11 +100,13 @@ def stored_files(instance: Path) -> Iterator[tuple[str, Path]]:
 
 
 def _snapshot(connection: Connection) -> None:
-    """Read every table from one consistent, read-only snapshot on PostgreSQL (the app may keep
-    running). SQLite reads table by table: stop the app for an exact copy there."""
+    """Read every table from one consistent snapshot, so the app may keep running: a read-only
+    repeatable-read transaction on PostgreSQL, one read transaction on SQLite."""
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(
             "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    elif connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")
 
 
 def _order_by(connection: Connection, table) -> list:
@@ -114,7 +117,8 @@ def _order_by(connection: Connection, table) -> list:
     return [c.collate("C") if isinstance(c.type, sqltypes.String) else c for c in columns]
 
 
-def _dump_table(connection: Connection, table, out: Path) -> tuple[list[str], int, str]:
+def _dump_table(connection: Connection, table, out: Path,
+                progress: Progress | None = None) -> tuple[list[str], int, str]:
     """Stream one table into a JSON-lines file; returns (columns, rows, sha256)."""
     codecs = table_codecs(table)
     encode = encoder(codecs)
@@ -129,6 +133,8 @@ def _dump_table(connection: Connection, table, out: Path) -> tuple[list[str], in
             digest.update(chunk)
             handle.write(chunk)
             rows += len(part)
+            if progress and rows % PROGRESS_EVERY < len(part):
+                progress(f"  {table.name}: {rows:,} rows…")
     return [c.name for c in codecs], rows, digest.hexdigest()
 
 
@@ -153,7 +159,7 @@ def export_archive(target: str | os.PathLike, *, progress: Progress = print,
             for table in db.metadata.sorted_tables:
                 begun = time.monotonic()
                 path = Path(scratch) / f"{table.name}.jsonl"
-                columns, rows, digest = _dump_table(connection, table, path)
+                columns, rows, digest = _dump_table(connection, table, path, progress)
                 tables.append({"name": table.name, "columns": columns, "rows": rows,
                                "member": f"tables/{table.name}.jsonl", "sha256": digest,
                                "bytes": path.stat().st_size, "path": path})

@@ -43,6 +43,7 @@ from govtech.backup import (
     FILE_FOLDERS,
     FORMAT,
     FORMAT_VERSION,
+    PROGRESS_EVERY,
     Progress,
     Summary,
     revision,
@@ -242,7 +243,7 @@ def _insert(connection: Connection, table, codecs: list[ColumnCodec],
 
 
 def _load_table(connection: Connection, table, entry: dict, stream: IO[bytes],
-                forward: _Forward) -> int:
+                forward: _Forward, progress: Progress = print) -> int:
     codecs = table_codecs(table)
     order = [entry["columns"].index(c.name) for c in codecs]
     decode = decoder(codecs, for_copy=connection.dialect.name == "postgresql")
@@ -255,10 +256,24 @@ def _load_table(connection: Connection, table, entry: dict, stream: IO[bytes],
             rows = [[row[i] for i in order] for row in batch]
             forward.hold(table, codecs, deferred, rows)
             count += len(rows)
+            if count % PROGRESS_EVERY < len(rows):
+                progress(f"  {table.name}: {count:,} rows…")
             yield [decode(row) for row in rows]
 
     _insert(connection, table, codecs, batches())
     return count
+
+
+def _restore_table(connection: Connection, table, entry: dict, stream: IO[bytes],
+                   forward: _Forward, progress: Progress) -> int:
+    """Load one table; a value the database refuses becomes the operator's message."""
+    try:
+        return _load_table(connection, table, entry, stream, forward, progress)
+    except BackupError:
+        raise
+    except Exception as error:  # the driver's own errors (COPY) are not SQLAlchemy's
+        raise BackupError(f"Restoring {table.name} failed, nothing was written: "
+                          f"{str(error).strip()[:500]}") from error
 
 
 def _write_file(instance: Path, name: str, stream: IO[bytes]) -> int:
@@ -313,7 +328,8 @@ def import_archive(path: str | os.PathLike, *, progress: Progress = print) -> Su
                     continue
                 if "rows" in entry:
                     begun = time.monotonic()
-                    count = _load_table(connection, tables[entry["name"]], entry, stream, forward)
+                    count = _restore_table(connection, tables[entry["name"]], entry, stream,
+                                           forward, progress)
                     summary.rows[entry["name"]] = count
                     progress(f"imported {entry['name']}: {count:,} rows "
                              f"({time.monotonic() - begun:.1f} s)")

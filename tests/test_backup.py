@@ -346,6 +346,18 @@ def test_refuses_a_truncated_archive(small_archive, tmp_path, monkeypatch):
     _dispose(target)
 
 
+def test_refuses_to_replace_a_different_stored_file(small_archive, tmp_path, monkeypatch):
+    source, path = small_archive
+    target = _sqlite_app(tmp_path, "target", monkeypatch)
+    name = next(iter(_files(source)))
+    (Path(target.instance_path) / "attachments").mkdir()
+    (Path(target.instance_path) / "attachments" / name).write_bytes(b"%PDF-1.4 other")
+    with target.app_context(), pytest.raises(BackupError, match="other content"):
+        import_archive(path, progress=lambda _line: None)
+    assert _empty(target) and _files(target) == {name: b"%PDF-1.4 other"}
+    _dispose(target)
+
+
 # --- the commands --------------------------------------------------------------------------------
 
 def test_cli_export_and_import(small_archive, tmp_path, monkeypatch):
