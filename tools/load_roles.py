@@ -31,14 +31,15 @@ class SignedIn(Visitor):
             self.page(f"/pilots/{pilot}", "pilot page")
 
     def move_pilot(self) -> None:
-        """Move one of this account's pilots to its next stage, from the pilot's page."""
+        """Move one of this account's pilots to its next stage, from the pilot's page (the
+        move to adopted is named apart: it re-scores the matcher for 横展開)."""
         assert self.account is not None
         if not self.account.moves:
             return
         pilot, target = self.account.moves.pop()
-        self.submit(f"/pilots/{pilot}", "pilot page", f"/pilots/{pilot}/move",
-                    "move pilot (post)", choose=lambda inputs: inputs.get("target") == target,
-                    note=NOTE, reason="")
+        name = "adopt pilot (post)" if target == "adopted" else "move pilot (post)"
+        self.submit(f"/pilots/{pilot}", "pilot page", f"/pilots/{pilot}/move", name,
+                    choose=lambda inputs: inputs.get("target") == target, note=NOTE, reason="")
 
     def approve_marketing(self) -> None:
         assert self.account is not None
