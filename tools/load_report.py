@@ -21,6 +21,8 @@ def summary(stats, users: int, seconds: float) -> dict:
     total = stats.total
     pages = {}
     for (name, _method), entry in sorted(stats.entries.items()):
+        if not entry.num_requests:  # a page of an earlier step only
+            continue
         pages[name] = {"requests": entry.num_requests, "errors": entry.num_failures,
                        "p50_ms": _ms(entry.get_response_time_percentile(0.50)),
                        "p95_ms": _ms(entry.get_response_time_percentile(0.95)),
