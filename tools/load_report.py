@@ -48,6 +48,17 @@ def header(args: argparse.Namespace, shown: dict, health: dict, plan: Plan, befo
     print("Accounts and targets (tools/load_plan.py):")
     print(plan.summary())
     print(f"Load average before: {before}", flush=True)
+    print("Each user signs in first; the figures below are the steady window after that.")
+
+
+def sign_in_line(phase: dict) -> None:
+    """The sign-in phase before the measured window: how long users took to start."""
+    logins = {name: page for name, page in phase["pages"].items() if "log" in name}
+    count = sum(page["requests"] for page in logins.values())
+    worst = max((page["p95_ms"] for page in logins.values()), default=0)
+    print(f"  sign-in phase: {phase['users']} users started in {phase['seconds']:g} s, "
+          f"{count} login requests (worst p95 {worst:.0f} ms), {phase['errors']} errors; "
+          "then the measured window", flush=True)
 
 
 def step_line(result: dict) -> None:

@@ -49,6 +49,7 @@ class Shared:
     sessions: dict[str, list[Cookie]] = field(default_factory=dict)
     signing_in: dict[str, Event] = field(default_factory=dict)
     details: list[str] = field(default_factory=list)
+    started: int = 0  # users whose on_start (sign-in) is over
 
     def account(self, role: str) -> load_plan.Account:
         accounts = self.plan.accounts[role]
@@ -108,9 +109,12 @@ class Visitor(FastHttpUser):
 
     def on_start(self) -> None:
         self.client.cookiejar.set_policy(BehindProxy())
-        if self.role:
-            self.account = shared().account(self.role)
-            self.sign_in()
+        try:
+            if self.role:
+                self.account = shared().account(self.role)
+                self.sign_in()
+        finally:
+            shared().started += 1
 
     # --- requests --------------------------------------------------------------------------
 
