@@ -13,7 +13,7 @@ from govtech.services import recommendations
 from tests import factories
 from tests.services.test_recommendations import DISASTER, SENSOR
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
+REDIS_URL = "redis://127.0.0.1:6379/5"
 
 
 def _redis():

@@ -112,7 +112,7 @@ def _write_batch(chunk: list[dict]) -> None:
                 copy.write_row([json.dumps(row[c], ensure_ascii=False) if c in _JSON else row[c]
                                 for c in COLUMNS])
     else:
-        db.session.execute(insert(Recommendation.__table__), chunk)
+        db.session.execute(insert(Recommendation), chunk)
 
 
 def _changed_documents(since: datetime, prints_c: dict[int, str], prints_s: dict[int, str]
