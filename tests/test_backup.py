@@ -240,11 +240,12 @@ ROWS = [
 
 
 @pytest.mark.parametrize("target", ["sqlite", "postgresql"])
-def test_every_kind_of_value_round_trips(tmp_path, new_pg_database, target):
+def test_every_kind_of_value_round_trips(tmp_path, request, target):
     """Times with their zone, dates, booleans, floats, decimals, binary, UUIDs, JSON (SQL NULL
     apart from JSON null) and a forward reference, written by one database, read by another."""
     urls = {"sqlite": f"sqlite:///{tmp_path}/values.sqlite3"}
-    urls["postgresql"] = new_pg_database() if target == "postgresql" else ""
+    if target == "postgresql":
+        urls[target] = request.getfixturevalue("new_pg_database")()
     source = create_engine(f"sqlite:///{tmp_path}/source.sqlite3")
     TYPES.create_all(source)
     with source.begin() as connection:
