@@ -49,6 +49,7 @@ CHUNK = 1024 * 1024
 PROGRESS_EVERY = 250_000  # rows between progress lines of a large table
 
 Progress = Callable[[str], None]
+_line = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # one row, compact
 
 
 @dataclass
@@ -105,6 +106,7 @@ def _snapshot(connection: Connection) -> None:
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(
             "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        connection.exec_driver_sql("SET LOCAL TIME ZONE 'UTC'")  # times come as written
     elif connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN")
 
@@ -128,8 +130,7 @@ def _dump_table(connection: Connection, table, out: Path,
     result = connection.execution_options(stream_results=True, yield_per=BATCH).execute(statement)
     with open(out, "wb") as handle:
         for part in result.partitions():
-            chunk = "".join(json.dumps(encode(row), ensure_ascii=False, separators=(",", ":"))
-                            + "\n" for row in part).encode("utf-8")
+            chunk = "".join(_line(encode(row)) + "\n" for row in part).encode("utf-8")
             digest.update(chunk)
             handle.write(chunk)
             rows += len(part)
