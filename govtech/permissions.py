@@ -41,6 +41,7 @@ POLICY: dict[str, Rule] = {
     "static": PUBLIC,
     "public.index": PUBLIC,
     "public.health": PUBLIC,
+    "public.accessibility": PUBLIC,  # the accessibility policy (アクセシビリティ方針)
     "public.set_language": PUBLIC,
     "auth.signup": PUBLIC,
     "auth.login": PUBLIC,
@@ -53,6 +54,7 @@ POLICY: dict[str, Rule] = {
     "auth.security": SIGNED_IN,
     "auth.end_session": SIGNED_IN,
     "auth.end_other_sessions": SIGNED_IN,
+    "auth.extend_session": SIGNED_IN,  # the time-out warning's "stay signed in"
     # sign-up confirmation (issue 10 item 5), members (item 3), one's own data (item 8)
     "auth.confirm_email": PUBLIC,
     "auth.resend_confirmation": PUBLIC,

@@ -259,6 +259,18 @@ def end_other_sessions():
     return redirect(url_for("auth.security"))
 
 
+@bp.post("/account/session/extend")
+def extend_session():
+    """The time-out warning's "stay signed in" button. Loading the user for this request has
+    already counted it as a visit (cookie.load_early); the answer says how long the session now
+    lasts without another. Without JavaScript it is a plain form: back to the page."""
+    idle_seconds = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    if request.accept_mimetypes.best == "application/json":
+        return {"idle_seconds": idle_seconds}
+    flash(_("You are still signed in."), "success")
+    return redirect(_safe_next(request.form.get("next")))
+
+
 # Members, the user's own data and the two-step sign-in pages share this blueprint (they import
 # `bp` from here).
 from govtech.blueprints.auth import (  # noqa: E402,F401

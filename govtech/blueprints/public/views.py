@@ -1,4 +1,4 @@
-"""The public face: the programme's front page and the health check."""
+"""The public face: the programme's front page, the accessibility policy and the health check."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_wtf import FlaskForm
 
 from govtech import i18n
+from govtech.blueprints.public import accessibility as statement
 from govtech.services import programme, transaction
 
 bp = Blueprint("public", __name__)
@@ -16,6 +17,13 @@ bp = Blueprint("public", __name__)
 @bp.get("/")
 def index():
     return render_template("public/index.html", counts=programme.public_counts())
+
+
+@bp.get("/accessibility")
+def accessibility():
+    """The accessibility policy (アクセシビリティ方針) with its results table."""
+    return render_template("public/accessibility.html", rows=statement.rows(),
+                           counts=statement.counts(), checked_on=statement.CHECKED_ON)
 
 
 @bp.get("/health")
