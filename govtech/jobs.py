@@ -41,11 +41,17 @@ def enqueue(path: str, *args) -> threading.Thread | None:
         return None
     # Without Redis: a thread of this process. A web request that starts it returns at once;
     # the command line waits for it (wait_for_threads).
+    return in_thread(path, *args)
+
+
+def in_thread(path: str, *args) -> threading.Thread:
+    """Start `path(*args)` in a thread of this process whatever the queue: for work that needs
+    what this process holds in memory (its fitted matcher)."""
     # current_app is a LocalProxy at runtime; Flask's stubs type it as the Flask app itself
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     thread = threading.Thread(target=_run_in_thread, daemon=False, args=(app, path, args))
     thread.start()
-    _threads.append(thread)
+    _threads[:] = [t for t in _threads if t.is_alive()] + [thread]  # a web process lives long
     return thread
 
 

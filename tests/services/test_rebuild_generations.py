@@ -320,3 +320,43 @@ def test_progress_view_tells_stage_percent_and_time_left(app, ctx, monkeypatch):
     assert view.percent == 80 and view.active
     assert view.stage_label == "新しいおすすめを書き込み中"
     assert 5 <= view.seconds_left <= 15
+
+
+def _adopted(app):
+    """A pilot adopted in one town, its startup, and a similar challenge of another town."""
+    from tests.services.test_replication import SIMILAR
+
+    origin = factories.user(app, "municipality", prefecture="05")
+    sensor = factories.user(app, "startup")
+    factories.capability(app, sensor, **SENSOR)
+    solved = factories.challenge(app, origin, **DISASTER)
+    pilot_id = factories.pilot(app, factories.user(app, "manager"), solved, sensor.org_id)
+    factories.move_pilot(app, origin, pilot_id, "adopted")
+    return sensor, pilot_id, SIMILAR
+
+
+def _proven(pilot_id: int) -> dict[tuple[int, int], int]:
+    db.session.expire_all()
+    return {(r.challenge_id, r.startup_id): r.generation for r in db.session.scalars(
+        select(Recommendation).where(Recommendation.live(),
+                                     Recommendation.proven_pilot_id == pilot_id))}
+
+
+def test_the_rebuild_writes_the_proven_pairs_into_its_generation(app, ctx, monkeypatch):
+    sensor, pilot_id, similar_text = _adopted(app)
+    similar = factories.challenge(app, factories.user(app, "municipality", prefecture="17"),
+                                  **similar_text)
+    jobs.wait_for_threads()
+    run_id = _queued(monkeypatch)
+    recommendations.run_rebuild(run_id)
+    assert _run(run_id).state == "finished"
+    assert _proven(pilot_id) == {(similar, sensor.org_id): run_id}
+
+
+def test_a_challenge_saved_after_an_adoption_gets_the_proven_solution(app, ctx):
+    """Checked against every adopted pilot in a background thread, not in the save."""
+    sensor, pilot_id, similar_text = _adopted(app)
+    similar = factories.challenge(app, factories.user(app, "municipality", prefecture="17"),
+                                  **similar_text)
+    jobs.wait_for_threads()
+    assert (similar, sensor.org_id) in _proven(pilot_id)

@@ -8,9 +8,9 @@ half-written rows are invisible until `discard_unused` deletes them.
 
 A refresh (one saved challenge or startup) writes into the live generation under a shared
 lock; the swap takes it exclusively. A refresh that committed while the rebuild ran is carried
-over at the swap: the suggested pairs of every document changed since the rebuild read its
-texts are moved from the live generation into the new one, in place of the rebuild's (the
-rebuild "re-reads" them), and a refresh that comes after the swap writes into the new one.
+over at the swap: the suggested pairs of every document (and adopted pilot) changed since the
+rebuild read its texts are moved from the live generation into the new one, in place of the
+rebuild's (the rebuild "re-reads" them), and a refresh after the swap writes into the new one.
 So no refresh is lost, and none is stored twice.
 """
 from __future__ import annotations
@@ -32,6 +32,7 @@ from govtech.models import (
     JobState,
     MatchingRun,
     Organisation,
+    Pilot,
     Recommendation,
     RecommendationState,
 )
@@ -52,7 +53,8 @@ SUGGESTED = RecommendationState.suggested
 
 #: The columns a bulk-written row fills, in COPY order.
 COLUMNS = ("challenge_id", "startup_id", "score", "text_score", "terms", "signals", "related",
-           "matcher_version", "state", "reason", "manager_note", "challenge_fingerprint",
+           "matcher_version", "state", "reason", "manager_note", "proven_pilot_id",
+           "challenge_fingerprint",
            "startup_fingerprint", "version", "generation", "created_at", "updated_at")
 _JSON = {"terms", "signals", "related"}
 
@@ -71,12 +73,13 @@ def lock(exclusive: bool = False) -> None:
         db.session.execute(text(f"SELECT {name}(:key)"), {"key": _LOCK_KEY})
 
 
-def rows(matches: Iterable[matching.Match], prints_c: dict[int, str], prints_s: dict[int, str],
-         generation: int) -> Iterator[dict]:
-    """The matcher's pairs as plain rows of one generation, weak pairs left out."""
+def rows(pairs: Iterable[tuple[matching.Match, int | None]], prints_c: dict[int, str],
+         prints_s: dict[int, str], generation: int) -> Iterator[dict]:
+    """The matcher's pairs (each with the adopted pilot that proves it, or None) as plain rows
+    of one generation, weak pairs left out."""
     floor = current_app.config["RECOMMENDATION_MIN_SCORE"]
     now = utcnow()
-    for match in matches:
+    for match, pilot_id in pairs:
         if match.score < floor:
             continue
         data = match.to_dict()
@@ -85,9 +88,9 @@ def rows(matches: Iterable[matching.Match], prints_c: dict[int, str], prints_s: 
                "text_score": data["text_score"], "terms": data["terms"],
                "signals": data["signals"], "related": data.get("related", []),
                "matcher_version": matching.MATCHER_VERSION, "state": SUGGESTED.value,
-               "reason": "", "manager_note": "", "challenge_fingerprint": prints_c[cid],
-               "startup_fingerprint": prints_s[sid], "version": 1, "generation": generation,
-               "created_at": now, "updated_at": now}
+               "reason": "", "manager_note": "", "proven_pilot_id": pilot_id,
+               "challenge_fingerprint": prints_c[cid], "startup_fingerprint": prints_s[sid],
+               "version": 1, "generation": generation, "created_at": now, "updated_at": now}
 
 
 def write(batches: Iterable[dict], progress: Callable[[int], None]) -> int:
@@ -146,17 +149,20 @@ def swap(run_id: int, since: datetime, prints_c: dict[int, str], prints_s: dict[
     lock(exclusive=True)
     old = db.session.scalar(select(func.coalesce(func.max(MatchingRun.id), 0)).where(
         MatchingRun.swapped_at.is_not(None), MatchingRun.id != run_id)) or 0
-    _carry_over(old, run_id, *_changed_documents(since, prints_c, prints_s))
+    changed_p = list(db.session.scalars(select(Pilot.id).where(Pilot.updated_at >= since)))
+    _carry_over(old, run_id, *_changed_documents(since, prints_c, prints_s), changed_p)
     _reconcile_closed(run_id)
     return True
 
 
-def _carry_over(old: int, new: int, changed_c: list[int], changed_s: list[int]) -> None:
-    """Refreshed documents' pairs and 横展開 pairs move from the old live set to the new one,
-    replacing what the rebuild wrote for the same documents (pairs keep their ids)."""
+def _carry_over(old: int, new: int, changed_c: list[int], changed_s: list[int],
+                changed_p: list[int]) -> None:
+    """Pairs refreshed while the rebuild ran (of a document saved, or a pilot adopted, since
+    it read the texts) move from the old live set to the new one, replacing what the rebuild
+    wrote for the same pairs and documents; they keep their ids."""
     twin = aliased(Recommendation)
     proven_twin = exists().where(
-        twin.generation == old, twin.state == SUGGESTED, twin.proven_pilot_id.is_not(None),
+        twin.generation == old, twin.state == SUGGESTED, twin.proven_pilot_id.in_(changed_p),
         twin.challenge_id == Recommendation.challenge_id,
         twin.startup_id == Recommendation.startup_id)
     db.session.execute(delete(Recommendation).where(
@@ -165,7 +171,7 @@ def _carry_over(old: int, new: int, changed_c: list[int], changed_s: list[int]) 
             proven_twin)).execution_options(synchronize_session=False))
     db.session.execute(update(Recommendation).where(
         Recommendation.generation == old, Recommendation.state == SUGGESTED,
-        or_(Recommendation.proven_pilot_id.is_not(None),
+        or_(Recommendation.proven_pilot_id.in_(changed_p),
             Recommendation.challenge_id.in_(changed_c),
             Recommendation.startup_id.in_(changed_s))).values(generation=new)
         .execution_options(synchronize_session=False))

@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 import matching
+from govtech import jobs
 from govtech.extensions import db
 from govtech.models import (
     Capability,
@@ -38,6 +39,7 @@ from govtech.services.recommendations.documents import (
     startup_doc,
 )
 
+REPLICATE_JOB = "govtech.services.recommendations.replication.replicate_challenge"
 _lock = threading.Lock()
 _index: dict[str, object] = {}
 
@@ -113,8 +115,17 @@ def refresh_challenge(challenge: Challenge) -> str:
                 org = db.session.get_one(Organisation, sid)
                 prints_s[sid] = fingerprint(startup_doc(org))
         store.save(result.matches, prints_c, prints_s, generation=generation)
-    transaction.after_commit(replicate_all)
+    challenge_id = challenge.id
+    transaction.after_commit(lambda: _replicate_later(challenge_id))
     return result.reason
+
+
+def _replicate_later(challenge_id: int) -> None:
+    """Which adopted pilots' solutions fit the saved challenge: one score per pilot, seconds
+    on national data, so a thread of this process does it (it needs this process's index)
+    while the town's save returns."""
+    if db.session.scalar(select(Pilot.id).where(Pilot.stage == PilotStage.adopted).limit(1)):
+        jobs.in_thread(REPLICATE_JOB, challenge_id)
 
 
 @transaction.unit_of_work()

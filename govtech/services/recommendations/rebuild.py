@@ -9,6 +9,7 @@ go to its MatchingRun row (`runs`).
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
 from flask import current_app
@@ -22,7 +23,7 @@ from govtech.models import JobState, MatchingRun, User
 from govtech.models.base import utcnow
 from govtech.services import access, transaction
 from govtech.services.errors import DomainError
-from govtech.services.recommendations import generations, runs, store
+from govtech.services.recommendations import generations, replication, runs, store
 from govtech.services.recommendations.documents import (
     approved_startups,
     challenge_doc,
@@ -30,7 +31,7 @@ from govtech.services.recommendations.documents import (
     open_challenges,
     startup_doc,
 )
-from govtech.services.recommendations.index import adopt, data_stamp, replicate_all
+from govtech.services.recommendations.index import adopt, data_stamp
 
 JOB = "govtech.services.recommendations.run_rebuild"
 #: Documents saved this close before the texts were read are checked at the swap too (a save
@@ -135,17 +136,29 @@ def _rebuild(run_id: int, progress: runs.Progress) -> str:
     if progress.stage == "fitting":
         progress.enter("scoring")
     result = matching.top_k_all(matcher, k=store.TOP_K, exclude=exclude)
+    proven = replication.proven_pairs(matcher, exclude, replication.towns_of_open_challenges())
+    transaction.abandon()
     expected = max(_total(result.by_challenge), _total(result.by_startup), 1)
     progress.enter("writing")
-    written = generations.write(generations.rows(result.pairs(), prints_c, prints_s, run_id),
-                                lambda n: progress.within(n / expected))
+    pairs = generations.rows(_with_proven(result.pairs(), proven), prints_c, prints_s, run_id)
+    written = generations.write(pairs, lambda n: progress.within(n / expected))
     progress.enter("swapping", pairs=written)
     if not generations.swap(run_id, since, prints_c, prints_s):
         raise Superseded(runs.SUPERSEDED)
     adopt(matcher, run_id, stamp)  # this process scores new documents on the new index
     generations.discard_unused()
-    replicate_all()
     return f"{written} pairs, {len(docs_c)} challenges, {len(docs_s)} startups"
+
+
+def _with_proven(pairs: Iterable[matching.Match], proven: replication.Proven
+                 ) -> Iterator[tuple[matching.Match, int | None]]:
+    """Every pair once: a pair an adopted pilot proves comes with its pilot (and that score)."""
+    for match in pairs:
+        key = (int(match.challenge_id), int(match.startup_id))
+        pilot_id, better = proven.pop(key, (None, match))
+        yield better, pilot_id
+    for pilot_id, match in proven.values():
+        yield match, pilot_id
 
 
 def _total(lists) -> int:
