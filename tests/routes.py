@@ -1,0 +1,84 @@
+"""Every route of the app with sample URL arguments, and the status the policy table promises.
+
+Shared by the route × role table (tests/test_routes_roles.py) and the statement counts per page
+(tests/test_query_counts.py), so both walk the same routes with the same arguments.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from govtech.permissions import POLICY
+
+ROLES = ["anonymous", "municipality", "startup", "manager", "pending"]
+
+# Pages whose allowed status is not 200 for a GET (or 302 for a bare POST).
+OVERRIDES: dict[tuple[str, str], int] = {
+    # signed-in users are sent home from the sign-up and login pages
+    **{("auth.signup", role): 302 for role in ROLES if role != "anonymous"},
+    **{("auth.login", role): 302 for role in ROLES if role != "anonymous"},
+    # the code step of a login: without a "password OK" marker, back to the login page
+    **{("auth.login_code", role): 302 for role in ROLES},
+    # a made-up token is refused with an explanation
+    **{("auth.reset_password", role): 400 for role in ROLES},
+    **{("auth.accept_invitation", role): 400 for role in ROLES},
+    **{("auth.confirm_email", role): 400 for role in ROLES},
+    # the sample startup has already applied to the sample challenge: sent to its proposal
+    ("proposals.new_proposal", "startup"): 302,
+    # an empty POST to these forms shows the page again with the missing field marked
+    **{(endpoint, role): 400 for role in ("municipality", "startup", "manager")
+       for endpoint in ("pilots.add_kpi", "pilots.add_milestone")},
+}
+
+
+def sample_args(app, ids: dict[str, int]) -> dict[str, dict[str, object]]:
+    """URL arguments for every rule; unknown argument names fail loudly."""
+    values = {**ids, "token": "not-a-token", "filename": "css/app.css", "table": "funnel",
+              "number": 1}
+    result = {}
+    for rule in app.url_map.iter_rules():
+        missing = set(rule.arguments) - set(values)
+        assert not missing, f"{rule.endpoint}: no sample value for {missing}"
+        result[rule.endpoint] = {name: values[name] for name in rule.arguments}
+    return result
+
+
+def expected_status(endpoint: str, role: str, method: str) -> int:
+    rule = POLICY[endpoint]
+    if (endpoint, role) in OVERRIDES:
+        return OVERRIDES[(endpoint, role)]
+    ok = 200 if method == "GET" else 302
+    if rule.roles is None:
+        return ok
+    if role == "anonymous":
+        return 302  # to the login page
+    actual_role = "municipality" if role == "pending" else role
+    if actual_role not in rule.roles:
+        return 403
+    if rule.approved and role == "pending":
+        return 403
+    return ok
+
+
+def urls(app, args: dict[str, dict[str, object]]) -> Iterator[tuple[str, str, str]]:
+    """(endpoint, method, url) of every route, GET pages first: a POST (delete, say) may remove
+    a sample record another page needs."""
+    from flask import url_for
+
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: ("GET" not in (r.methods or ()),
+                                                                r.endpoint)):
+        method = "GET" if "GET" in (rule.methods or ()) else "POST"
+        with app.test_request_context():  # left before the caller's request, not held
+            url = url_for(rule.endpoint, **args[rule.endpoint])
+        yield rule.endpoint, method, url
+
+
+def edit_once(app, editor, proposal_id: int) -> None:
+    """Edit a proposal, so its version 1 (with the PDF) is kept and its page lists it."""
+    from govtech.extensions import db
+    from govtech.models import Proposal, User
+    from govtech.services import proposals
+
+    with app.test_request_context():
+        proposal = db.session.get(Proposal, proposal_id)
+        proposals.update(db.session.get(User, editor.id), proposal, proposal.version,
+                         approach="改訂版")
