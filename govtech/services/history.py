@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
 
 from govtech.extensions import db
 from govtech.models import HistoryEvent, User
@@ -28,9 +29,9 @@ def timeline(entity_type: str, entity_id: int) -> list[HistoryEvent]:
 
 
 def events_for(entity_type: str, entity_id: int) -> Select[tuple[HistoryEvent]]:
-    """The timeline of one entity, oldest first."""
+    """The timeline of one entity, oldest first, with each event's actor (the page names them)."""
     return (
-        select(HistoryEvent)
+        select(HistoryEvent).options(joinedload(HistoryEvent.actor))
         .where(HistoryEvent.entity_type == entity_type, HistoryEvent.entity_id == entity_id)
         .order_by(HistoryEvent.created_at, HistoryEvent.id)
     )

@@ -16,6 +16,7 @@ import math
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from govtech.extensions import db
 from govtech.models import (
@@ -137,6 +138,7 @@ def timeline(user: User | None, pilot: Pilot) -> list[HistoryEvent]:
     if not ids:
         return []
     return list(db.session.scalars(
-        select(HistoryEvent).where(HistoryEvent.entity_type == "kpi",
+        select(HistoryEvent).options(joinedload(HistoryEvent.actor))
+        .where(HistoryEvent.entity_type == "kpi",
                                    HistoryEvent.entity_id.in_(ids))
         .order_by(HistoryEvent.created_at, HistoryEvent.id)))

@@ -16,7 +16,7 @@ from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, select
 from sqlalchemy.orm import joinedload
 
 from govtech.extensions import db
@@ -326,15 +326,16 @@ def transition(actor: User, proposal: Proposal, target: str, reason: str = "", *
 
 # --- finding -----------------------------------------------------------------------------------
 
-def for_challenge(user: User, challenge: Challenge) -> list[Proposal]:
-    """Every proposal to a challenge, for its reviewers, active ones first."""
+def review_query(user: User, challenge: Challenge) -> Select[tuple[Proposal]]:
+    """Every proposal to a challenge, for its reviewers, active ones first (paged by the page)."""
     access.require(is_reviewer(user, challenge),
                    _("Only the municipality that posted the challenge or the programme office "
                      "can read its proposals."))
-    rows = db.session.scalars(select(Proposal).where(Proposal.challenge_id == challenge.id)
-                              .options(joinedload(Proposal.startup))
-                              .order_by(Proposal.created_at, Proposal.id)).all()
-    return sorted(rows, key=lambda p: (not p.is_active, p.created_at, p.id))
+    active = case((Proposal.state.in_([ProposalState.submitted, ProposalState.shortlisted]), 0),
+                  else_=1)
+    return (select(Proposal).where(Proposal.challenge_id == challenge.id)
+            .options(joinedload(Proposal.startup))
+            .order_by(active, Proposal.created_at, Proposal.id))
 
 
 def list_query(user: User, q: str = "") -> Select[tuple[Proposal]]:

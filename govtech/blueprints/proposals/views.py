@@ -66,10 +66,11 @@ def new_proposal(challenge_id: int):
 @bp.get("/challenges/<int:challenge_id>/proposals")
 def review_proposals(challenge_id: int):
     challenge = challenges.get_visible(current_user, challenge_id)
-    items = proposals.for_challenge(current_user, challenge)
-    return render_template("proposals/review.html", challenge=challenge, items=items,
+    page = pages.list_page(proposals.review_query(current_user, challenge), per_page=20)
+    return render_template("proposals/review.html", challenge=challenge, page=page,
+                           items=page.items, args={"challenge_id": challenge.id},
                            actions={p.id: proposals.allowed_targets(current_user, p)
-                                    for p in items})
+                                    for p in page.items})
 
 
 @bp.get("/proposals/<int:proposal_id>")
