@@ -4,6 +4,11 @@ Every metric takes a `Scope` (which pairs it may count) made by `scope_for(actor
 the whole programme, a municipality the pairs of its own challenges, a startup its own pairs.
 A "pair" is a pilot (実証プロジェクト): one challenge and one startup on their journey; the page,
 its charts and the CSV exports all call these functions, never their own queries.
+
+Each figure is counted by the database (COUNT, SUM and GROUP BY over the scoped pilots, or over
+their history events), so its cost does not depend on Python looping over every pilot; what
+comes back is a row per stage, category, prefecture, month or number of days. The month and
+duration arithmetic the two databases spell differently lives in services.sqltime.
 """
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, Text, and_, case, cast, func, select, union
+from sqlalchemy import Select, Text, case, cast, func, select, union
 
 from govtech.extensions import db
 from govtech.labels import MARKETING_KINDS, NOT_ADOPTED_REASONS
@@ -60,9 +65,12 @@ def scope_for(actor: User | None) -> Scope:
     return Scope("startup", access.own_org_id(actor))
 
 
-def _pilots_in(scope: Scope) -> Select[tuple[Pilot]]:
-    """The scoped pilots, joined to their challenge (so figures can group by its fields)."""
-    query = select(Pilot).join(Pilot.challenge)
+def _pilots_in(scope: Scope, *, with_challenge: bool = False) -> Select[tuple[Pilot]]:
+    """The scoped pilots, joined to their challenge when a figure groups by its fields (or the
+    scope needs it: a municipality's pilots are those of its challenges)."""
+    query = select(Pilot)
+    if with_challenge or scope.kind == "municipality":
+        query = query.join(Pilot.challenge)
     if scope.kind == "municipality":
         query = query.where(Challenge.organisation_id == scope.org_id)
     elif scope.kind == "startup":
@@ -80,17 +88,18 @@ def _recommendations_in(scope: Scope) -> Select[tuple[Recommendation]]:
     return query
 
 
-def _pilot_events(scope: Scope) -> dict[int, list[HistoryEvent]]:
-    """Each scoped pilot's stage history, oldest first."""
-    ids = _pilots_in(scope).with_only_columns(Pilot.id)
-    events = db.session.scalars(
-        select(HistoryEvent).where(HistoryEvent.entity_type == "pilot",
-                                   HistoryEvent.entity_id.in_(ids))
-        .order_by(HistoryEvent.entity_id, HistoryEvent.created_at, HistoryEvent.id))
-    timeline: dict[int, list[HistoryEvent]] = defaultdict(list)
-    for event in events:
-        timeline[event.entity_id].append(event)
-    return timeline
+def _pilot_events(scope: Scope) -> Select[tuple[HistoryEvent]]:
+    """The stage history events of the scoped pilots (all pilots' events for the programme:
+    no join, the figures join the few columns they need afterwards)."""
+    query = select(HistoryEvent).where(HistoryEvent.entity_type == "pilot")
+    if scope.kind != "programme":
+        query = query.where(HistoryEvent.entity_id.in_(
+            _pilots_in(scope).with_only_columns(Pilot.id)))
+    return query
+
+
+_OPEN = func.sum(case((Pilot.stage.in_(FINAL_STAGES), 0), else_=1))
+_ADOPTED = func.sum(case((Pilot.stage == PilotStage.adopted, 1), else_=0))
 
 
 # --- the funnel --------------------------------------------------------------------------------
@@ -113,19 +122,25 @@ def funnel(scope: Scope) -> list[FunnelStep]:
       for the stages before). A pair that ran more than one pilot counts once.
     - `rate`: this step's count divided by the previous step's (None when that one is 0).
     """
-    pairs = set(db.session.execute(_recommendations_in(scope).with_only_columns(
-        Recommendation.challenge_id, Recommendation.startup_id)).tuples())
-    pair_of = {pid: (cid, sid) for pid, cid, sid in db.session.execute(
-        _pilots_in(scope).with_only_columns(Pilot.id, Pilot.challenge_id, Pilot.startup_id))}
-    pairs |= set(pair_of.values())
-    furthest: dict[tuple[int, int], int] = {}
-    for pilot_id, events in _pilot_events(scope).items():
-        reached = max((PILOT_PIPELINE.index(e.to_state) for e in events
-                       if e.to_state in PILOT_PIPELINE), default=-1)
-        key = pair_of[pilot_id]
-        furthest[key] = max(furthest.get(key, -1), reached)
-    counts = [len(pairs)] + [sum(1 for index in furthest.values() if index >= step)
-                             for step in range(len(PILOT_PIPELINE))]
+    pairs = union(
+        _recommendations_in(scope).with_only_columns(Recommendation.challenge_id,
+                                                     Recommendation.startup_id),
+        _pilots_in(scope).with_only_columns(Pilot.challenge_id, Pilot.startup_id)).subquery()
+    recommended = db.session.scalar(select(func.count()).select_from(pairs)) or 0
+    index = case({stage.value: i for i, stage in enumerate(PILOT_PIPELINE)},
+                 value=HistoryEvent.to_state)
+    per_pilot = (_pilot_events(scope)
+                 .where(HistoryEvent.to_state.in_([stage.value for stage in PILOT_PIPELINE]))
+                 .with_only_columns(HistoryEvent.entity_id.label("pilot_id"),
+                                    func.max(index).label("reached"))
+                 .group_by(HistoryEvent.entity_id).subquery())
+    per_pair = (select(func.max(per_pilot.c.reached).label("reached"))
+                .join_from(per_pilot, Pilot, Pilot.id == per_pilot.c.pilot_id)
+                .group_by(Pilot.challenge_id, Pilot.startup_id).subquery())
+    reached = dict(db.session.execute(select(per_pair.c.reached, func.count())
+                                      .group_by(per_pair.c.reached)).tuples().all())
+    counts = [recommended] + [sum(n for index, n in reached.items() if index >= step)
+                              for step in range(len(PILOT_PIPELINE))]
     keys = ["recommended"] + [stage.value for stage in PILOT_PIPELINE]
     return [FunnelStep(key, count, None if i == 0 or not counts[i - 1]
                        else count / counts[i - 1])
@@ -136,7 +151,9 @@ def funnel(scope: Scope) -> list[FunnelStep]:
 
 def current_by_stage(scope: Scope) -> dict[str, int]:
     """Pilots by their stage today, every stage listed (0 where none), ended ones included."""
-    counts = Counter(db.session.scalars(_pilots_in(scope).with_only_columns(Pilot.stage)))
+    counts = dict(db.session.execute(
+        _pilots_in(scope).with_only_columns(Pilot.stage, func.count())
+        .group_by(Pilot.stage)).tuples().all())
     return {stage.value: counts.get(stage, 0) for stage in ALL_STAGES}
 
 
@@ -152,10 +169,10 @@ def summary(scope: Scope) -> Summary:
     """The headline numbers: all pilots, those still open (not adopted/not adopted/withdrawn),
     those adopted (本格導入), and published marketing activities (all months)."""
     stages = current_by_stage(scope)
+    published = db.session.scalar(_published_in(scope).with_only_columns(func.count())) or 0
     return Summary(pairs=sum(stages.values()),
                    open=sum(n for stage, n in stages.items() if stage not in FINAL_STAGES),
-                   adopted=stages[PilotStage.adopted],
-                   published=sum(row.total for row in marketing_by_month(scope)))
+                   adopted=stages[PilotStage.adopted], published=published)
 
 
 @dataclass(frozen=True)
@@ -166,37 +183,41 @@ class GroupCount:
     adopted: int
 
 
-def _group(values: list[tuple[list[str], PilotStage]], order: list[str]) -> list[GroupCount]:
-    pairs: Counter[str] = Counter()
-    open_: Counter[str] = Counter()
-    adopted: Counter[str] = Counter()
-    for keys, stage in values:
+def _group(rows: list[tuple[list[str], int, int, int]], order: list[str]) -> list[GroupCount]:
+    """Rows of (keys, pairs, open, adopted), already counted by the database per distinct key
+    list, added up per key."""
+    totals: dict[str, list[int]] = {}
+    for keys, *figures in rows:
         for key in set(keys):
-            pairs[key] += 1
-            open_[key] += stage not in FINAL_STAGES
-            adopted[key] += stage == PilotStage.adopted
-    rows = [GroupCount(key, pairs[key], open_[key], adopted[key]) for key in order if pairs[key]]
-    return sorted(rows, key=lambda row: -row.pairs)  # stable: ties keep the reference order
+            total = totals.setdefault(key, [0, 0, 0])
+            for i, value in enumerate(figures):
+                total[i] += int(value or 0)
+    found = [GroupCount(key, *totals[key]) for key in order if key in totals]
+    return sorted(found, key=lambda row: -row.pairs)  # stable: ties keep the reference order
 
 
 def by_category(scope: Scope) -> list[GroupCount]:
     """Pilots per category of their challenge (all, still open, adopted), most pairs first.
 
     A challenge with several categories counts in each, so the rows can add up to more than the
-    number of pairs; categories without pairs are left out."""
-    rows = db.session.execute(
-        _pilots_in(scope).with_only_columns(Challenge.categories, Pilot.stage)).tuples()
-    return _group([(categories or ["other"], stage) for categories, stage in rows],
-                  list(CATEGORIES))
+    number of pairs; categories without pairs are left out. The database counts per distinct
+    list of categories (a few hundred at most), Python adds those up per category."""
+    categories = cast(Challenge.categories, Text)
+    rows = db.session.execute(_pilots_in(scope, with_challenge=True).with_only_columns(
+        categories, func.count(), _OPEN, _ADOPTED).group_by(categories)).tuples()
+    return _group([(json.loads(text or "null") or ["other"], *figures)
+                   for text, *figures in rows], list(CATEGORIES))
 
 
 def by_prefecture(scope: Scope) -> list[GroupCount]:
     """Pilots per prefecture of the challenge's municipality (all, still open, adopted), most
     pairs first; prefectures without pairs are left out."""
     rows = db.session.execute(
-        _pilots_in(scope).join(Organisation, Challenge.organisation_id == Organisation.id)
-        .with_only_columns(Organisation.prefecture, Pilot.stage)).tuples()
-    return _group([([code or ""], stage) for code, stage in rows], [*PREFECTURES, ""])
+        _pilots_in(scope, with_challenge=True)
+        .join(Organisation, Challenge.organisation_id == Organisation.id)
+        .with_only_columns(Organisation.prefecture, func.count(), _OPEN, _ADOPTED)
+        .group_by(Organisation.prefecture)).tuples()
+    return _group([([code or ""], *figures) for code, *figures in rows], [*PREFECTURES, ""])
 
 
 # --- time in stages ----------------------------------------------------------------------------
@@ -212,26 +233,54 @@ def median_days(scope: Scope, now: datetime | None = None) -> list[StageDuration
     """Median whole days a pilot spends in each pipeline stage (紹介 to 予算化).
 
     Per pilot, the days are those of its page (`pilots.days_in_stages`, from its history events:
-    a stage runs until the next event; the current stage of an open pilot counts up to now);
-    the median is over the pilots that have been in the stage."""
+    a stage runs until the next event; the current stage of an open pilot counts up to now, an
+    ended pilot's last event lasts nothing; a stage entered twice adds up); the median is over
+    the pilots that have been in the stage. The database works out each pilot's days per stage
+    and counts the pilots per (stage, days); the median is read off those counts."""
     now = now or datetime.now(TOKYO)
-    spent: dict[str, list[int]] = defaultdict(list)
-    scoped = {p.id: p for p in db.session.scalars(_pilots_in(scope))}
-    for pilot_id, events in _pilot_events(scope).items():
-        for stage, days in pilots.days_in_stages(scoped[pilot_id], events, now):
-            spent[stage].append(days)
-    return [StageDuration(stage.value, statistics.median(spent[stage]) if spent[stage] else None,
-                          len(spent[stage]))
-            for stage in PILOT_PIPELINE if stage not in FINAL_STAGES]
+    following = func.lead(HistoryEvent.created_at).over(
+        partition_by=HistoryEvent.entity_id, order_by=(HistoryEvent.created_at, HistoryEvent.id))
+    events = _pilot_events(scope).with_only_columns(
+        HistoryEvent.entity_id.label("pilot_id"), HistoryEvent.to_state.label("stage"),
+        HistoryEvent.created_at.label("start"), following.label("end")).subquery()
+    # the last event of a pilot lasts up to now while it is open, nothing once it has ended
+    last_end = case((Pilot.stage.in_(FINAL_STAGES), events.c.start), else_=sqltime.moment(now))
+    seconds = sqltime.seconds_between(func.coalesce(events.c.end, last_end), events.c.start)
+    measured = [stage.value for stage in PILOT_PIPELINE if stage not in FINAL_STAGES]
+    per_pilot = (select(events.c.stage, sqltime.whole_days(func.sum(seconds)).label("days"))
+                 .join_from(events, Pilot, Pilot.id == events.c.pilot_id)
+                 .where(events.c.stage.in_(measured))
+                 .group_by(events.c.pilot_id, events.c.stage).subquery())
+    counts: dict[str, list[tuple[int, int]]] = {stage: [] for stage in measured}
+    for stage, whole, n in db.session.execute(
+            select(per_pilot.c.stage, per_pilot.c.days, func.count())
+            .group_by(per_pilot.c.stage, per_pilot.c.days)
+            .order_by(per_pilot.c.stage, per_pilot.c.days)).tuples():
+        counts[stage].append((int(whole), n))
+    return [StageDuration(stage, _median(counts[stage]), sum(n for _d, n in counts[stage]))
+            for stage in measured]
+
+
+def _median(counted: list[tuple[int, int]]) -> float | None:
+    """The median of values given as (value, how many times), in ascending order."""
+    total = sum(n for _value, n in counted)
+    if not total:
+        return None
+    wanted, middle, seen = ((total - 1) // 2, total // 2), [], 0
+    for value, n in counted:
+        middle += [value] * sum(1 for position in wanted if seen <= position < seen + n)
+        seen += n
+    return middle[0] if total % 2 else (middle[0] + middle[1]) / 2
 
 
 # --- outcomes ----------------------------------------------------------------------------------
 
 def not_adopted_reasons(scope: Scope) -> dict[str, int]:
     """Pilots that ended 不採用, per recorded reason (every reason listed, 0 where none)."""
-    counts = Counter(db.session.scalars(
+    counts = dict(db.session.execute(
         _pilots_in(scope).where(Pilot.stage == PilotStage.not_adopted)
-        .with_only_columns(Pilot.not_adopted_reason)))
+        .with_only_columns(Pilot.not_adopted_reason, func.count())
+        .group_by(Pilot.not_adopted_reason)).tuples().all())
     return {reason: counts.get(reason, 0) for reason in NOT_ADOPTED_REASONS}
 
 
@@ -242,29 +291,31 @@ class MonthCount:
     total: int
 
 
+def _published_in(scope: Scope) -> Select:
+    """Published marketing activities of the scoped pilots."""
+    return (select(MarketingActivity)
+            .where(MarketingActivity.state == MarketingState.published,
+                   MarketingActivity.published_at.is_not(None),
+                   MarketingActivity.pilot_id.in_(_pilots_in(scope)
+                                                  .with_only_columns(Pilot.id))))
+
+
 def marketing_by_month(scope: Scope) -> list[MonthCount]:
     """Published marketing activities of the scoped pilots per month of publication (Japan time)
     and kind; every month from the first publication to the last is listed, empty ones as 0."""
-    ids = _pilots_in(scope).with_only_columns(Pilot.id)
-    rows = db.session.execute(
-        select(MarketingActivity.published_at, MarketingActivity.kind)
-        .where(MarketingActivity.state == MarketingState.published,
-               MarketingActivity.published_at.is_not(None),
-               MarketingActivity.pilot_id.in_(ids))).tuples()
+    month = sqltime.month_in_japan(MarketingActivity.published_at)
     counts: Counter[tuple[date, str]] = Counter()
-    for published_at, kind in rows:
-        if published_at is None:  # never, by the query
-            continue
-        if published_at.tzinfo is None:  # SQLite hands back naive UTC
-            published_at = published_at.replace(tzinfo=UTC)
-        local = published_at.astimezone(TOKYO)
-        counts[(date(local.year, local.month, 1), str(kind))] += 1
+    for key, kind, n in db.session.execute(
+            _published_in(scope).with_only_columns(month, MarketingActivity.kind, func.count())
+            .group_by(month, MarketingActivity.kind)).tuples():
+        year, number = key.split("-")
+        counts[(date(int(year), int(number), 1), str(kind))] += n
     if not counts:
         return []
     first, last = min(m for m, _k in counts), max(m for m, _k in counts)
-    months, month = [], first
-    while month <= last:
-        months.append(month)
-        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    months, current = [], first
+    while current <= last:
+        months.append(current)
+        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
     return [MonthCount(m, {k: counts[(m, k)] for k in MARKETING_KINDS},
                        sum(counts[(m, k)] for k in MARKETING_KINDS)) for m in months]
