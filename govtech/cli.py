@@ -70,6 +70,41 @@ def load_demo(password: str | None, if_empty: bool) -> None:
         click.echo(f"(also written to {path})")
 
 
+@demo_cli.command("national")
+@click.option("--scale", type=click.FloatRange(min=0.001, max=1.0), default=1.0,
+              help="Share of every count (0.01: a small programme in seconds).")
+@click.option("--password", default=None, help="Password of every account (random if omitted).")
+@click.option("--force", is_flag=True, help="Empty every table first when the database has data.")
+@click.option("--yes", is_flag=True, help="Do not ask before --force empties the database.")
+@click.option("--texts", "texts_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder of real texts to recombine (default ../shared/matching-dev).")
+@click.option("--no-rebuild", is_flag=True, help="Skip the recommendations rebuild.")
+def national_demo(scale: float, password: str | None, force: bool, yes: bool,
+                  texts_dir: str | None, no_rebuild: bool) -> None:
+    """Fill an empty database with a programme of national size (every municipality)."""
+    from pathlib import Path
+
+    from govtech.demo import national
+
+    if force and national.has_data() and not yes:
+        click.confirm("This deletes every row of every table of this database. Continue?",
+                      abort=True)
+    try:
+        result = national.build(scale=scale, password=password, force=force,
+                                texts_dir=Path(texts_dir) if texts_dir else None,
+                                rebuild=not no_rebuild, echo=click.echo)
+    except national.Refused as error:
+        raise click.ClickException(str(error)) from error
+    click.echo("\nStage                                         seconds")
+    for label, seconds in result.stages:
+        click.echo(f"  {label:44} {seconds:7.1f}")
+    click.echo(f"  {'total':44} {result.seconds:7.1f}\n\nTable                          rows")
+    for name, count in sorted(result.tables.items()):
+        click.echo(f"  {name:28} {count:9,}")
+    click.echo("\n" + result.credentials)
+    click.echo(f"(also written to {national.write_credentials(result.credentials)})")
+
+
 @matching_cli.command("rebuild")
 @click.option("--timeout", default=3600, help="Seconds to wait for the job before giving up.")
 def rebuild_recommendations(timeout: int) -> None:
