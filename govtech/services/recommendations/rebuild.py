@@ -9,6 +9,7 @@ go to its MatchingRun row (`runs`).
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
@@ -136,7 +137,9 @@ def _rebuild(run_id: int, progress: runs.Progress) -> str:
     if progress.stage == "fitting":
         progress.enter("scoring")
     result = matching.top_k_all(matcher, k=store.TOP_K, exclude=exclude)
+    began = time.monotonic()
     proven = replication.proven_pairs(matcher, exclude, replication.towns_of_open_challenges())
+    progress.seconds["of which 横展開"] = round(time.monotonic() - began, 2)
     transaction.abandon()
     expected = max(_total(result.by_challenge), _total(result.by_startup), 1)
     progress.enter("writing")

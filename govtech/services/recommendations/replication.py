@@ -7,6 +7,7 @@ that takes seconds on national data (one score per pilot) and the town's save mu
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
@@ -58,10 +59,15 @@ def proven_pairs(fitted: matching.Matcher, exclude: Collection[tuple[str, str]],
 
 def _scored(fitted: matching.Matcher, exclude: Collection[tuple[str, str]]
             ) -> Iterator[tuple[Pilot, matching.Match]]:
-    for pilot in db.session.scalars(adopted_pilots()).unique():
-        result = fitted.score_startup(replication_doc(pilot), k=store.TOP_K, exclude=exclude)
-        for match in result.matches:
-            yield pilot, match
+    """Two threads: the scoring is mostly numpy and scipy, which let go of the GIL."""
+    pilots = db.session.scalars(adopted_pilots()).unique().all()
+    docs = [replication_doc(pilot) for pilot in pilots]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = pool.map(lambda doc: fitted.score_startup(doc, k=store.TOP_K,
+                                                            exclude=exclude), docs)
+        for pilot, result in zip(pilots, results, strict=True):
+            for match in result.matches:
+                yield pilot, match
 
 
 def towns_of_open_challenges() -> dict[int, int]:

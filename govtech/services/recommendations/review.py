@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from govtech import reference
 from govtech.extensions import db
@@ -22,6 +22,7 @@ from govtech.models import (
     ChallengeState,
     Organisation,
     OrgState,
+    Pilot,
     Recommendation,
     RecommendationState,
     User,
@@ -65,7 +66,9 @@ def visible_query(user: User, filters: Filters | None = None) -> Select[tuple[Re
                     access.own_records(user, Challenge.organisation_id,
                                        Recommendation.startup_id))
              .options(joinedload(Recommendation.challenge).joinedload(Challenge.organisation),
-                      joinedload(Recommendation.startup)))
+                      joinedload(Recommendation.startup),
+                      selectinload(Recommendation.proven_pilot).joinedload(Pilot.challenge)
+                      .joinedload(Challenge.organisation)))
     if filters.state in RecommendationState.__members__:
         query = query.where(Recommendation.state == RecommendationState(filters.state))
     if filters.category in reference.CATEGORIES:
@@ -93,9 +96,10 @@ def for_startup(user: User, org: Organisation) -> list[Recommendation]:
         Recommendation.startup_id == org.id).limit(TOP_K)))
 
 
-def explain(rec: Recommendation) -> dict:
+def explain(rec: Recommendation, figures: dict[int, list[dict]] | None = None) -> dict:
     """What a person reads: shared words, related words (different words of one meaning, told
-    apart from shared ones), shared categories, whether the region is served."""
+    apart from shared ones), shared categories, whether the region is served. `figures`: the
+    published KPI figures by pilot, when the caller fetched them for many pairs at once."""
     names = {ja: key for key, (ja, _label) in reference.CATEGORIES.items()}
     explanation: dict = {"terms": display_terms([t["term"] for t in rec.terms], rec.challenge),
                          "related": [(r["challenge_term"], r["startup_term"])
@@ -106,7 +110,8 @@ def explain(rec: Recommendation) -> dict:
         explanation["proven"] = {"town": pilot.challenge.organisation.name,
                                  "challenge": pilot.challenge.title,
                                  # only what a published case study shows
-                                 "kpis": cases.published_figures(pilot.id)}
+                                 "kpis": (figures.get(pilot.id, []) if figures is not None
+                                          else cases.published_figures(pilot.id))}
     for signal in rec.signals:
         if signal["name"] == "shared_categories":
             explanation["categories"] = [reference.category_label(names.get(v, v))
@@ -133,7 +138,10 @@ def display_terms(terms: list[str], challenge: Challenge) -> list[str]:
 
 def with_explanations(recs: Iterable[Recommendation]) -> list[dict]:
     """Each pair with its explanation, ready for a template."""
-    return [{"rec": rec, "why": explain(rec)} for rec in recs]
+    recs = list(recs)
+    figures = cases.published_figures_by_pilot(r.proven_pilot_id for r in recs
+                                               if r.proven_pilot_id)
+    return [{"rec": rec, "why": explain(rec, figures)} for rec in recs]
 
 
 def get_for(user: User, rec_id: int) -> Recommendation:
