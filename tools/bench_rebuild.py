@@ -47,6 +47,7 @@ def _rebuild() -> dict:
 
 def _save_one(challenge_id: int, n: int) -> dict:
     """Save one challenge as its town would; time the save and the refresh it triggers."""
+    from govtech import jobs
     from govtech.extensions import db
     from govtech.models import Challenge, User
     from govtech.services import challenges
@@ -57,7 +58,6 @@ def _save_one(challenge_id: int, n: int) -> dict:
         User.organisation_id == challenge.organisation_id).order_by(User.id).limit(1))
     timings: dict[str, float] = {}
     real_refresh = index.refresh_challenge
-    real_replicate = index.replicate_all
 
     def timed(name, function):
         def wrapper(*args, **kwargs):
@@ -69,15 +69,16 @@ def _save_one(challenge_id: int, n: int) -> dict:
         return wrapper
 
     index.refresh_challenge = timed("refresh", real_refresh)  # type: ignore[assignment]
-    index.replicate_all = timed("replication", real_replicate)  # type: ignore[assignment]
     try:
         start = time.perf_counter()
         challenges.update(actor, challenge, expected_version=challenge.version,
                           description=f"{challenge.description}\n（追記 {n}）")
         timings["save_and_refresh"] = time.perf_counter() - start
+        start = time.perf_counter()
+        jobs.wait_for_threads(timeout=600)  # the 横展開 check, in a thread of the process
+        timings["replication_thread"] = time.perf_counter() - start
     finally:
         index.refresh_challenge = real_refresh  # type: ignore[assignment]
-        index.replicate_all = real_replicate  # type: ignore[assignment]
     return {k: round(v, 3) for k, v in timings.items()}
 
 
@@ -108,7 +109,7 @@ def main(argv: list[str] | None = None) -> dict:
             .limit(args.saves + 1)).all()
         saves = [_save_one(cid, n) for n, cid in enumerate(ids[:args.saves])]
         out["refresh_after_save_s"] = [s.get("refresh", 0.0) for s in saves]
-        out["replication_after_save_s"] = [s.get("replication", 0.0) for s in saves]
+        out["replication_after_save_s"] = [s.get("replication_thread", 0.0) for s in saves]
         out["save_and_refresh_s"] = [s["save_and_refresh"] for s in saves]
         recommendations.forget_index()  # a process that has not fitted the index yet
         cold = _save_one(ids[-1], len(ids)) if ids else {}
@@ -127,7 +128,8 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"refresh after one save  median {statistics.median(refresh):.3f} s, max "
               f"{max(refresh):.3f} s over {len(refresh)} saves  (target < 1 s)")
         print(f"  save + refresh        {out['save_and_refresh_s']}")
-        print(f"  横展開 after the save  {out['replication_after_save_s']}")
+        print(f"  横展開 check after it {out['replication_after_save_s']}  (a background thread;"
+              " the save does not wait)")
         print(f"  cold index refresh    {out['cold_refresh_s']} s  (first save in a fresh "
               "process: fits the index)")
     print(f"loadavg at end          {out['load_end']}")

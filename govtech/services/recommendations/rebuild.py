@@ -138,7 +138,8 @@ def _rebuild(run_id: int, progress: runs.Progress) -> str:
         progress.enter("scoring")
     result = matching.top_k_all(matcher, k=store.TOP_K, exclude=exclude)
     began = time.monotonic()
-    proven = replication.proven_pairs(matcher, exclude, replication.towns_of_open_challenges())
+    proven = replication.proven_pairs(matcher, exclude, replication.towns_of_open_challenges(),
+                                      workers=2)
     progress.seconds["of which 横展開"] = round(time.monotonic() - began, 2)
     transaction.abandon()
     expected = max(_total(result.by_challenge), _total(result.by_startup), 1)

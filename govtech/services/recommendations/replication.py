@@ -45,11 +45,11 @@ def adopted_pilots() -> Select[tuple[Pilot]]:
 
 
 def proven_pairs(fitted: matching.Matcher, exclude: Collection[tuple[str, str]],
-                 towns: dict[int, int], only: int | None = None) -> Proven:
+                 towns: dict[int, int], only: int | None = None, workers: int = 1) -> Proven:
     """Each adopted pilot's best challenges of other towns (`towns`: challenge → its town),
     of challenge `only` if given; a pair proven by two pilots keeps the later one."""
     found: Proven = {}
-    for pilot, match in _scored(fitted, exclude):
+    for pilot, match in _scored(fitted, exclude, workers):
         cid = int(match.challenge_id)
         if cid in towns and towns[cid] != pilot.challenge.organisation_id and (
                 only is None or cid == only):
@@ -57,17 +57,23 @@ def proven_pairs(fitted: matching.Matcher, exclude: Collection[tuple[str, str]],
     return found
 
 
-def _scored(fitted: matching.Matcher, exclude: Collection[tuple[str, str]]
+def _scored(fitted: matching.Matcher, exclude: Collection[tuple[str, str]], workers: int
             ) -> Iterator[tuple[Pilot, matching.Match]]:
-    """Two threads: the scoring is mostly numpy and scipy, which let go of the GIL."""
+    """On `workers` threads: the scoring is mostly numpy and scipy, which let go of the GIL."""
     pilots = db.session.scalars(adopted_pilots()).unique().all()
     docs = [replication_doc(pilot) for pilot in pilots]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        results = pool.map(lambda doc: fitted.score_startup(doc, k=store.TOP_K,
-                                                            exclude=exclude), docs)
-        for pilot, result in zip(pilots, results, strict=True):
-            for match in result.matches:
-                yield pilot, match
+
+    def score(doc: matching.StartupDoc) -> matching.ScoredResult:
+        return fitted.score_startup(doc, k=store.TOP_K, exclude=exclude)
+
+    if workers > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(score, docs))
+    else:
+        results = [score(doc) for doc in docs]
+    for pilot, result in zip(pilots, results, strict=True):
+        for match in result.matches:
+            yield pilot, match
 
 
 def towns_of_open_challenges() -> dict[int, int]:
