@@ -360,3 +360,28 @@ def test_a_challenge_saved_after_an_adoption_gets_the_proven_solution(app, ctx):
                                   **similar_text)
     jobs.wait_for_threads()
     assert (similar, sensor.org_id) in _proven(pilot_id)
+
+
+def test_a_save_does_not_wait_for_a_cold_index(app, ctx, monkeypatch):
+    """Above MATCHER_REFIT_LIMIT the first save in a process fits the index in a thread;
+    later saves are scored at once on the index it keeps."""
+    monkeypatch.setitem(app.config, "MATCHER_REFIT_LIMIT", 0)
+    town = factories.user(app, "municipality")
+    sensor = factories.user(app, "startup")
+    factories.capability(app, sensor, **SENSOR)
+    jobs.wait_for_threads()
+    recommendations.forget_index()
+    started = []
+    monkeypatch.setattr(jobs, "in_thread", lambda *args: started.append(args))
+    cid = factories.challenge(app, town, **DISASTER)
+    assert ("govtech.services.recommendations.index.refresh_later", "challenge", cid) in started
+    assert (cid, sensor.org_id) not in _live()  # not scored in the save
+    from govtech.services.recommendations import index
+
+    index.refresh_later("challenge", cid)  # what the thread does
+    assert (cid, sensor.org_id) in _live()
+    started.clear()
+    challenge = db.session.get_one(Challenge, cid)
+    challenges.update(db.session.get(User, town.id), challenge,
+                      expected_version=challenge.version, description="避難の判断を早めたい。")
+    assert not [job for job in started if job[0].endswith("refresh_later")]  # warm: at once

@@ -40,6 +40,7 @@ from govtech.services.recommendations.documents import (
 )
 
 REPLICATE_JOB = "govtech.services.recommendations.replication.replicate_challenge"
+REFRESH_JOB = "govtech.services.recommendations.index.refresh_later"
 _lock = threading.Lock()
 _index: dict[str, object] = {}
 
@@ -194,10 +195,35 @@ def refresh_quietly(kind: str, obj: Any) -> None:
     if transaction.in_unit():
         transaction.after_commit(lambda: refresh_quietly(kind, obj))
         return
-    refreshers: dict[str, Callable[[Any], object]] = {
-        "challenge": refresh_challenge, "startup": refresh_startup, "pilot": refresh_replication}
-    refresh = refreshers[kind]
+    if not _ready():  # fitting the index first takes a minute on national data
+        jobs.in_thread(REFRESH_JOB, kind, obj.id)
+        return
     try:
-        refresh(obj)
+        _REFRESHERS[kind](obj)
     except Exception:  # noqa: BLE001 - the unit rolled back; the next rebuild repairs the pairs
         current_app.logger.exception("Scoring %s %s failed", kind, getattr(obj, "id", "?"))
+
+
+def refresh_later(kind: str, obj_id: int) -> None:
+    """The same, in a thread of this process (the job `REFRESH_JOB`): it fits the index and
+    keeps it for the next saves, while the save that asked has returned."""
+    model = {"challenge": Challenge, "startup": Organisation, "pilot": Pilot}[kind]
+    obj = db.session.get(model, obj_id)
+    try:
+        if obj is not None:
+            _REFRESHERS[kind](obj)
+    except Exception:  # noqa: BLE001 - as refresh_quietly
+        current_app.logger.exception("Scoring %s %s failed", kind, obj_id)
+
+
+def _ready() -> bool:
+    """Whether this process holds the live index, or could fit it in a moment."""
+    stamp = data_stamp()
+    if sum(count for count, _latest in stamp) <= current_app.config["MATCHER_REFIT_LIMIT"]:
+        return True
+    with _lock:
+        return _index.get("key") == (db.engine.url.render_as_string(), generations.live())
+
+
+_REFRESHERS: dict[str, Callable[[Any], object]] = {
+    "challenge": refresh_challenge, "startup": refresh_startup, "pilot": refresh_replication}
