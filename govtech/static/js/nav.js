@@ -7,6 +7,26 @@
 document.documentElement.classList.add("js");
 
 document.addEventListener("DOMContentLoaded", function () {
+  // A form came back with errors: start at its summary (it is also announced, role=alert), and
+  // let its links put the focus in the field, not only scroll to it.
+  var summary = document.querySelector(".error-summary");
+  if (summary) {
+    summary.setAttribute("tabindex", "-1");
+    summary.focus();
+    // A form posted from a page opened at "#main" (the skip link) comes back with that
+    // fragment, and the browser would move the focus there once the page has loaded.
+    window.addEventListener("load", function () {
+      if (document.activeElement === document.body || document.activeElement.id === "main") {
+        summary.focus();
+      }
+    });
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var target = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (target) { event.preventDefault(); target.focus(); }
+    });
+  }
+
   var menus = [];
 
   // A menu that drops over the page closes when another opens or focus leaves it; inside the
