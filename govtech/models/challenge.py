@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, Enum, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govtech.models.base import Base, Timestamped
@@ -36,6 +36,8 @@ class Challenge(Timestamped, Base):
 
     organisation: Mapped[Organisation] = relationship()
 
+    # lists are read in this order and stop after their page (migration 0016)
+    __table_args__ = (Index("ix_challenge_opened_at", "opened_at", "id"),)
     __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self) -> str:

@@ -24,7 +24,9 @@ class HistoryEvent(Base):
 
     actor: Mapped[User | None] = relationship()
 
-    __table_args__ = (Index("ix_history_event_entity", "entity_type", "entity_id", "created_at"),)
+    # A timeline in order (the id breaks ties) from the index alone (migration 0016).
+    __table_args__ = (Index("ix_history_event_timeline", "entity_type", "entity_id", "created_at",
+                            "id", "to_state"),)
 
 
 @event.listens_for(HistoryEvent, "before_update")

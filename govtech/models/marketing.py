@@ -5,7 +5,7 @@ import math
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, Enum, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govtech.models.base import Base, Timestamped
@@ -71,6 +71,8 @@ class MarketingActivity(Timestamped, Base):
     startup_approved_by: Mapped[User | None] = relationship(foreign_keys=[startup_approved_by_id])
     manager_approved_by: Mapped[User | None] = relationship(foreign_keys=[manager_approved_by_id])
 
+    # lists are read in this order and stop after their page (migration 0016)
+    __table_args__ = (Index("ix_marketing_activity_updated_at", "updated_at", "id"),)
     __mapper_args__ = {"version_id_col": version}
 
     @property

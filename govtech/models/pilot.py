@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Enum, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, DateTime, Enum, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govtech.models.base import Base, Timestamped, utcnow
@@ -47,6 +47,8 @@ class Pilot(Timestamped, Base):
     milestones: Mapped[list[Milestone]] = relationship(
         back_populates="pilot", order_by="Milestone.id", cascade="all, delete-orphan")
 
+    # lists are read in this order and stop after their page (migration 0016)
+    __table_args__ = (Index("ix_pilot_stage_entered_at", "stage_entered_at", "id"),)
     # The service sets the next version itself (on stage moves only); the mapper checks it.
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 

@@ -3,7 +3,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govtech.models.base import Base, Timestamped, utcnow
@@ -44,6 +53,8 @@ class Proposal(Timestamped, Base):
         back_populates="proposal", order_by="ProposalVersion.number",
         cascade="all, delete-orphan", passive_deletes=True)
 
+    # lists are read in this order and stop after their page (migration 0016)
+    __table_args__ = (Index("ix_proposal_created_at", "created_at", "id"),)
     __mapper_args__ = {"version_id_col": version}
 
     @property
