@@ -82,9 +82,12 @@ def page_number() -> int:
     return page
 
 
-def list_page(query: Any, per_page: int = 20) -> paging.CountedPagination:
-    """One page of a list query (the page number from `?page=`), with its total."""
-    return paging.paginate(query, per_page=per_page, page=page_number())
+def list_page(query: Any, per_page: int = 20) -> paging.Pagination:
+    """One page of a list query (the page number from `?page=`), with its total: counted in
+    the page's own statement when the list is filtered (a search: both would find the same
+    rows), by a separate COUNT when it is not (the whole table: LIMIT reads only the page)."""
+    return paging.paginate(query, per_page=per_page, page=page_number(),
+                           together=bool(list_args()))
 
 
 def list_args(extra_skip: tuple[str, ...] = ()) -> Mapping[str, str]:

@@ -6,6 +6,11 @@ matching row: the sort needs them all, and so does the count). Here one statemen
 once: an inner query numbers the matching rows with `count(*) OVER ()` and keeps the page's
 ids, carrying only the id and the sort key (a window over whole rows makes SQLite buffer
 every row, slower than the second query it saves), and the outer query loads those rows.
+
+A list without any filter is the other way round: the window must number every row of the
+whole table (sorting it all) before it can keep a page, while a plain LIMIT reads only the
+page's rows in the sort order and a separate COUNT reads nothing but an index. So `paginate`
+takes `together=False` for those, and the page and its total are two cheap statements.
 """
 from __future__ import annotations
 
@@ -15,6 +20,8 @@ from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Select, func, inspect
 
 from govtech.extensions import db
+
+Pagination = SelectPagination  # what a list page gets: its items, page numbers and total
 
 
 class CountedPagination(SelectPagination):
@@ -43,7 +50,9 @@ class CountedPagination(SelectPagination):
 
 
 def paginate(select: Select[Any], *, per_page: int, page: int | None = None,
-             error_out: bool = False) -> CountedPagination:
-    """Like `db.paginate` (the page number from the request unless given)."""
-    return CountedPagination(select=select, session=db.session(), page=page,
-                             per_page=per_page, error_out=error_out)
+             error_out: bool = False, together: bool = True) -> Pagination:
+    """Like `db.paginate` (the page number from the request unless given); the page and its
+    total from one statement unless `together` is False (see above)."""
+    kind = CountedPagination if together else SelectPagination
+    return kind(select=select, session=db.session(), page=page, per_page=per_page,
+                error_out=error_out)
