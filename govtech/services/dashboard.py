@@ -89,13 +89,11 @@ def _recommendations_in(scope: Scope) -> Select[tuple[Recommendation]]:
 
 
 def _pilot_events(scope: Scope) -> Select[tuple[HistoryEvent]]:
-    """The stage history events of the scoped pilots (all pilots' events for the programme:
-    no join, the figures join the few columns they need afterwards)."""
-    query = select(HistoryEvent).where(HistoryEvent.entity_type == "pilot")
-    if scope.kind != "programme":
-        query = query.where(HistoryEvent.entity_id.in_(
-            _pilots_in(scope).with_only_columns(Pilot.id)))
-    return query
+    """The stage history events of the scoped pilots (of pilots that still exist, for the
+    programme)."""
+    return select(HistoryEvent).where(HistoryEvent.entity_type == "pilot",
+                                      HistoryEvent.entity_id.in_(
+                                          _pilots_in(scope).with_only_columns(Pilot.id)))
 
 
 _OPEN = func.sum(case((Pilot.stage.in_(FINAL_STAGES), 0), else_=1))
@@ -127,17 +125,18 @@ def funnel(scope: Scope) -> list[FunnelStep]:
                                                      Recommendation.startup_id),
         _pilots_in(scope).with_only_columns(Pilot.challenge_id, Pilot.startup_id)).subquery()
     recommended = db.session.scalar(select(func.count()).select_from(pairs)) or 0
-    index = case({stage.value: i for i, stage in enumerate(PILOT_PIPELINE)},
-                 value=HistoryEvent.to_state)
-    per_pilot = (_pilot_events(scope)
-                 .where(HistoryEvent.to_state.in_([stage.value for stage in PILOT_PIPELINE]))
-                 .with_only_columns(HistoryEvent.entity_id.label("pilot_id"),
-                                    func.max(index).label("reached"))
-                 .group_by(HistoryEvent.entity_id).subquery())
-    per_pair = (select(func.max(per_pilot.c.reached).label("reached"))
-                .join_from(per_pilot, Pilot, Pilot.id == per_pilot.c.pilot_id)
+    # How far each pilot got: an open pilot's current stage (moves go one step forward, so
+    # it is the furthest its history reached); for one that ended early, its history says.
+    order = {stage.value: i for i, stage in enumerate(PILOT_PIPELINE)}
+    from_history = (select(func.max(case(order, value=HistoryEvent.to_state)))
+                    .where(HistoryEvent.entity_type == "pilot",
+                           HistoryEvent.entity_id == Pilot.id,
+                           HistoryEvent.to_state.in_(list(order))).scalar_subquery())
+    reached_by_pilot = func.coalesce(case(order, value=Pilot.stage), from_history)
+    per_pair = (_pilots_in(scope).with_only_columns(func.max(reached_by_pilot).label("reached"))
                 .group_by(Pilot.challenge_id, Pilot.startup_id).subquery())
     reached = dict(db.session.execute(select(per_pair.c.reached, func.count())
+                                      .where(per_pair.c.reached.is_not(None))
                                       .group_by(per_pair.c.reached)).tuples().all())
     counts = [recommended] + [sum(n for index, n in reached.items() if index >= step)
                               for step in range(len(PILOT_PIPELINE))]
@@ -243,12 +242,13 @@ def median_days(scope: Scope, now: datetime | None = None) -> list[StageDuration
     events = _pilot_events(scope).with_only_columns(
         HistoryEvent.entity_id.label("pilot_id"), HistoryEvent.to_state.label("stage"),
         HistoryEvent.created_at.label("start"), following.label("end")).subquery()
-    # the last event of a pilot lasts up to now while it is open, nothing once it has ended
-    last_end = case((Pilot.stage.in_(FINAL_STAGES), events.c.start), else_=sqltime.moment(now))
-    seconds = sqltime.seconds_between(func.coalesce(events.c.end, last_end), events.c.start)
+    # A pilot's last event is its move into its current stage: when that stage is measured
+    # (not final) the pilot is open and the stage lasts up to now; an ended pilot's last event
+    # is into a final stage, which is not measured.
+    seconds = sqltime.seconds_between(func.coalesce(events.c.end, sqltime.moment(now)),
+                                      events.c.start)
     measured = [stage.value for stage in PILOT_PIPELINE if stage not in FINAL_STAGES]
     per_pilot = (select(events.c.stage, sqltime.whole_days(func.sum(seconds)).label("days"))
-                 .join_from(events, Pilot, Pilot.id == events.c.pilot_id)
                  .where(events.c.stage.in_(measured))
                  .group_by(events.c.pilot_id, events.c.stage).subquery())
     counts: dict[str, list[tuple[int, int]]] = {stage: [] for stage in measured}
