@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from importlib import metadata
 
 from sqlalchemy import func, select
@@ -50,6 +51,10 @@ def test_national_programme_at_one_percent(app, client):
     assert result.exit_code == 0, result.output
     assert "Stage" in result.output and "search_term" in result.output
     assert "muni-<lg_code>@national.example.jp" in result.output
+    credentials = os.path.join(app.instance_path, "national-credentials.txt")
+    assert os.stat(credentials).st_mode & 0o777 == 0o600
+    with open(credentials, encoding="utf-8") as handle:
+        assert PASSWORD in handle.read()
     with app.app_context():
         codes = _code_list()
         assert len(codes) == 1788  # 47 prefectures and 1,741 municipalities
