@@ -24,7 +24,7 @@ import tarfile
 import tempfile
 import time
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -119,6 +119,24 @@ def _order_by(connection: Connection, table) -> list:
     return [c.collate("C") if isinstance(c.type, sqltypes.String) else c for c in columns]
 
 
+def _batches(connection: Connection, statement) -> Iterator[Sequence]:
+    """The statement's rows in batches, streamed. On PostgreSQL straight from a server-side
+    psycopg cursor (tuples, no SQLAlchemy row objects: a third of the time on national data);
+    the selected columns need no result processing there (see backup_codec)."""
+    if connection.dialect.name != "postgresql":
+        result = connection.execution_options(stream_results=True,
+                                              yield_per=BATCH).execute(statement)
+        yield from result.partitions()
+        return
+    sql = str(statement.compile(dialect=connection.dialect))
+    raw = connection.connection.driver_connection
+    with raw.cursor(name="govtech_export") as cursor:  # type: ignore[union-attr]
+        cursor.itersize = BATCH
+        cursor.execute(sql)
+        while part := cursor.fetchmany(BATCH):
+            yield part
+
+
 def _dump_table(connection: Connection, table, out: Path,
                 progress: Progress | None = None) -> tuple[list[str], int, str]:
     """Stream one table into a JSON-lines file; returns (columns, rows, sha256)."""
@@ -127,9 +145,8 @@ def _dump_table(connection: Connection, table, out: Path,
     statement = select(*[c.select(table.c[c.name]) for c in codecs]).order_by(
         *_order_by(connection, table))
     digest, rows = hashlib.sha256(), 0
-    result = connection.execution_options(stream_results=True, yield_per=BATCH).execute(statement)
     with open(out, "wb") as handle:
-        for part in result.partitions():
+        for part in _batches(connection, statement):
             chunk = "".join(_line(encode(row)) + "\n" for row in part).encode("utf-8")
             digest.update(chunk)
             handle.write(chunk)

@@ -114,9 +114,11 @@ def table_codecs(table) -> list[ColumnCodec]:
     return [ColumnCodec.of(column) for column in table.columns if column.computed is None]
 
 
-def encoder(codecs: list[ColumnCodec]) -> Callable[[Any], list]:
-    """Row (a sequence of database values) → list of JSON values."""
+def encoder(codecs: list[ColumnCodec]) -> Callable[[Any], list | tuple]:
+    """Row (a sequence of database values) → list (or tuple) of JSON values."""
     steps = [(i, KINDS[c.kind][0]) for i, c in enumerate(codecs) if KINDS[c.kind][0]]
+    if not steps:
+        return lambda row: row if isinstance(row, tuple) else list(row)
 
     def encode(row) -> list:
         values = list(row)
