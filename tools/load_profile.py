@@ -14,6 +14,7 @@ import statistics
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import event
 
@@ -21,16 +22,16 @@ from tools import load_plan
 
 
 @contextmanager
-def statements(engine) -> Iterator[list[tuple[float, str]]]:
-    """Every statement run meanwhile, with its duration in ms."""
-    found: list[tuple[float, str]] = []
+def statements(engine) -> Iterator[list[tuple[float, str, Any]]]:
+    """Every statement run meanwhile, with its duration in ms and its parameters."""
+    found: list[tuple[float, str, Any]] = []
 
     def before(conn, cursor, statement, parameters, context, executemany):
         conn.info.setdefault("started", []).append(time.perf_counter())
 
     def after(conn, cursor, statement, parameters, context, executemany):
         started = conn.info["started"].pop()
-        found.append(((time.perf_counter() - started) * 1000, statement))
+        found.append(((time.perf_counter() - started) * 1000, statement, parameters))
 
     event.listen(engine, "before_cursor_execute", before)
     event.listen(engine, "after_cursor_execute", after)
@@ -39,6 +40,18 @@ def statements(engine) -> Iterator[list[tuple[float, str]]]:
     finally:
         event.remove(engine, "before_cursor_execute", before)
         event.remove(engine, "after_cursor_execute", after)
+
+
+def explain(engine, statement: str, parameters: Any) -> None:
+    """The statement's plan with real timings (PostgreSQL), indented under it."""
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement,
+                                          parameters).all()
+        connection.rollback()
+    for (line,) in rows:
+        print(f"{'':44}| {line}")
+    print(f"{'':44}| {' '.join(statement.split())}")
+    print(f"{'':44}| parameters: {parameters}")
 
 
 def pages_for(role: str, account: load_plan.Account | None, plan: load_plan.Plan) -> list:
@@ -88,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=3)
     parser.add_argument("--password", default=os.environ.get("LOAD_PASSWORD"))
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
+    parser.add_argument("--explain", default="", help="EXPLAIN ANALYZE the slowest statements "
+                        "of the pages whose name contains this, e.g. 'manager: dashboard'")
     args = parser.parse_args(argv)
     from govtech import create_app
     from govtech.extensions import db
@@ -105,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             sign_in(app, client, plan, account)
         for name, path in pages_for(role, account, plan):
             times: list[float] = []
-            last: list[tuple[float, str]] = []
+            last: list[tuple[float, str, Any]] = []
             for _n in range(args.repeat):
                 with statements(engine) as found:
                     started = time.perf_counter()
@@ -113,11 +128,13 @@ def main(argv: list[str] | None = None) -> int:
                     times.append((time.perf_counter() - started) * 1000)
                 last = found
             found = last
-            slow = sorted(found, reverse=True)[:args.top]
+            slow = sorted(found, key=lambda row: -row[0])[:args.top]
             print(f"{role + ': ' + name:40} {statistics.median(times):7.0f} {len(found):5} "
-                  f"{sum(ms for ms, _s in found):7.0f}  status {answer.status_code}")
-            for ms, statement in slow:
+                  f"{sum(row[0] for row in found):7.0f}  status {answer.status_code}")
+            for ms, statement, parameters in slow:
                 print(f"{'':40} {ms:7.1f} ms  {' '.join(statement.split())[:150]}")
+                if args.explain and args.explain in f"{role}: {name}":
+                    explain(engine, statement, parameters)
     return 0
 
 

@@ -81,14 +81,40 @@ def _table(result: dict) -> None:
           f"{result['users']} users; {result['errors']} errors")
 
 
-def _server_log(log: Path) -> tuple[int, list[str]]:
-    """Request-log lines the server wrote (one per request, each redirect hop counts) and the
+def _server_log(log: Path) -> tuple[list[dict], list[str]]:
+    """The server's request-log lines (one per request; each redirect hop counts) and the
     first lines of any traceback."""
     lines = log.read_text(encoding="utf-8", errors="replace").splitlines() if log.exists() else []
-    logged = sum(1 for line in lines if line.startswith('{"time"'))
+    records = []
+    for line in lines:
+        if line.startswith('{"time"'):
+            try:
+                records.append(json.loads(line))
+            except ValueError:
+                continue
     problems = [line for line in lines if "Traceback" in line or "[ERROR]" in line
                 or "[CRITICAL]" in line][:5]
-    return logged, problems
+    return records, problems
+
+
+def _server_time(records: list[dict], top: int = 12) -> None:
+    """Where the workers' time went, by endpoint, from the server's own durations (no queueing
+    in them: a page slow here is slow by itself, one fast here but slow above waited for a
+    worker)."""
+    by_endpoint: dict[str, list[float]] = {}
+    for record in records:
+        if record.get("duration_ms") is not None:
+            key = f"{record['method']} {record.get('endpoint')}"
+            by_endpoint.setdefault(key, []).append(float(record["duration_ms"]))
+    total = sum(sum(times) for times in by_endpoint.values()) or 1
+    print("Server time by endpoint (request log; whole run, sign-ins included):")
+    print(f"  {'endpoint':44} {'n':>6} {'p50':>6} {'p95':>6} {'share':>6}")
+    rows = sorted(by_endpoint.items(), key=lambda item: -sum(item[1]))[:top]
+    for key, times in rows:
+        times.sort()
+        p50, p95 = times[len(times) // 2], times[min(len(times) - 1, int(len(times) * 0.95))]
+        print(f"  {key[:44]:44} {len(times):6} {p50:6.0f} {p95:6.0f} "
+              f"{100 * sum(times) / total:5.1f}%")
 
 
 def finish(args: argparse.Namespace, results: list[dict], details: list[str], before: str,
@@ -100,8 +126,10 @@ def finish(args: argparse.Namespace, results: list[dict], details: list[str], be
         print("First errors:")
         for detail in details[:5]:
             print(f"  {detail}")
-    logged, problems = _server_log(log)
-    print(f"Server request log: {logged} JSON lines (each redirect hop is one request)")
+    records, problems = _server_log(log)
+    print(f"Server request log: {len(records)} JSON lines (each redirect hop is one request)")
+    if records:
+        _server_time(records)
     for problem in problems:
         print(f"  server: {problem[:200]}")
     print(f"Load average before: {before}")
