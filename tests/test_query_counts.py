@@ -4,8 +4,8 @@ A small programme is built through the factories (organisations, users, challeng
 capabilities, recommendations, proposals, pilots at several stages with KPIs, milestones,
 reports and history, marketing, notifications), every GET page is visited by every role and
 its statements counted; then the programme grows to ten times its size, with the same role
-users owning ten times as many records, and every page must run exactly as many statements
-as before. A page whose statements depend on the number of rows (a lazy load per row, a query
+users owning ten times as many records, and every page must run no more statements than
+before. A page whose statements depend on the number of rows (a lazy load per row, a query
 per item in a template loop) fails here with a table of the counts.
 
 The sample ids (the challenge, pilot, proposal... in the URLs) are records of the signed-in
@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import event
 
+from govtech import jobs
 from govtech.extensions import db
 from tests import factories
 from tests.routes import edit_once, expected_status, sample_args, urls
@@ -28,8 +29,10 @@ from tests.routes import edit_once, expected_status, sample_args, urls
 # administrator (the members and audit pages differ for them).
 ROLES = ("anonymous", "municipality", "member", "startup", "manager")
 SMALL, GROWTH = 3, 9  # N units, then 9N more: ten times the data
-PILOT_STAGES = itertools.cycle(["introduced", "meeting", "pilot", "evaluation", "budgeting",
-                                "adopted", "not_adopted", "withdrawn"])
+# adopted first: recommendations of its proven solution (横展開) are on the pages at N already,
+# so the batch that loads them runs at both sizes
+PILOT_STAGES = itertools.cycle(["adopted", "introduced", "meeting", "pilot", "evaluation",
+                                "budgeting", "not_adopted", "withdrawn"])
 PROPOSAL_STATES = itertools.cycle(["submitted", "shortlisted", "declined", "withdrawn"])
 MARKETING_STATES = itertools.cycle(["planned", "in_review", "published", "approved",
                                     "cancelled"])
@@ -101,6 +104,7 @@ def grow(app, programme: Programme, units: int) -> None:
                             state=next(MARKETING_STATES))
         for record in users.values():
             factories.notification(app, record)
+    jobs.wait_for_threads()  # a save's background matching finishes before pages are counted
 
 
 def count_statements(app, client, url: str) -> tuple[int, int, list[str]]:
@@ -139,7 +143,7 @@ def table(small: dict, large: dict, keys=None) -> str:
     lines = [f"{'page':44} {'role':13} {'status':>6} {'N':>4} {'10N':>4}"]
     for key in sorted(small if keys is None else keys):
         (endpoint, role), (n, status, _s), (m, _st, _l) = key, small[key], large[key]
-        mark = "  <-- grows" if m != n else ""
+        mark = "  <-- grows" if m > n else ""
         lines.append(f"{endpoint:44} {role:13} {status:>6} {n:>4} {m:>4}{mark}")
     return "\n".join(lines)
 
@@ -158,7 +162,10 @@ def test_statements_per_page_do_not_grow_with_the_data(app):
     grow(app, programme, GROWTH)
     large = measure(app, programme)
     print(table(small, large))
-    grew = [key for key in small if large[key][0] != small[key][0]]
+    # Fewer at 10N is no N+1: a batch that loads what only some cards show (the proven
+    # solution of a 横展開 recommendation, with its published figures) is skipped when no card
+    # on the page needs it, and which cards make the first page changes as the data grows.
+    grew = [key for key in small if large[key][0] > small[key][0]]
     assert not grew, (f"statements grow with the data on {len(grew)} pages:\n"
                       f"{table(small, large, grew)}\n\n" + "\n".join(
                           f"{key}:\n{growth_detail(small, large, key)}" for key in grew))
