@@ -14,7 +14,8 @@ import os
 import random
 import secrets
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,6 +110,24 @@ def _copy(table: Table, rows: list[dict]) -> None:
                             and row[n] is not None else row[n] for n in names])
 
 
+@contextmanager
+def _key_built_after(name: str) -> Iterator[None]:
+    """On PostgreSQL, the primary key is built once after the rows are in: 2.5 million
+    search terms arrive in no key order, and a sorted build is several times faster than
+    inserting each into a B-tree larger than the buffer cache."""
+    connection = db.session.connection()
+    key = _table(name).primary_key
+    if connection.dialect.name != "postgresql" or not key.name:
+        yield
+        return
+    columns = ", ".join(f'"{column.name}"' for column in key.columns)
+    connection.execute(text(f'ALTER TABLE "{name}" DROP CONSTRAINT "{key.name}"'))
+    yield
+    connection.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
+    connection.execute(text(f'ALTER TABLE "{name}" ADD CONSTRAINT "{key.name}" '
+                            f"PRIMARY KEY ({columns})"))
+
+
 def _reset_sequences() -> None:
     """After explicit ids, PostgreSQL's sequences must continue after the largest one."""
     connection = db.session.connection()
@@ -186,8 +205,10 @@ def build(scale: float = 1.0, password: str | None = None, force: bool = False,
     _insert("notification", notes, echo, len(notes))
     stage(f"notifications ({len(notes):,})")
     org_by_id = {org["id"]: org for org in orgs}
-    terms = _insert("search_term", national_index.challenge_terms(challenges, org_by_id), echo)
-    terms += _insert("search_term", national_index.startup_terms(orgs, capabilities), echo)
+    with _key_built_after("search_term"):
+        terms = _insert("search_term", national_index.challenge_terms(challenges, org_by_id),
+                        echo)
+        terms += _insert("search_term", national_index.startup_terms(orgs, capabilities), echo)
     stage(f"search terms ({terms:,})")
     _reset_sequences()
     db.session.commit()
