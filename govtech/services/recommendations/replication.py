@@ -62,9 +62,12 @@ def _scored(fitted: matching.Matcher, exclude: Collection[tuple[str, str]], work
     """On `workers` threads: the scoring is mostly numpy and scipy, which let go of the GIL."""
     pilots = db.session.scalars(adopted_pilots()).unique().all()
     docs = [replication_doc(pilot) for pilot in pilots]
+    of_startup: dict[str, set[tuple[str, str]]] = {}
+    for pair in exclude:  # each query gets only its own startup's pairs: the matcher ranks
+        of_startup.setdefault(pair[1], set()).add(pair)  # k + len(exclude) candidates
 
     def score(doc: matching.StartupDoc) -> matching.ScoredResult:
-        return fitted.score_startup(doc, k=store.TOP_K, exclude=exclude)
+        return fitted.score_startup(doc, k=store.TOP_K, exclude=of_startup.get(doc.id, set()))
 
     if workers > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
