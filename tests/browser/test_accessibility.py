@@ -174,7 +174,8 @@ def test_every_page_passes_axe_and_reflows(app, new_page, role):
 
 # 1280 px at 200 % zoom lays out 640 CSS px; 320 CSS px is 1280 at 400 %.
 HEADER_SIZES = {"laptop": DESKTOP, "zoom200": {"width": 640, "height": 450},
-                "phone": {"width": PHONE, "height": 800}, "narrow": {"width": NARROW, "height": 640}}
+                "phone": {"width": PHONE, "height": 800},
+                "narrow": {"width": NARROW, "height": 640}}
 
 
 @pytest.mark.parametrize("role", ROLES)
