@@ -44,6 +44,9 @@ def header(args: argparse.Namespace, shown: dict, health: dict, plan: Plan, befo
     print("Server environment (production config; see tools/load_run.server_env for why):")
     for name, value in shown.items():
         print(f"  {name}={value}")
+    print("Rate limits: the defaults. Each account signs in once and keeps its session (only "
+          "failed logins count against the limits); users beyond the accounts of a role (the "
+          "managers) share a signed-in session, as a second browser tab would.")
     print(f"Health: {json.dumps(health)}")
     print("Accounts and targets (tools/load_plan.py):")
     print(plan.summary())
