@@ -276,7 +276,8 @@ def table_counts() -> dict[str, int]:
 
 def _credentials(password: str, world: national_rows.World, secrets_by_email: dict[str, str]
                  ) -> str:
-    lines = [f"National demo users (password for every account: {password})",
+    lines = [f"National demo users of {db.engine.url.render_as_string(hide_password=True)} "
+             f"(password for every account: {password})",
              "  e-mail patterns: muni-<lg_code>@national.example.jp (municipalities and "
              "prefectures, e.g. 011002 = 札幌市),",
              "                  startup-<n>@national.example.jp (n = 1 …), "
