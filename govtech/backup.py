@@ -167,7 +167,7 @@ def export_archive(target: str | os.PathLike, *, progress: Progress = print,
     summary = Summary("Exported")
     instance = Path(current_app.instance_path)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".export-") as scratch:
-        tables = []
+        tables: list[dict[str, Any]] = []
         with db.engine.connect() as connection:
             _snapshot(connection)
             manifest = {"format": FORMAT, "format_version": FORMAT_VERSION,
@@ -191,7 +191,10 @@ def export_archive(target: str | os.PathLike, *, progress: Progress = print,
         manifest["tables"] = [{k: v for k, v in t.items() if k != "path"} for t in tables]
         manifest["files"] = [{k: v for k, v in f.items() if k != "path"} for f in files]
         partial = Path(scratch) / "archive.tar.gz"
+        begun = time.monotonic()
         _write_tar(partial, manifest, tables, files, progress)
+        progress(f"compressed {sum(t['bytes'] for t in tables):,} bytes of rows into "
+                 f"{partial.stat().st_size:,} ({time.monotonic() - begun:.1f} s)")
         partial.chmod(0o600)
         os.replace(partial, target)
     summary.files = len(files)
