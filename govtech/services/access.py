@@ -106,6 +106,19 @@ def own_records(user: User | None, *org_columns: Any) -> ColumnElement[bool]:
     return or_(*(column == org_id for column in org_columns))
 
 
+def own_side(user: User | None, *, municipality: Any, startup: Any) -> ColumnElement[bool]:
+    """`own_records` for a pair's records (a pilot, its proposal, its marketing): only the
+    column of the user's own side, as only a municipality posts challenges and only a startup
+    joins pairs. The same rows, and the database can use that column's index (an OR across
+    the two sides' tables makes it read every row)."""
+    if manager(user):
+        return true()
+    org_id = own_org_id(user)
+    if org_id is None:
+        return false()
+    return (municipality if acts_for_kind(user, OrgKind.municipality) else startup) == org_id
+
+
 def flags(user: User | None) -> dict[str, bool]:
     """What the user is, for templates: they test these and never a role string."""
     return {

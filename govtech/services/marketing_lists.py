@@ -36,7 +36,8 @@ def _visible(user: User) -> Select[tuple[MarketingActivity]]:
             .options(joinedload(MarketingActivity.pilot).joinedload(Pilot.challenge)
                      .joinedload(Challenge.organisation),
                      joinedload(MarketingActivity.pilot).joinedload(Pilot.startup))
-            .where(access.own_records(user, Pilot.startup_id, Challenge.organisation_id)))
+            .where(access.own_side(user, municipality=Challenge.organisation_id,
+                                   startup=Pilot.startup_id)))
 
 
 def list_query(user: User, filters: Filters) -> Select[tuple[MarketingActivity]]:

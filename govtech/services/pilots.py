@@ -322,7 +322,8 @@ def board_query(user: User, filters: Filters) -> Select[tuple[Pilot]]:
             .join(startup, Pilot.startup)
             .options(joinedload(Pilot.challenge).joinedload(Challenge.organisation),
                      joinedload(Pilot.startup))
-            .where(access.own_records(user, Pilot.startup_id, Challenge.organisation_id),
+            .where(access.own_side(user, municipality=Challenge.organisation_id,
+                                   startup=Pilot.startup_id),
                    listsearch.words_match(filters.q, Challenge.title, municipality.name,
                                           startup.name))
             .order_by(Pilot.stage_entered_at, Pilot.id))

@@ -343,6 +343,7 @@ def list_query(user: User, q: str = "") -> Select[tuple[Proposal]]:
     return (select(Proposal).join(Proposal.challenge)
             .options(joinedload(Proposal.challenge).joinedload(Challenge.organisation),
                      joinedload(Proposal.startup))
-            .where(access.own_records(user, Proposal.startup_id, Challenge.organisation_id),
+            .where(access.own_side(user, municipality=Challenge.organisation_id,
+                                   startup=Proposal.startup_id),
                    listsearch.words_match(q, Challenge.title, Proposal.approach))
             .order_by(Proposal.created_at.desc(), Proposal.id.desc()))
