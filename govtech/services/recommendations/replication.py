@@ -1,8 +1,9 @@
 """横展開 in batch: every adopted pilot's proven solution scored against a fitted index at once.
 
 A rebuild writes these pairs into its new generation with the others (so they are swapped in
-together); a saved challenge is checked against every adopted pilot in a background job, as
-that takes seconds on national data (one score per pilot) and the town's save must not wait.
+together); a saved challenge is checked against the adopted pilots of its fields in a
+background thread, as that takes seconds on national data (one score per pilot) and the town's
+save must not wait.
 """
 from __future__ import annotations
 
@@ -45,11 +46,13 @@ def adopted_pilots() -> Select[tuple[Pilot]]:
 
 
 def proven_pairs(fitted: matching.Matcher, exclude: Collection[tuple[str, str]],
-                 towns: dict[int, int], only: int | None = None, workers: int = 1) -> Proven:
-    """Each adopted pilot's best challenges of other towns (`towns`: challenge → its town),
-    of challenge `only` if given; a pair proven by two pilots keeps the later one."""
+                 towns: dict[int, int], only: int | None = None, workers: int = 1,
+                 pilot_ids: Collection[int] | None = None) -> Proven:
+    """Each adopted pilot's (of `pilot_ids`, if given) best challenges of other towns
+    (`towns`: challenge → its town), of challenge `only` if given; a pair proven by two
+    pilots keeps the later one."""
     found: Proven = {}
-    for pilot, match in _scored(fitted, exclude, workers):
+    for pilot, match in _scored(fitted, exclude, workers, pilot_ids):
         cid = int(match.challenge_id)
         if cid in towns and towns[cid] != pilot.challenge.organisation_id and (
                 only is None or cid == only):
@@ -57,10 +60,13 @@ def proven_pairs(fitted: matching.Matcher, exclude: Collection[tuple[str, str]],
     return found
 
 
-def _scored(fitted: matching.Matcher, exclude: Collection[tuple[str, str]], workers: int
-            ) -> Iterator[tuple[Pilot, matching.Match]]:
+def _scored(fitted: matching.Matcher, exclude: Collection[tuple[str, str]], workers: int,
+            pilot_ids: Collection[int] | None) -> Iterator[tuple[Pilot, matching.Match]]:
     """On `workers` threads: the scoring is mostly numpy and scipy, which let go of the GIL."""
-    pilots = db.session.scalars(adopted_pilots()).unique().all()
+    query = adopted_pilots()
+    if pilot_ids is not None:
+        query = query.where(Pilot.id.in_(list(pilot_ids)))
+    pilots = db.session.scalars(query).unique().all()
     docs = [replication_doc(pilot) for pilot in pilots]
     of_startup: dict[str, set[tuple[str, str]]] = {}
     for pair in exclude:  # each query gets only its own startup's pairs: the matcher ranks
@@ -84,6 +90,16 @@ def towns_of_open_challenges() -> dict[int, int]:
         Challenge.state == ChallengeState.open)).tuples().all())
 
 
+def _same_field(challenge: Challenge) -> list[int]:
+    """Adopted pilots whose solved challenge shares a category with this one: a solution from
+    another field seldom ranks in a pilot's top pairs, and scoring every pilot costs 10-20 s
+    per save on national data. The next full rebuild scores every pilot."""
+    wanted = set(challenge.categories)
+    rows = db.session.execute(adopted_pilots().with_only_columns(Pilot.id, Challenge.categories)
+                              .join(Challenge, Challenge.id == Pilot.challenge_id)).tuples()
+    return [pilot_id for pilot_id, categories in rows if wanted & set(categories or [])]
+
+
 @transaction.unit_of_work()
 def replicate_challenge(challenge_id: int) -> int:
     """The background job after a challenge is saved: the pilots whose solution now fits it.
@@ -101,7 +117,7 @@ def replicate_challenge(challenge_id: int) -> int:
                 for _cid, sid in closed}
     exclude = store.excluded(closed, prints_c, prints_s)
     found = proven_pairs(matcher(), exclude, {challenge_id: challenge.organisation_id},
-                         only=challenge_id)
+                         only=challenge_id, pilot_ids=_same_field(challenge))
     stored = 0
     for (_cid, sid), (pilot_id, match) in found.items():
         prints_s.setdefault(sid, fingerprint(startup_doc(db.session.get_one(Organisation, sid))))
