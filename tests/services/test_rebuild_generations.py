@@ -385,3 +385,28 @@ def test_a_save_does_not_wait_for_a_cold_index(app, ctx, monkeypatch):
     challenges.update(db.session.get(User, town.id), challenge,
                       expected_version=challenge.version, description="避難の判断を早めたい。")
     assert not [job for job in started if job[0].endswith("refresh_later")]  # warm: at once
+
+
+def test_a_pilot_adopted_during_the_rebuild_keeps_its_proven_pairs(app, ctx, monkeypatch):
+    from tests.services.test_replication import SIMILAR
+
+    origin = factories.user(app, "municipality", prefecture="05")
+    sensor = factories.user(app, "startup")
+    factories.capability(app, sensor, **SENSOR)
+    solved = factories.challenge(app, origin, **DISASTER)
+    pilot_id = factories.pilot(app, factories.user(app, "manager"), solved, sensor.org_id)
+    similar = factories.challenge(app, factories.user(app, "municipality", prefecture="17"),
+                                  **SIMILAR)
+    jobs.wait_for_threads()
+    real_swap = generations.swap
+
+    def adopt_then_swap(*args):
+        factories.move_pilot(app, origin, pilot_id, "adopted")  # its 横展開 goes live at once
+        assert (similar, sensor.org_id) in _proven(pilot_id)
+        return real_swap(*args)
+
+    monkeypatch.setattr(generations, "swap", adopt_then_swap)
+    run_id = _queued(monkeypatch)
+    recommendations.run_rebuild(run_id)
+    assert _run(run_id).state == "finished"
+    assert _proven(pilot_id) == {(similar, sensor.org_id): run_id}

@@ -32,7 +32,9 @@ from govtech.models import (
     JobState,
     MatchingRun,
     Organisation,
+    OrgState,
     Pilot,
+    PilotStage,
     Recommendation,
     RecommendationState,
 )
@@ -135,12 +137,23 @@ def _changed_documents(since: datetime, prints_c: dict[int, str], prints_s: dict
     return changed_c, changed_s
 
 
+def _changed_pilots(since: datetime, pilots: set[int]) -> list[int]:
+    """Pilots adopted (or no longer) since the rebuild scored the adopted ones, `pilots`."""
+    adopted = set(db.session.scalars(select(Pilot.id).join(
+        Organisation, Organisation.id == Pilot.startup_id).where(
+        Pilot.stage == PilotStage.adopted, Organisation.state == OrgState.approved,
+        Pilot.updated_at >= since)))
+    moved = db.session.scalars(select(Pilot.id).where(Pilot.updated_at >= since))
+    return [pid for pid in moved if (pid in adopted) != (pid in pilots)]
+
+
 @transaction.unit_of_work()
-def swap(run_id: int, since: datetime, prints_c: dict[int, str], prints_s: dict[int, str]
-         ) -> bool:
+def swap(run_id: int, since: datetime, prints_c: dict[int, str], prints_s: dict[int, str],
+         pilots: set[int]) -> bool:
     """Make generation `run_id` the live one, in one transaction; False when the run no longer
     owns the rebuild (declared dead meanwhile): then nothing changes. `prints_*` are the
-    fingerprints of the texts the rebuild read, from `since` on."""
+    fingerprints of the texts the rebuild read, from `since` on, `pilots` the adopted pilots
+    it scored."""
     owned = db.session.execute(update(MatchingRun).where(
         MatchingRun.id == run_id, MatchingRun.state == JobState.running,
         MatchingRun.swapped_at.is_(None)).values(swapped_at=utcnow()))
@@ -149,8 +162,8 @@ def swap(run_id: int, since: datetime, prints_c: dict[int, str], prints_s: dict[
     lock(exclusive=True)
     old = db.session.scalar(select(func.coalesce(func.max(MatchingRun.id), 0)).where(
         MatchingRun.swapped_at.is_not(None), MatchingRun.id != run_id)) or 0
-    changed_p = list(db.session.scalars(select(Pilot.id).where(Pilot.updated_at >= since)))
-    _carry_over(old, run_id, *_changed_documents(since, prints_c, prints_s), changed_p)
+    _carry_over(old, run_id, *_changed_documents(since, prints_c, prints_s),
+                _changed_pilots(since, pilots))
     _reconcile_closed(run_id)
     return True
 

@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 import matching
 from govtech import jobs
 from govtech.extensions import db
-from govtech.models import JobState, MatchingRun, User
+from govtech.models import JobState, MatchingRun, Pilot, User
 from govtech.models.base import utcnow
 from govtech.services import access, transaction
 from govtech.services.errors import DomainError
@@ -138,6 +138,7 @@ def _rebuild(run_id: int, progress: runs.Progress) -> str:
         progress.enter("scoring")
     result = matching.top_k_all(matcher, k=store.TOP_K, exclude=exclude)
     began = time.monotonic()
+    pilots = set(db.session.scalars(replication.adopted_pilots().with_only_columns(Pilot.id)))
     proven = replication.proven_pairs(matcher, exclude, replication.towns_of_open_challenges(),
                                       workers=2)
     progress.seconds["of which 横展開"] = round(time.monotonic() - began, 2)
@@ -147,7 +148,7 @@ def _rebuild(run_id: int, progress: runs.Progress) -> str:
     pairs = generations.rows(_with_proven(result.pairs(), proven), prints_c, prints_s, run_id)
     written = generations.write(pairs, lambda n: progress.within(n / expected))
     progress.enter("swapping", pairs=written)
-    if not generations.swap(run_id, since, prints_c, prints_s):
+    if not generations.swap(run_id, since, prints_c, prints_s, pilots):
         raise Superseded(runs.SUPERSEDED)
     adopt(matcher, run_id, stamp)  # this process scores new documents on the new index
     generations.discard_unused()
