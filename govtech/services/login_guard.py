@@ -34,7 +34,10 @@ def _key(kind: str, email: str) -> str:
 
 
 def _storage() -> Storage:
-    """The limiter's storage while it answers; this process's memory while it does not."""
+    """The limiter's storage while it answers; this process's memory while it does not (or
+    while rate limiting is switched off, RATELIMIT_ENABLED=False)."""
+    if not limiter.enabled:
+        return _fallback
     storage = limiter.limiter.storage
     if storage is _fallback or storage.check():
         return storage
