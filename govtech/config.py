@@ -46,6 +46,8 @@ class Config:
     # Redis down: limits are counted in each process's memory, with a logged warning, and
     # pages keep serving (the limiter checks Redis again with a growing back-off).
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # the programme-wide dashboard figures are kept this long per process (figure_cache)
+    DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
     RESET_TOKEN_MAX_AGE = 3600
@@ -104,6 +106,7 @@ class TestConfig(Config):
     # bandit B105 below: tests only; production refuses a key like this (security.py)
     SECRET_KEY = "test-only-not-secret"  # nosec B105
     RATELIMIT_STORAGE_URI = "memory://"
+    DASHBOARD_CACHE_SECONDS = 0  # every test counts afresh
     MAIL_SERVER = None
     # bandit B105 below: a hash method's name, fast for tests; production uses scrypt
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # nosec B105

@@ -101,3 +101,19 @@ def test_unknown_tables_are_404_and_the_public_is_sent_to_log_in(client, towns):
     assert "/login" in client.get("/dashboard/export/funnel.csv").headers["Location"]
     factories.login(client, towns["startup"])
     assert client.get("/dashboard/export/secrets.csv").status_code == 404
+
+
+def test_a_kept_programme_dashboard_says_when_it_was_counted(client, app, towns, monkeypatch):
+    from govtech.services import figure_cache
+
+    monkeypatch.setitem(app.config, "DASHBOARD_CACHE_SECONDS", 60)
+    figure_cache.forget()
+    counted = []
+    original = dashboard.summary
+    monkeypatch.setattr(dashboard, "summary", lambda scope: counted.append(1) or original(scope))
+    factories.login(client, towns["manager"])
+    first = text(get_page(client, "/dashboard/").main)
+    second = text(get_page(client, "/dashboard/").main)
+    assert "時点の集計" in first and second == first
+    assert len(counted) == 1  # the second view was served from memory
+    figure_cache.forget()

@@ -12,7 +12,7 @@ from flask_login import current_user
 from govtech.blueprints.dashboard import figures
 from govtech.blueprints.dashboard.tables import TABLES
 from govtech.models.base import utcnow
-from govtech.services import audit, dashboard
+from govtech.services import audit, dashboard, figure_cache
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -20,14 +20,17 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 @bp.get("/")
 def index():
     scope = dashboard.scope_for(current_user)
-    tables = [build(scope) for build in TABLES.values()]
-    summary = dashboard.summary(scope)
+    kept = [figure_cache.remember(scope, name, lambda build=build: build(scope))
+            for name, build in TABLES.items()]
+    tables = [table for table, _counted in kept]
+    summary, counted = figure_cache.remember(scope, "summary", lambda: dashboard.summary(scope))
     key_figures = [(format_decimal(value), label) for value, label in (
         (summary.pairs, _("Pairs")), (summary.open, _("In progress")),
         (summary.adopted, _("Adopted")), (summary.published, _("Marketing published")))]
     return render_template(
         "dashboard/index.html", scope=scope, key_figures=key_figures,
         scope_label=_scope_label(scope, current_user.organisation),
+        counted_at=min([counted, *(when for _table, when in kept)]),
         sections=[{"table": table, "chart": figures.chart(table)} for table in tables])
 
 
