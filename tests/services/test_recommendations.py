@@ -218,11 +218,11 @@ def test_a_rebuild_that_cannot_be_queued_is_marked_failed(app, ctx, monkeypatch)
 
     monkeypatch.setattr(jobs, "enqueue", no_queue)
     manager = db.session.get(User, factories.user(app, "manager").id)
-    with pytest.raises(recommendations.CannotQueue, match="cannot run now"):
+    with pytest.raises(recommendations.CannotQueue, match="実行できません"):
         recommendations.start_rebuild(manager)
     db.session.expire_all()
     run = recommendations.latest_run()
     assert run.state == "failed"
-    assert "cannot run now" in recommendations.run_view(run).outcome
+    assert "実行できません" in recommendations.run_view(run).outcome
     monkeypatch.undo()
     assert recommendations.start_rebuild(manager).id != run.id
