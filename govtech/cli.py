@@ -17,6 +17,7 @@ matching_cli = AppGroup("matching", help="Recommendations: rebuild and the backg
 notifications_cli = AppGroup("notifications", help="Notification e-mail.")
 search_cli = AppGroup("search", help="The search index of challenges and startups.")
 audit_cli = AppGroup("audit", help="The audit log of security events.")
+data_cli = AppGroup("data", help="Back up and restore the whole programme (tables and files).")
 
 
 @users_cli.command("create-manager")
@@ -108,7 +109,10 @@ def national_demo(scale: float, password: str | None, force: bool, yes: bool,
 @matching_cli.command("rebuild")
 @click.option("--timeout", default=3600, help="Seconds to wait for the job before giving up.")
 def rebuild_recommendations(timeout: int) -> None:
-    """Rebuild all recommendations as a background job and follow its progress."""
+    """Rebuild all recommendations as a background job and follow its progress.
+
+    With REDIS_URL the RQ worker (`flask matching worker`) runs it, otherwise a thread of this
+    command; pages show the previous recommendations until the new set is complete."""
     from govtech.extensions import db
     from govtech.models import MatchingRun
     from govtech.services import recommendations
@@ -119,20 +123,26 @@ def rebuild_recommendations(timeout: int) -> None:
         raise click.ClickException(error.message) from error
     if current_app.config.get("REDIS_URL"):
         click.echo("Queued on RQ; a worker (`flask matching worker`) runs it.")
-    deadline = time.monotonic() + timeout
-    with click.progressbar(length=1000, label="Rebuilding") as bar:
-        shown = 0
-        while time.monotonic() < deadline:
-            db.session.expire_all()
-            run = db.session.get_one(MatchingRun, run.id)
-            bar.update(run.done - shown)
-            shown = run.done
-            if run.state in ("finished", "failed"):
-                break
-            time.sleep(0.5)
-    if run.state != "finished":
-        raise click.ClickException(f"Rebuild {run.state}: {run.message}")
-    click.echo(f"Done: {run.message}")
+    deadline, shown = time.monotonic() + timeout, ""
+    while time.monotonic() < deadline:
+        db.session.expire_all()
+        view = recommendations.run_view(db.session.get_one(MatchingRun, run.id))
+        left = f", about {view.seconds_left} s left" if view.seconds_left else ""
+        now = f"{view.run.stage or view.run.state}: {view.percent}%"
+        if now != shown:  # a line per stage or percent, not per second of the estimate
+            click.echo(now + left)
+            shown = now
+        if not view.active:
+            break
+        time.sleep(0.5)
+    if view.active:
+        raise click.ClickException(f"Still {view.run.state} after {timeout} s; it goes on.")
+    if view.run.state != "finished":
+        raise click.ClickException(f"Rebuild failed: {view.outcome}")
+    run = view.run
+    click.echo(f"Done: {run.pairs} pairs, {run.challenges} challenges, {run.startups} startups")
+    seconds = view.run.stage_seconds or {}
+    click.echo("Seconds per stage: " + ", ".join(f"{k} {v}" for k, v in seconds.items()))
 
 
 @matching_cli.command("worker")
@@ -175,6 +185,35 @@ def prune_audit(days: int | None) -> None:
     click.echo(f"Deleted {audit.prune(days)} audit events older than {kept} days.")
 
 
+@data_cli.command("export")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--overwrite", is_flag=True, help="Replace FILE if it exists.")
+def export_data(file: str, overwrite: bool) -> None:
+    """Write every table and stored file to FILE (.tar.gz), to restore with `data import`."""
+    from govtech.backup import export_archive
+    from govtech.backup_codec import BackupError
+
+    try:
+        summary = export_archive(file, progress=click.echo, overwrite=overwrite)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(summary.report())
+
+
+@data_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def import_data(file: str) -> None:
+    """Restore FILE into this empty database (migrated to the archive's revision)."""
+    from govtech.backup_codec import BackupError
+    from govtech.backup_restore import import_archive
+
+    try:
+        summary = import_archive(file, progress=click.echo)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(summary.report())
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
@@ -182,3 +221,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(notifications_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(data_cli)
