@@ -48,6 +48,8 @@ class Config:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # the programme-wide dashboard figures are kept this long per process (figure_cache)
     DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
+    # a rebuild whose progress row was not touched this long counts as dead (its worker died)
+    REBUILD_STALE_MINUTES = int(os.environ.get("REBUILD_STALE_MINUTES", "10"))
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
     RESET_TOKEN_MAX_AGE = 3600

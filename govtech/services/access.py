@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, false, or_, true
+from sqlalchemy import ColumnElement, false, true
 
 from govtech.models import OrgKind, User
 from govtech.services.errors import NotFound, PermissionDenied
@@ -95,22 +95,12 @@ def require_party(user: User | None, municipality_id: int, startup_id: int,
     return who
 
 
-def own_records(user: User | None, *org_columns: Any) -> ColumnElement[bool]:
-    """A WHERE clause: every row for managers, rows of the user's organisation (in any of
-    `org_columns`) for members, none for anyone else."""
-    if manager(user):
-        return true()
-    org_id = own_org_id(user)
-    if org_id is None:
-        return false()
-    return or_(*(column == org_id for column in org_columns))
-
-
 def own_side(user: User | None, *, municipality: Any, startup: Any) -> ColumnElement[bool]:
-    """`own_records` for a pair's records (a pilot, its proposal, its marketing): only the
-    column of the user's own side, as only a municipality posts challenges and only a startup
-    joins pairs. The same rows, and the database can use that column's index (an OR across
-    the two sides' tables makes it read every row)."""
+    """A WHERE clause for a pair's records (a recommendation, a proposal, a pilot, its
+    marketing): every row for managers, none for non-members, else the rows whose column of
+    the user's own side holds their organisation. Only a municipality posts challenges and only
+    a startup joins pairs, so one column says it, and the database can use that column's index
+    (an OR across the two sides' tables makes it read every row)."""
     if manager(user):
         return true()
     org_id = own_org_id(user)

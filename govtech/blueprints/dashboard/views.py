@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+from functools import partial
 
 from flask import Blueprint, Response, abort, render_template
 from flask_babel import format_decimal
@@ -20,7 +21,7 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 @bp.get("/")
 def index():
     scope = dashboard.scope_for(current_user)
-    kept = [figure_cache.remember(scope, name, lambda build=build: build(scope))
+    kept = [figure_cache.remember(scope, name, partial(build, scope))
             for name, build in TABLES.items()]
     tables = [table for table, _counted in kept]
     summary, counted = figure_cache.remember(scope, "summary", lambda: dashboard.summary(scope))

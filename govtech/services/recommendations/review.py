@@ -63,8 +63,8 @@ def visible_query(user: User, filters: Filters | None = None) -> Select[tuple[Re
              .where(Recommendation.live(), Challenge.state == ChallengeState.open,
                     Organisation.state == OrgState.approved,
                     startup.state == OrgState.approved,
-                    access.own_records(user, Challenge.organisation_id,
-                                       Recommendation.startup_id))
+                    access.own_side(user, municipality=Challenge.organisation_id,
+                                    startup=Recommendation.startup_id))
              .options(joinedload(Recommendation.challenge).joinedload(Challenge.organisation),
                       joinedload(Recommendation.startup),
                       selectinload(Recommendation.proven_pilot).joinedload(Pilot.challenge)

@@ -51,7 +51,7 @@ def set_run(run_id: int, **values) -> None:
 
 
 def stale_after() -> timedelta:
-    return timedelta(minutes=current_app.config.get("REBUILD_STALE_MINUTES", 10))
+    return timedelta(minutes=current_app.config["REBUILD_STALE_MINUTES"])
 
 
 def reap_dead() -> int:
