@@ -1,4 +1,4 @@
-"""A short memory for the programme-wide dashboard figures.
+"""A short memory for the programme-wide figures (the dashboard's, the front page's counts).
 
 On national data the manager's figures together cost a few hundred milliseconds of database
 time, and every manager asks for the same ones. Each process keeps them for

@@ -47,3 +47,13 @@ def test_nothing_is_kept_when_the_setting_is_zero(ctx, app):
     figure_cache.remember(Scope("programme"), "funnel", compute)
     figure_cache.remember(Scope("programme"), "funnel", compute)
     assert len(calls) == 2
+
+
+def test_the_front_page_counts_are_kept_too(client, app, keeping, monkeypatch):
+    from govtech.services import programme
+
+    calls = []
+    original = programme.public_counts
+    monkeypatch.setattr(programme, "public_counts", lambda: calls.append(1) or original())
+    assert client.get("/").status_code == 200 and client.get("/").status_code == 200
+    assert len(calls) == 1

@@ -9,14 +9,17 @@ from flask_wtf import FlaskForm
 
 from govtech import i18n
 from govtech.blueprints.public import accessibility as statement
-from govtech.services import programme, transaction
+from govtech.services import figure_cache, programme, transaction
+from govtech.services.dashboard import Scope
 
 bp = Blueprint("public", __name__)
+PROGRAMME = Scope("programme")  # the front page's counts are the whole programme's, kept a while
 
 
 @bp.get("/")
 def index():
-    return render_template("public/index.html", counts=programme.public_counts())
+    counts, _counted = figure_cache.remember(PROGRAMME, "public_counts", programme.public_counts)
+    return render_template("public/index.html", counts=counts)
 
 
 @bp.get("/accessibility")
