@@ -181,6 +181,9 @@ def test_public_sees_the_case_with_kpi_table_and_svg_chart(client, app, pair):
     assert "45 → 80 → <strong>86</strong>" in page
     assert "<svg" in page and 'class="kpi-bar kpi-bar--actual"' in page
     assert "<h2>成果</h2>" in page  # the Markdown body, rendered
+    # the chart points at the table of the same figures (its text equivalent)
+    assert '<figure class="kpi-chart" aria-describedby="kpi-table">' in page
+    assert '<table class="table table--numbers kpi-table" id="kpi-table">' in page
     listing = client.get("/cases/").get_data(as_text=True)
     assert "3分で届く避難情報" in listing
 
