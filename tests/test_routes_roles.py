@@ -7,6 +7,7 @@ are tested beside each feature.
 from __future__ import annotations
 
 import pytest
+from bs4 import BeautifulSoup
 
 from govtech.permissions import POLICY
 from tests import factories
@@ -56,4 +57,13 @@ def test_route_role_table(app, role):
             failures.append(f"{method} {url} as {role}: {response.status_code}, expected {want}")
         if want == 302 and role == "anonymous" and POLICY[endpoint].roles is not None:
             assert "/login" in response.headers["Location"]
+        if response.status_code == 200 and response.mimetype == "text/html":
+            failures += _colour_only(url, response.get_data(as_text=True))
     assert not failures, "\n".join(failures)
+
+
+def _colour_only(url: str, page: str) -> list[str]:
+    """A coloured state badge must say its state in words too (WCAG 1.4.1): none is empty."""
+    soup = BeautifulSoup(page, "html.parser")
+    return [f"{url}: an empty badge {badge}" for badge in soup.select(".badge")
+            if not badge.get_text(strip=True)]
