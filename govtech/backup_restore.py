@@ -27,15 +27,11 @@ from sqlalchemy import (
     Connection,
     and_,
     bindparam,
-    func,
     insert,
     literal,
     select,
-    text,
     update,
 )
-from sqlalchemy import column as sql_column
-from sqlalchemy import table as sql_table
 
 from govtech.backup import (
     BATCH,
@@ -51,6 +47,7 @@ from govtech.backup import (
 )
 from govtech.backup_codec import KINDS, BackupError, ColumnCodec, decoder, table_codecs
 from govtech.extensions import db
+from govtech.services import bulk
 
 DAMAGED = (tarfile.TarError, OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError)
 
@@ -289,23 +286,6 @@ def _write_file(instance: Path, name: str, stream: IO[bytes]) -> int:
     return size
 
 
-def _reset_sequences(connection: Connection) -> int:
-    """Every sequence owned by a column moves past the largest restored value."""
-    owned = connection.execute(text(
-        "SELECT format('%I.%I', n.nspname, s.relname), n.nspname, t.relname, a.attname "
-        "FROM pg_class s JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i') "
-        "JOIN pg_class t ON t.oid = d.refobjid "
-        "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid "
-        "JOIN pg_namespace n ON n.oid = t.relnamespace "
-        "WHERE s.relkind = 'S' AND n.nspname = current_schema()")).all()
-    for sequence, schema, name, column in owned:
-        highest = func.max(sql_table(name, sql_column(column), schema=schema).c[column])
-        connection.execute(select(func.setval(text("CAST(:seq AS regclass)"),
-                                              func.coalesce(highest, 1), highest.is_not(None))),
-                           {"seq": sequence})
-    return len(owned)
-
-
 def import_archive(path: str | os.PathLike, *, progress: Progress = print) -> Summary:
     """Restore the archive into this app's (empty, migrated) database and instance folder."""
     started = time.monotonic()
@@ -338,6 +318,6 @@ def import_archive(path: str | os.PathLike, *, progress: Progress = print) -> Su
                     summary.files += 1
         forward.apply(connection, tables, progress)
         if connection.dialect.name == "postgresql":
-            progress(f"reset {_reset_sequences(connection)} sequences")
+            progress(f"reset {bulk.reset_sequences(connection)} sequences")
     summary.seconds = time.monotonic() - started
     return summary

@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 
 import pytest
-from sqlalchemy import text
 
 from govtech import create_app, jobs
 from govtech.extensions import db, limiter
+from govtech.services import bulk
 from tests import factories
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -47,14 +47,7 @@ def _clean(request):
     app = request.getfixturevalue("app")
     jobs.wait_for_threads()  # a background rebuild must not outlive its test
     with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            else:
-                for table in reversed(db.metadata.sorted_tables):
-                    connection.execute(table.delete())
+        bulk.empty_all()
         limiter.reset()
 
 

@@ -9,7 +9,6 @@ Timestamps are spread over 2022 to today; states follow govtech.services.workflo
 """
 from __future__ import annotations
 
-import json
 import os
 import random
 import secrets
@@ -20,13 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import JSON, Table, func, select, text
+from sqlalchemy import Table, func, select, text
 
 from govtech.demo import national_index, national_pipeline, national_rows
 from govtech.demo import national_texts as texts
 from govtech.extensions import db
 from govtech.models import MatchingRun, Organisation, User
 from govtech.models.base import utcnow
+from govtech.services import bulk
 
 BATCH = 5000
 Echo = Callable[[str], None]
@@ -54,18 +54,6 @@ def has_data() -> bool:
                 or db.session.scalar(select(func.count()).select_from(User)))
 
 
-def empty_all() -> None:
-    """Delete every row of every table (the schema and alembic_version stay)."""
-    db.session.remove()
-    with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
-
-
 def _table(name: str) -> Table:
     return db.metadata.tables[name]
 
@@ -74,40 +62,21 @@ def _insert(name: str, rows: Iterable[dict], echo: Echo, total: int | None = Non
     """Write rows in batches (COPY on PostgreSQL, executemany INSERTs elsewhere), saying how far
     it got."""
     table, connection = _table(name), db.session.connection()
-    write = _copy if connection.dialect.name == "postgresql" else _execute_many
     batch: list[dict] = []
     done, shown = 0, time.monotonic()
     for row in rows:
         batch.append(row)
         if len(batch) >= BATCH:
-            write(table, batch)
+            bulk.write_rows(connection, table, batch)
             done += len(batch)
             batch = []
             if time.monotonic() - shown > 10:
                 shown = time.monotonic()
                 echo(f"    {name}: {done:,}" + (f" / {total:,}" if total else ""))
     if batch:
-        write(table, batch)
+        bulk.write_rows(connection, table, batch)
         done += len(batch)
     return done
-
-
-def _execute_many(table: Table, rows: list[dict]) -> None:
-    db.session.connection().execute(table.insert(), rows)
-
-
-def _copy(table: Table, rows: list[dict]) -> None:
-    """COPY FROM STDIN in the session's own transaction (several times faster than INSERTs)."""
-    names = list(rows[0])
-    as_json = {n for n in names if isinstance(table.c[n].type, JSON)}
-    driver = db.session.connection().connection.driver_connection
-    assert driver is not None
-    columns = ", ".join(f'"{n}"' for n in names)
-    with driver.cursor() as cursor, cursor.copy(
-            f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row([json.dumps(row[n], ensure_ascii=False) if n in as_json
-                            and row[n] is not None else row[n] for n in names])
 
 
 @contextmanager
@@ -128,21 +97,6 @@ def _key_built_after(name: str) -> Iterator[None]:
                             f"PRIMARY KEY ({columns})"))
 
 
-def _reset_sequences() -> None:
-    """After explicit ids, PostgreSQL's sequences must continue after the largest one."""
-    connection = db.session.connection()
-    if connection.dialect.name != "postgresql":
-        return
-    for table in db.metadata.sorted_tables:
-        column = table.c.get("id")
-        if column is None or not column.primary_key or not column.autoincrement:
-            continue
-        # names from the model's own metadata, not from input
-        biggest = f'COALESCE((SELECT MAX(id) FROM "{table.name}"), 0)'  # nosec B608
-        sql = f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), {biggest} + 1, false)"
-        connection.execute(text(sql))
-
-
 def build(scale: float = 1.0, password: str | None = None, force: bool = False,
           texts_dir: Path | None = None, rebuild: bool = True, echo: Echo = print,
           seed: int = 12) -> Result:
@@ -152,7 +106,7 @@ def build(scale: float = 1.0, password: str | None = None, force: bool = False,
             raise Refused("The database already has data (organisations or users); "
                           "use --force to empty it first.")
         echo("Emptying every table …")
-        empty_all()
+        bulk.empty_all()
     result, started = Result(), time.monotonic()
     password = password or secrets.token_urlsafe(9)
     stage_started = [time.monotonic()]
@@ -210,7 +164,7 @@ def build(scale: float = 1.0, password: str | None = None, force: bool = False,
                         echo)
         terms += _insert("search_term", national_index.startup_terms(orgs, capabilities), echo)
     stage(f"search terms ({terms:,})")
-    _reset_sequences()
+    bulk.reset_sequences(db.session.connection())
     db.session.commit()
     secrets_by_email = _enrol_managers(world)
     stage("two-step sign-in of the managers")

@@ -15,13 +15,12 @@ So no refresh is lost, and none is stored twice.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from itertools import islice
 
 from flask import current_app
-from sqlalchemy import and_, delete, exists, func, insert, or_, select, text, union, update
+from sqlalchemy import and_, delete, exists, func, or_, select, text, union, update
 from sqlalchemy.orm import aliased
 
 import matching
@@ -39,7 +38,7 @@ from govtech.models import (
     RecommendationState,
 )
 from govtech.models.base import utcnow
-from govtech.services import history, transaction, workflow
+from govtech.services import bulk, history, transaction, workflow
 from govtech.services.recommendations.documents import (
     approved_startups,
     challenge_doc,
@@ -52,14 +51,6 @@ from govtech.services.recommendations.store import CLOSED
 BATCH = 20_000  # rows per committed batch: progress between batches, bounded memory
 _LOCK_KEY = 7_201_512  # PostgreSQL advisory lock shared by refreshes and the swap
 SUGGESTED = RecommendationState.suggested
-
-#: The columns a bulk-written row fills, in COPY order.
-COLUMNS = ("challenge_id", "startup_id", "score", "text_score", "terms", "signals", "related",
-           "matcher_version", "state", "reason", "manager_note", "proven_pilot_id",
-           "challenge_fingerprint",
-           "startup_fingerprint", "version", "generation", "created_at", "updated_at")
-_JSON = {"terms", "signals", "related"}
-
 
 def live() -> int:
     """The generation pages show now."""
@@ -108,16 +99,8 @@ def write(batches: Iterable[dict], progress: Callable[[int], None]) -> int:
 
 @transaction.unit_of_work()
 def _write_batch(chunk: list[dict]) -> None:
-    connection = db.session.connection()
-    if connection.dialect.name == "postgresql":
-        raw = connection.connection.driver_connection
-        statement = f"COPY recommendation ({', '.join(COLUMNS)}) FROM STDIN"  # nosec B608
-        with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
-            for row in chunk:
-                copy.write_row([json.dumps(row[c], ensure_ascii=False) if c in _JSON else row[c]
-                                for c in COLUMNS])
-    else:
-        db.session.execute(insert(Recommendation), chunk)
+    bulk.write_rows(db.session.connection(), db.metadata.tables[Recommendation.__tablename__],
+                    chunk)
 
 
 def _changed_documents(since: datetime, prints_c: dict[int, str], prints_s: dict[int, str]
