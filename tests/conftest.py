@@ -12,7 +12,7 @@ import pytest
 
 from govtech import create_app, jobs
 from govtech.extensions import db, limiter
-from govtech.services import bulk
+from govtech.services import bulk, recommendations
 from tests import factories
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -49,6 +49,15 @@ def _clean(request):
     with app.app_context():
         bulk.empty_all()
         limiter.reset()
+
+
+@pytest.fixture
+def fresh_index():
+    """The matcher's in-process index is fitted on what this test stored, never kept from an
+    earlier test's data."""
+    recommendations.forget_index()
+    yield
+    recommendations.forget_index()
 
 
 @pytest.fixture

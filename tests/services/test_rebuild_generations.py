@@ -28,12 +28,7 @@ from govtech.services.recommendations import generations, rebuild, runs
 from tests import factories
 from tests.services.test_recommendations import CHILDCARE, DISASTER, SENSOR
 
-
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    recommendations.forget_index()
-    yield
-    recommendations.forget_index()
+pytestmark = pytest.mark.usefixtures("fresh_index")
 
 
 @pytest.fixture

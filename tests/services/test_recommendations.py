@@ -32,11 +32,7 @@ CHILDCARE = {"title": "母子手帳アプリ",
              "categories": ["childcare"], "tags": ["子育て"], "regions": ["13"], "track_record": []}
 
 
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    recommendations.forget_index()
-    yield
-    recommendations.forget_index()
+pytestmark = pytest.mark.usefixtures("fresh_index")
 
 
 @pytest.fixture

@@ -19,9 +19,7 @@ UNRELATED = {"title": "図書館の予約システム", "summary": "本の予約
              "tags": ["図書館"]}
 
 
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    recommendations.forget_index()
+pytestmark = pytest.mark.usefixtures("fresh_index")
 
 
 def test_adoption_recommends_the_solution_to_a_similar_town(app, ctx):

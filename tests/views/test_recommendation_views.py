@@ -5,15 +5,11 @@ import re
 
 import pytest
 
-from govtech.services import recommendations
 from tests import factories
 from tests.html import anywhere, flash_messages, get_page, targets, text, texts
 from tests.services.test_recommendations import DISASTER, SENSOR
 
-
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    recommendations.forget_index()
+pytestmark = pytest.mark.usefixtures("fresh_index")
 
 
 @pytest.fixture
