@@ -5,11 +5,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, has_request_context, request, url_for
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from govtech import labels, reference
+from govtech import formatting, labels, reference
 from govtech.models.enums import Role
 from govtech.services import access, notifications
 
@@ -79,9 +79,9 @@ def init_app(app: Flask) -> None:
         role=labels.role_label,
         prefecture=reference.prefecture_name,
         category=reference.category_label,
-        datetime=lambda value: format_datetime(value, "medium") if value else "",
-        date=lambda value: format_date(value, "medium") if value else "",
     )
+    # dates and numbers as each language writes them (govtech/formatting.py)
+    app.jinja_env.filters.update(formatting.FILTERS)
 
     @app.context_processor
     def inject() -> dict:
