@@ -195,6 +195,33 @@ def yen(value: Number | None, locale: Any = None, per: int = 1) -> str:
     return f"{sign}{''.join(parts)}円"
 
 
+def yen_range(low: Number | None, high: Number | None = None, locale: Any = None,
+              per: int = 1) -> str:
+    """A budget from `low` to `high`, either may be missing: 500万円～1,200万円, 1,200万円まで,
+    500万円から / ¥5,000,000–¥12,000,000, up to ¥12,000,000, from ¥5,000,000."""
+    lang = language(locale)
+    if low is None and high is None:
+        return NONE
+    if low is None:
+        return f"{yen(high, lang, per)}まで" if lang == "ja" else f"up to {yen(high, lang, per)}"
+    if high is None:
+        return f"{yen(low, lang, per)}から" if lang == "ja" else f"from {yen(low, lang, per)}"
+    if low == high:
+        return yen(low, lang, per)
+    return f"{yen(low, lang, per)}{'～' if lang == 'ja' else '–'}{yen(high, lang, per)}"
+
+
+def file_size(size: int | None, locale: Any = None) -> str:
+    """A file's size: 980 B, 12 KB, 1.2 MB (KiB written KB, as people read it)."""
+    if size is None:
+        return NONE
+    if size < 1024:
+        return f"{number(size)} B"
+    if size < 1024 * 1024:
+        return f"{number(size / 1024, decimals=0)} KB"
+    return f"{number(size / 1024 / 1024, decimals=1)} MB"
+
+
 # Units written differently in English; any other unit is shown as given.
 EN_UNITS = {"分": "min", "時間": "h", "日": "days", "件": "items", "人": "people",
             "名": "people", "円": "yen", "回": "times", "秒": "s", "か月": "months",
@@ -219,4 +246,4 @@ def quantity(value: Number | None, unit: str | None = "", locale: Any = None) ->
 
 FILTERS = {"date": date, "datetime": datetime, "days_left": days_left, "day_count": day_count,
            "year": year, "number": number, "percent": percent, "people": people, "yen": yen,
-           "quantity": quantity}
+           "yen_range": yen_range, "quantity": quantity, "file_size": file_size}
