@@ -62,13 +62,16 @@ def local_today() -> dt.date:
     return dt.datetime.now(timezone()).date()
 
 
-def _day(value: dt.date | dt.datetime) -> dt.date:
+def _day(value: dt.date | dt.datetime | str) -> dt.date:
+    if isinstance(value, str):  # an ISO date written in code, e.g. "2026-12-01"
+        return dt.date.fromisoformat(value)
     return local(value).date() if isinstance(value, dt.datetime) else value
 
 
-def date(value: dt.date | dt.datetime | None, locale: Any = None) -> str:
-    """2026年12月22日（火） / Tue, 22 Dec 2026 (a time is first put in the programme's zone)."""
-    if value is None:
+def date(value: dt.date | dt.datetime | str | None, locale: Any = None) -> str:
+    """2026年12月22日（火） / Tue, 22 Dec 2026 (a time is first put in the programme's zone;
+    an ISO date string is read as a date)."""
+    if value is None or value == "":
         return NONE
     day = _day(value)
     if language(locale) == "ja":

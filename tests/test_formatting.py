@@ -17,6 +17,7 @@ def test_date_japanese_with_weekday_and_english_own_format():
     assert f.date(D(2026, 12, 22), "ja") == "2026年12月22日（火）"
     assert f.date(D(2026, 12, 22), "en") == "Tue, 22 Dec 2026"
     assert f.date(D(2027, 1, 3), "ja") == "2027年1月3日（日）"
+    assert f.date("2026-12-01", "ja") == "2026年12月1日（火）"
 
 
 def test_a_time_is_dated_in_japan():

@@ -1,6 +1,7 @@
 """Both catalogues are complete, and every page honours ?lang=."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -74,7 +75,7 @@ def test_language_switch_goes_back_only_to_this_site(client):
 def test_unknown_language_is_a_clear_400(client):
     response = client.get("/?lang=fr")
     assert response.status_code == 400
-    assert "ja か en" in response.get_data(as_text=True)
+    assert "jaまたはen" in response.get_data(as_text=True)
 
 
 def test_choice_is_saved_per_user(app, client, login_as):
@@ -87,3 +88,48 @@ def test_choice_is_saved_per_user(app, client, login_as):
 
     login(other, user)
     assert "Welcome" in other.get("/home").get_data(as_text=True)
+
+
+# --- Japanese as a Japanese office writes it --------------------------------------------------
+
+PLACEHOLDER = r"%\([a-z_]+\)[sd]"
+JAPANESE = r"[ぁ-んァ-ヶー一-龯々（）「」、。：]"
+PARTICLES = r"(?:が|を|に|で|と|は|の|へ|から|まで|より)"
+# 「%(org)s が」, 「Markdown が」, 「2015 年」: a space before a particle or around a placeholder
+SPACE_BEFORE_PARTICLE = re.compile(rf"(?:{PLACEHOLDER}|[A-Za-z0-9]) +{PARTICLES}")
+SPACE_AROUND_PLACEHOLDER = re.compile(rf"{PLACEHOLDER} +{JAPANESE}|{JAPANESE} +{PLACEHOLDER}")
+
+
+def _japanese_strings():
+    for message in _catalog("ja"):
+        if message.id and message.string:
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            for string in strings:
+                yield message.id, string
+
+
+def test_no_space_before_a_particle():
+    """「%(org)sが」, not 「%(org)s が」: Japanese puts no space between a word and its particle."""
+    bad = [(i, s) for i, s in _japanese_strings() if SPACE_BEFORE_PARTICLE.search(s)]
+    assert bad == []
+
+
+def test_no_space_between_a_placeholder_and_japanese():
+    """「%(n)d件」「%(date)s公開」, not 「%(n)d 件」「%(date)s 公開」."""
+    bad = [(i, s) for i, s in _japanese_strings() if SPACE_AROUND_PLACEHOLDER.search(s)]
+    assert bad == []
+
+
+def test_people_are_addressed_with_sama():
+    """A person (or an organisation's contact) is 様 in what the office writes, never さん."""
+    bad = [(i, s) for i, s in _japanese_strings() if re.search(rf"{PLACEHOLDER}\s*さん", s)]
+    assert bad == []
+    assert dict(_japanese_strings())["Dear %(name)s,"] == "%(name)s様"
+
+
+def test_the_space_checks_catch_what_they_should():
+    assert SPACE_BEFORE_PARTICLE.search("%(org)s が参加を申請")
+    assert SPACE_BEFORE_PARTICLE.search("Markdown が使えます")
+    assert not SPACE_BEFORE_PARTICLE.search("%(org)sが参加を申請")
+    assert SPACE_AROUND_PLACEHOLDER.search("未読 %(n)d 件")
+    assert not SPACE_AROUND_PLACEHOLDER.search("「%(challenge)s」× %(startup)sが")

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from datetime import datetime
 
 from flask import render_template
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale
 
-from govtech import mail, security
+from govtech import formatting, mail, security
 from govtech.models import User
 from govtech.services import audit, sessions, transaction
 
@@ -28,5 +28,5 @@ def tell(user: User, template: str, subject: Callable[[], str] | object, *,
     with force_locale((language_of or user).locale or "ja"):
         title = subject() if callable(subject) else str(subject)
         body = render_template(template, user=user, address=audit.client_address(),
-                               when=format_datetime(when or sessions.clock(), "long"), **values)
+                               when=formatting.datetime(when or sessions.clock()), **values)
     transaction.after_commit(lambda: mail.send(recipient, title, body))

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import IO
 
 from flask import current_app
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, select
 from sqlalchemy.orm import joinedload
 
+from govtech import formatting
 from govtech.extensions import db
 from govtech.labels import state_label
 from govtech.models import (
@@ -98,7 +98,7 @@ def lock_reason(proposal: Proposal) -> str | None:
     if challenge.state != ChallengeState.open:
         return _("This challenge is closed: its proposals can no longer be changed.")
     return _("The deadline of this challenge (%(date)s) has passed: its proposals can no longer "
-             "be changed.", date=format_date(challenge.deadline))
+             "be changed.", date=formatting.date(challenge.deadline))
 
 
 def can_edit(user: User | None, proposal: Proposal) -> bool:
