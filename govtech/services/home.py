@@ -1,11 +1,11 @@
 """What each role's home page shows: a prepared summary, so templates hold no queries."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from govtech.extensions import db
-from govtech.models import Organisation, OrgState, User
-from govtech.services import access, recommendations
+from govtech.models import User
+from govtech.services import access, actions, recommendations
 
 
 def summary_for(user: User) -> dict:
@@ -16,13 +16,10 @@ def summary_for(user: User) -> dict:
                      "is_manager": flags["is_manager"],
                      "is_municipality": flags["is_municipality"],
                      # a town sees both sides of its pairs, a startup the challenges
-                     "card_mode": "pair" if flags["is_municipality"] else "challenge"}
-    if flags["is_manager"]:
-        summary["pending_organisations"] = db.session.scalar(
-            select(func.count()).select_from(Organisation)
-            .where(Organisation.state == OrgState.pending)
-        )
-    elif user.organisation is not None:
+                     "card_mode": "pair" if flags["is_municipality"] else "challenge",
+                     # 対応が必要なこと: what waits for this user, and for the other side
+                     "actions": actions.shown(actions.for_user(user))}
+    if user.organisation is not None and not flags["is_manager"]:
         if user.is_approved:
             recs = recommendations.visible_query(user).limit(5)
             summary["recommended"] = recommendations.with_explanations(db.session.scalars(recs))

@@ -159,7 +159,7 @@ def test_main_pages_fit_the_screen(app, new_page, shot, size):
     office = new_page(viewport=viewport)
     log_in(office, manager.email, manager.password,
            factories.fresh_code(app, manager))
-    check(office, "home-manager-ja", "件の団体が承認待ち")
+    check(office, "home-manager-ja", "対応が必要なこと")
     office.goto("/admin/organisations")
     check(office, "admin-organisations-ja", "承認する")
     office.goto("/admin/organisations?lang=en")
