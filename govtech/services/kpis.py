@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from govtech import formatting
 from govtech.extensions import db
 from govtech.models import (
     HistoryEvent,
@@ -60,7 +61,7 @@ def _require_party(actor: User, pilot: Pilot) -> None:
 def _shown(value: object) -> str:
     if value is None or value == "":
         return "—"
-    return f"{value:,g}" if isinstance(value, float | int) else str(value)
+    return formatting.number(value) if isinstance(value, float | int) else str(value)
 
 
 def _labels() -> dict[str, str]:
