@@ -94,3 +94,21 @@ def list_args(extra_skip: tuple[str, ...] = ()) -> Mapping[str, str]:
     """The list's current filters, for the paging links (without the page and language)."""
     skip = ("page", "lang", *extra_skip)
     return {k: v for k, v in request.args.items() if k not in skip and v}
+
+
+def applied_filters(search: tuple[str, ...] = ("q",), ignore: tuple[str, ...] = ("sort",)) -> int:
+    """How many of a list's folded filters hold a value (the search box and the sort order are
+    shown or are no filter): the count in 「絞り込み（2件適用中）」. Read from the URL, no query."""
+    skip = ("page", "lang", *search, *ignore)
+    return sum(1 for key, value in request.args.items(multi=True) if key not in skip and value)
+
+
+def confirmed_first(action: Callable[[], T], needed: bool = True) -> Callable[[], T]:
+    """`action`, run only when the form's confirmation box (`confirm`, naming the object) is
+    ticked, where `needed` (a destructive action: archive, suspend, disable, cancel, withdraw).
+    Otherwise a refusal shown like any other, the page again with its fields kept."""
+    def checked() -> T:
+        if needed and request.form.get("confirm") != "yes":
+            raise DomainError(_("Nothing was changed: tick the box to confirm first."))
+        return action()
+    return checked
