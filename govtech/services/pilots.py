@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from govtech.extensions import db
 from govtech.labels import NOT_ADOPTED_REASONS, stage_label
@@ -38,6 +38,7 @@ from govtech.services import (
     kpis,
     listsearch,
     notifications,
+    pipeline_status,
     recommendations,
     transaction,
     workflow,
@@ -313,17 +314,23 @@ def days_in_stages(pilot: Pilot, events: Sequence[HistoryEvent],
 @dataclass
 class Filters:
     q: str = ""
+    mine: bool = False  # 「自分の案件」 (pipeline_status.mine_sql)
 
 
 def board_query(user: User, filters: Filters) -> Select[tuple[Pilot]]:
-    """Pairs this user may see (their own, or all for managers), matching `q`, oldest move first."""
+    """Pairs this user may see (their own, or all for managers), matching `q`, oldest move first,
+    with what their cards show (next step, due date) loaded."""
     municipality, startup = aliased(Organisation), aliased(Organisation)
-    return (select(Pilot).join(Pilot.challenge).join(municipality, Challenge.organisation)
-            .join(startup, Pilot.startup)
-            .options(joinedload(Pilot.challenge).joinedload(Challenge.organisation),
-                     joinedload(Pilot.startup))
-            .where(access.own_side(user, municipality=Challenge.organisation_id,
-                                   startup=Pilot.startup_id),
-                   listsearch.words_match(filters.q, Challenge.title, municipality.name,
-                                          startup.name))
-            .order_by(Pilot.stage_entered_at, Pilot.id))
+    query = (select(Pilot).join(Pilot.challenge).join(municipality, Challenge.organisation)
+             .join(startup, Pilot.startup)
+             .options(joinedload(Pilot.challenge).joinedload(Challenge.organisation),
+                      joinedload(Pilot.startup), selectinload(Pilot.milestones),
+                      selectinload(Pilot.kpis))
+             .where(access.own_side(user, municipality=Challenge.organisation_id,
+                                    startup=Pilot.startup_id),
+                    listsearch.words_match(filters.q, Challenge.title, municipality.name,
+                                           startup.name))
+             .order_by(Pilot.stage_entered_at, Pilot.id))
+    if filters.mine:
+        query = query.where(pipeline_status.mine_sql(user, municipality.state, startup.state))
+    return query

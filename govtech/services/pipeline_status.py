@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from flask_babel import gettext as _
@@ -28,11 +29,11 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from govtech import formatting
 from govtech.extensions import db
-from govtech.models import HistoryEvent, Milestone, Pilot, PilotStage
+from govtech.models import HistoryEvent, Milestone, OrgKind, Pilot, PilotStage, User
 from govtech.models.base import utcnow
 from govtech.models.enums import OrgState
 from govtech.models.pilot import FINAL_STAGES
-from govtech.services import figure_cache, sqltime, workflow
+from govtech.services import access, figure_cache, sqltime, workflow
 from govtech.services.access import MANAGER, MUNICIPALITY, STARTUP
 from govtech.services.dashboard import Scope
 
@@ -142,6 +143,21 @@ def waiting_on_sql(side: str, *, stage: Any, has_report: ColumnElement[bool],
                   _mover_side(PilotStage.evaluation)))
     whens += [(stage == s, _stage_side(s)) for s in open_stages]
     return case(*whens, else_=literal("")) == side
+
+
+def mine_sql(user: User, municipality_state: Any, startup_state: Any) -> ColumnElement[bool]:
+    """「自分の案件」 on the board, as a WHERE clause over a pilot joined to its two
+    organisations: pairs waiting on the user's side (or on either party); for managers, those
+    waiting on the office or that they introduced (the actor of the pilot's first event)."""
+    waits = partial(waiting_on_sql, stage=Pilot.stage, has_report=report_written_sql(),
+                    frozen=frozen_sql(municipality_state, startup_state))
+    if access.manager(user):
+        started = select(HistoryEvent.entity_id).where(
+            HistoryEvent.entity_type == "pilot", HistoryEvent.from_state.is_(None),
+            HistoryEvent.actor_id == user.id)
+        return or_(waits(OFFICE), Pilot.id.in_(started))
+    mine = MUNICIPALITY if access.acts_for_kind(user, OrgKind.municipality) else STARTUP
+    return or_(waits(mine), waits(EITHER))
 
 
 def report_written_sql() -> ColumnElement[bool]:

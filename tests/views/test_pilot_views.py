@@ -81,12 +81,14 @@ def test_not_adopted_without_reason_keeps_the_note(client, pair):
     factories.login(client, users["municipality"])
     version = _version(client.get(f"/pilots/{pid}").get_data(as_text=True))
     response = client.post(f"/pilots/{pid}/move", data={
-        "target": "not_adopted", "note": "庁内調整がつかなかった", "version": version})
+        "target": "not_adopted", "note": "庁内調整がつかなかった", "version": version,
+        "confirm": "yes"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "不採用の理由を選んでください" in page and "庁内調整がつかなかった" in page
     response = client.post(f"/pilots/{pid}/move", data={
-        "target": "not_adopted", "reason": "timing", "note": "来年度に再検討", "version": version},
+        "target": "not_adopted", "reason": "timing", "note": "来年度に再検討", "version": version,
+        "confirm": "yes"},
         follow_redirects=True)
     assert "時期が合わなかった" in response.get_data(as_text=True)
 
@@ -176,14 +178,15 @@ def test_a_move_without_its_hidden_fields_is_refused(client, pair):
 
 
 def test_board_columns_and_stepper_of_an_ended_pair(app, ctx, pair):
-    """The board puts pairs that ended without adoption in their own column; the stepper shows
-    how far such a pair got, from its timeline."""
+    """The board puts pairs that ended without adoption in their own (folded) list; the stepper
+    shows how far such a pair got, from its timeline."""
     users, _pid = pair
     cid = factories.challenge(app, users["municipality"], title="途中で辞退")
     ended = db.session.get(Pilot, factories.pilot(app, users["manager"], cid,
                                                   users["startup"].org_id, stage="withdrawn"))
-    cols = {c["key"]: c for c in board.columns([ended])}
-    assert list(cols)[-1] == "ended" and [c["pilot"] for c in cols["ended"]["cards"]] == [ended]
+    phases, ended_cards = board.phases([ended], {})
+    assert [c["pilot"] for c in ended_cards] == [ended]
+    assert all(not column["cards"] for phase in phases for column in phase["columns"])
     events = pilots.timeline(db.session.get(User, users["manager"].id), ended)
     steps = [s["state"] for s in board.stepper(ended, events)]
     assert "current" not in steps and steps[0] == "done" and steps[-1] == "todo"

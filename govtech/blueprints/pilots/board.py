@@ -1,31 +1,44 @@
-"""How pilots are drawn: the board's columns and a pair's stage stepper (the web layer's view of
-the pipeline; the rules stay in services.pilots)."""
+"""How pilots are drawn: the board's three phases and a pair's stage stepper (the web layer's view
+of the pipeline; the rules stay in services.pilots and services.pipeline_status)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from flask_babel import gettext as _
-
 from govtech.labels import stage_label
 from govtech.models import HistoryEvent, Pilot
 from govtech.models.base import utcnow
-from govtech.services import pilots
+from govtech.services import pilots, pipeline_status
 
 PIPELINE = pilots.PIPELINE
 
 
-def columns(items: Sequence[Pilot], now: datetime | None = None) -> list[dict]:
-    """The board's columns: the pipeline stages, then one for pairs that ended without adoption."""
+def card(pilot: Pilot, medians: dict[str, float], now: datetime | None = None) -> dict:
+    """What a card (and the pair page's 「次にすること」 box) shows."""
+    now = now or utcnow()
+    step = pipeline_status.next_step(pilot)
+    return {"pilot": pilot, "days": pilots.days_since(pilot.stage_entered_at, now),
+            "step": step, "waiting": pipeline_status.side_label(step.side),
+            "stuck": pipeline_status.stuck(pilot, medians, now)}
+
+
+def phases(items: Sequence[Pilot], medians: dict[str, float],
+           now: datetime | None = None) -> tuple[list[dict], list[dict]]:
+    """The board: three phases (マッチング / 実証 / 導入), each with its stages as sub-columns,
+    and the pairs that ended without adoption (shown folded away)."""
     now = now or utcnow()
     cards: dict[str, list[dict]] = {stage.value: [] for stage in PIPELINE}
-    cards["ended"] = []
+    ended: list[dict] = []
     for pilot in items:
-        key = pilot.stage.value if pilot.stage in PIPELINE else "ended"
-        cards[key].append({"pilot": pilot, "days": pilots.days_since(pilot.stage_entered_at, now)})
-    labels = {stage.value: stage_label(stage) for stage in PIPELINE}
-    labels["ended"] = _("Ended")
-    return [{"key": key, "label": labels[key], "cards": found} for key, found in cards.items()]
+        drawn = card(pilot, medians, now)
+        (cards[pilot.stage.value] if pilot.stage in PIPELINE else ended).append(drawn)
+    drawn_phases = []
+    for key, label, stages in pipeline_status.PHASES:
+        columns = [{"key": s.value, "label": stage_label(s), "cards": cards[s.value],
+                    "median": medians.get(s.value)} for s in stages]
+        drawn_phases.append({"key": key, "label": str(label), "columns": columns,
+                             "count": sum(len(c["cards"]) for c in columns)})
+    return drawn_phases, ended
 
 
 def stepper(pilot: Pilot, events: Sequence[HistoryEvent]) -> list[dict]:

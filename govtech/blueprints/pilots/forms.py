@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     FloatField,
     HiddenField,
@@ -75,3 +76,4 @@ class BoardFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Search"), validators=[Length(max=200)])
+    mine = BooleanField(_l("My pairs"))

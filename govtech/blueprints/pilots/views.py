@@ -16,19 +16,21 @@ from govtech.blueprints.pilots.forms import (
 )
 from govtech.labels import stage_label
 from govtech.models import PilotStage
-from govtech.services import kpis, marketing, pilots
+from govtech.services import kpis, marketing, pilots, pipeline_status
 
 bp = Blueprint("pilots", __name__, url_prefix="/pilots")
+ENDINGS = (PilotStage.not_adopted.value, PilotStage.withdrawn.value)  # confirmed first
 
 
 @bp.get("/")
 def board():
     form = BoardFilterForm(request.args)
     form.validate()
-    page = pages.list_page(pilots.board_query(current_user, pilots.Filters(q=form.q.data or "")),
-                           per_page=100)
+    filters = pilots.Filters(q=form.q.data or "", mine=bool(form.mine.data))
+    page = pages.list_page(pilots.board_query(current_user, filters), per_page=100)
+    phases, ended = drawing.phases(page.items, pipeline_status.stage_medians())
     return render_template("pilots/board.html", form=form, page=page, args=pages.list_args(),
-                           columns=drawing.columns(page.items))
+                           phases=phases, ended=ended, mine=filters.mine)
 
 
 def _page(pilot, status: int = 200, *, move_form: MoveForm | None = None, **forms):
@@ -42,10 +44,12 @@ def _page(pilot, status: int = 200, *, move_form: MoveForm | None = None, **form
     for target in pilots.allowed_targets(current_user, pilot):
         form = move_form if move_form is not None and move_form.target.data == target else \
             MoveForm(formdata=None, target=target, version=pilot.version)
-        moves.append({"target": target, "label": stage_label(target), "form": form})
+        moves.append({"target": target, "label": stage_label(target), "form": form,
+                      "ending": target in ENDINGS})
     return render_template(
         "pilots/show.html", pilot=pilot, events=events, steps=drawing.stepper(pilot, events),
-        days=pilots.days_in_stages(pilot, events), moves=moves, can_move=bool(moves),
+        days=pilots.days_in_stages(pilot, events), moves=[m for m in moves if not m["ending"]],
+        endings=[m for m in moves if m["ending"]], can_move=bool(moves),
         days_here=pilots.days_since(pilot.stage_entered_at),
         milestones=pilots.sorted_milestones(pilot),
         side=pilots.side(current_user, pilot), frozen=pilots.is_frozen(pilot),
@@ -53,6 +57,8 @@ def _page(pilot, status: int = 200, *, move_form: MoveForm | None = None, **form
         report_needed=pilot.stage == PilotStage.evaluation
         and not pilot.has_report, marketing=marketing.for_pilot(current_user, pilot),
         kpi_events=kpis.timeline(current_user, pilot),
+        now=drawing.card(pilot, pipeline_status.stage_medians()),
+        checklist=pipeline_status.checklist(pilot), side_name=pipeline_status.side_name,
         **blank), status
 
 
@@ -69,9 +75,10 @@ def _to_pilot(pilot_id: int, anchor: str | None = None):
 def move(pilot_id: int):
     pilot = pilots.get_visible(current_user, pilot_id)
     form = MoveForm()
-    moved = pages.submit(form, lambda: pilots.move(
+    moved = pages.submit(form, pages.confirmed_first(lambda: pilots.move(
         current_user, pilot, form.target.data, form.note.data or "",
-        expected_version=form.version.data, reason=form.reason.data or None))
+        expected_version=form.version.data, reason=form.reason.data or None),
+        needed=form.target.data in ENDINGS))
     if moved:
         flash(_("The pair is now at: %(stage)s.", stage=stage_label(pilot.stage)), "success")
         return _to_pilot(pilot_id)
