@@ -81,6 +81,8 @@ POLICY: dict[str, Rule] = {
     "startups.delete_capability": STARTUP_EDITORS,
     "recommendations.list_recommendations": MEMBERS,
     "recommendations.dismiss": MEMBERS,
+    "recommendations.interest": ORG_MEMBERS,
+    "recommendations.withdraw_interest": ORG_MEMBERS,
     "recommendations.rebuild": MANAGERS,
     "recommendations.introduce": MANAGERS,
     "recommendations.reject": MANAGERS,

@@ -81,6 +81,27 @@ class Recommendation(Timestamped, Base):
                    cls.generation == cls.live_generation())
 
 
+class PairInterest(Base):
+    """One side's 「関心あり」 on a recommended pair: the town asks the programme office for an
+    introduction, or the startup says it would like to meet. Kept by (challenge, startup, side),
+    not by recommendation row, so it survives the rebuilds that rewrite suggested pairs; the
+    programme office sees it as a signal on its review list. Undoing it deletes the row (the
+    history keeps both events)."""
+
+    __tablename__ = "pair_interest"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenge.id", ondelete="CASCADE"))
+    startup_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    side: Mapped[str] = mapped_column(String(20))  # "municipality" or "startup"
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("challenge_id", "startup_id", "side"),)
+
+
 class MatchingRun(Base):
     """One full rebuild of the recommendations: its progress is what the progress bar shows."""
 

@@ -11,7 +11,7 @@ from wtforms.validators import Length, NumberRange, Optional
 from govtech import reference
 from govtech.blueprints import pages
 from govtech.forms import PrefectureField, finite
-from govtech.services import access, introductions, recommendations
+from govtech.services import access, challenges, introductions, recommendations
 
 bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
 
@@ -24,24 +24,43 @@ class FilterForm(FlaskForm):
     category = SelectField(validators=[Optional()])
     prefecture = PrefectureField(validators=[Optional()], blank="—")
     min_score = FloatField(validators=[Optional(), finite, NumberRange(min=0, max=2)])
+    level = SelectField(validators=[Optional()])
+    sort = SelectField(validators=[Optional()])
+
+
+LEVEL_FILTERS = {"": ("high", "medium"), "high": ("high",)}
 
 
 @bp.get("/")
 def list_recommendations():
     form = FilterForm(request.args)
     form.category.choices = [("", _("All"))] + reference.category_choices()
+    form.level.choices = [("", _("High and medium")), ("high", _("High only"))]
+    form.sort.choices = [("", _("Best match first")), ("interest", _("Interest first"))]
     form.validate()
+    flags = access.flags(current_user)
     filters = recommendations.Filters(
         q=form.q.data or "", category=form.category.data or "",
         prefecture=form.prefecture.data or "",
-        min_score=None if form.min_score.errors else form.min_score.data,
-        proven_only=request.args.get("proven") == "1")
+        min_score=(None if form.min_score.errors or not flags["is_manager"]
+                   else form.min_score.data),
+        proven_only=request.args.get("proven") == "1",
+        levels=LEVEL_FILTERS.get(form.level.data or "", LEVEL_FILTERS[""]),
+        sort=(form.sort.data or "") if flags["is_manager"] else "")
     page = pages.list_page(recommendations.visible_query(current_user, filters))
-    flags = access.flags(current_user)
-    return render_template("recommendations/list.html", form=form, page=page,
-                           rows=recommendations.with_explanations(page.items),
-                           args=pages.list_args(), can_review=flags["is_manager"],
-                           card_mode=_card_mode(flags), proven_only=filters.proven_only)
+    others: list = []
+    other_count = 0
+    if "medium" in filters.levels and filters.min_score is None:
+        others, other_count = recommendations.folded(current_user, filters)
+    shown = [*page.items, *others]
+    return render_template(
+        "recommendations/list.html", form=form, page=page,
+        accepting={rec.challenge_id for rec in shown
+                   if flags["is_startup"] and challenges.accepts_proposals(rec.challenge)},
+        rows=recommendations.with_explanations(page.items, current_user),
+        others=recommendations.with_explanations(others, current_user),
+        other_count=other_count, args=pages.list_args(), can_review=flags["is_manager"],
+        card_mode=_card_mode(flags), proven_only=filters.proven_only)
 
 
 def _card_mode(flags: dict[str, bool]) -> str:
@@ -81,6 +100,20 @@ def dismiss(rec_id: int):
     return redirect(_back())
 
 
+@bp.post("/<int:rec_id>/interest")
+def interest(rec_id: int):
+    _act(rec_id, lambda rec: recommendations.express_interest(current_user, rec),
+         _("Your interest is recorded; the programme office sees it and will be in touch."))
+    return redirect(_back())
+
+
+@bp.post("/<int:rec_id>/interest/withdraw")
+def withdraw_interest(rec_id: int):
+    _act(rec_id, lambda rec: recommendations.withdraw_interest(current_user, rec),
+         _("Your interest is withdrawn."))
+    return redirect(_back())
+
+
 @bp.post("/<int:rec_id>/introduce")
 def introduce(rec_id: int):
     def introduce_pair(rec) -> None:
@@ -109,23 +142,41 @@ def save_note(rec_id: int):
     return redirect(_back())
 
 
-@bp.post("/bulk")
+def _selected(values: list[str]) -> list[int]:
+    return [int(value) for value in values if value.isdigit()][:introductions.BULK_LIMIT]
+
+
+@bp.route("/bulk", methods=["GET", "POST"])
 def bulk():
-    if not _valid():
-        return redirect(_back())
-    ids = [int(value) for value in request.form.getlist("ids") if value.isdigit()]
-    if not ids:
-        flash(_("Select at least one pair."), "error")
-        return redirect(_back())
-    outcome: list[tuple[int, list[str]]] = []
-    if pages.run(lambda: outcome.append(introductions.bulk(
-            current_user, ids, request.form.get("action", ""),
-            request.form.get("reason", "")[:500]))):
-        done, problems = outcome[0]
-        flash(_("%(n)d pairs done.", n=done), "success")
-        for problem in problems:
-            flash(problem, "error")
-    return redirect(_back())
+    """The bulk bar's next step: a page naming every selected pair and everyone an
+    introduction writes to (GET); only its confirm button (POST with confirmed=1) acts."""
+    source = request.form if request.method == "POST" else request.args
+    ids = _selected(source.getlist("ids"))
+    action = "reject" if source.get("reject") else source.get("action", "")
+    reason = source.get("reason", "")[:500]
+    if request.method == "POST" and source.get("confirmed") == "1":
+        if not _valid():
+            return redirect(url_for("recommendations.bulk", ids=ids, action=action))
+        outcome: list[tuple[int, list[str]]] = []
+        if pages.run(lambda: outcome.append(introductions.bulk(current_user, ids, action,
+                                                               reason))):
+            done, problems = outcome[0]
+            flash(_("%(n)d pairs done.", n=done), "success")
+            for problem in problems:
+                flash(problem, "error")
+            return redirect(_back())
+        return redirect(url_for("recommendations.bulk", ids=ids, action=action, reason=reason))
+    planned = introductions.plan(current_user, ids)
+    return render_template("recommendations/bulk.html", planned=planned,
+                           organisations=introductions.organisations(planned),
+                           action=action if action in ("introduce", "reject") else "",
+                           reason=reason, back=_list_url(source.get("next", "")))
+
+
+def _list_url(target: str) -> str:
+    if target.startswith("/recommendations") and not target.startswith("//"):
+        return target
+    return url_for("recommendations.list_recommendations")
 
 
 @bp.route("/rebuild", methods=["GET", "POST"])

@@ -6,8 +6,10 @@ or edited document is scored at once against the index this process holds (`inde
 rebuild refits everything in a background job, writes a new generation of pairs in bulk and
 swaps it in at once (`rebuild`, `generations`), recording its progress in a MatchingRun row
 (`runs`). Readers see only the live generation (`Recommendation.live()`).
-People read, hide and review the pairs (`review`); introducing a pair starts a
-pilot and so lives apart, in `govtech.services.introductions`.
+People read, hide and review the pairs (`review`), each with its level, reason and whole-word
+chips (`levels`, `explanations`); either party can say 関心あり (`interest`); pairs that already
+exist as a pilot or proposal are never suggested again and show as a badge (`pairs`);
+introducing a pair starts a pilot and so lives apart, in `govtech.services.introductions`.
 
 A rejected or dismissed pair stays out while both texts are as they were when it was scored:
 each stored pair keeps a fingerprint of both documents.
@@ -18,6 +20,12 @@ from govtech.services.recommendations.documents import (
     replication_doc,
     startup_doc,
 )
+from govtech.services.recommendations.explanations import (
+    display_terms,
+    explain,
+    reason,
+    with_explanations,
+)
 from govtech.services.recommendations.index import (
     forget_index,
     refresh_challenge,
@@ -25,14 +33,18 @@ from govtech.services.recommendations.index import (
     refresh_replication,
     refresh_startup,
 )
+from govtech.services.recommendations.interest import express as express_interest
+from govtech.services.recommendations.interest import withdraw as withdraw_interest
+from govtech.services.recommendations.levels import level
+from govtech.services.recommendations.pairs import PairStatus, PairStatuses
+from govtech.services.recommendations.pairs import statuses as pair_statuses
 from govtech.services.recommendations.rebuild import CannotQueue, run_rebuild, start_rebuild
 from govtech.services.recommendations.review import (
     CONFLICT,
     Filters,
     close,
     dismiss,
-    display_terms,
-    explain,
+    folded,
     for_challenge,
     for_startup,
     get_for,
@@ -41,7 +53,6 @@ from govtech.services.recommendations.review import (
     require_manager,
     set_note,
     visible_query,
-    with_explanations,
 )
 from govtech.services.recommendations.runs import latest_run
 from govtech.services.recommendations.runs import view as run_view
@@ -57,7 +68,15 @@ __all__ = [
     "dismiss",
     "display_terms",
     "explain",
+    "express_interest",
+    "level",
+    "pair_statuses",
+    "PairStatus",
+    "PairStatuses",
+    "reason",
+    "withdraw_interest",
     "fingerprint",
+    "folded",
     "for_challenge",
     "for_startup",
     "forget_index",

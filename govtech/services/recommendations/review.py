@@ -5,14 +5,11 @@ knows nothing of pilots.
 """
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, exists, func, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from govtech import reference
@@ -27,9 +24,9 @@ from govtech.models import (
     RecommendationState,
     User,
 )
+from govtech.models.recommendation import PairInterest
 from govtech.services import (
     access,
-    cases,
     history,
     listsearch,
     search,
@@ -37,6 +34,7 @@ from govtech.services import (
     workflow,
 )
 from govtech.services.errors import DomainError
+from govtech.services.recommendations import levels, pairs
 from govtech.services.recommendations.store import TOP_K
 
 #: The conflict message of every review action (the pair's version column detects it).
@@ -51,6 +49,10 @@ class Filters:
     min_score: float | None = None
     state: str = "suggested"
     proven_only: bool = False
+    #: which levels (levels.LEVELS) to show; lists fold the reference ones apart
+    levels: tuple[str, ...] = levels.SHOWN
+    #: "interest": pairs either party said 関心あり about first (the managers' review list)
+    sort: str = ""
 
 
 def visible_query(user: User, filters: Filters | None = None) -> Select[tuple[Recommendation]]:
@@ -64,9 +66,13 @@ def visible_query(user: User, filters: Filters | None = None) -> Select[tuple[Re
                     Organisation.state == OrgState.approved,
                     startup.state == OrgState.approved,
                     access.own_side(user, municipality=Challenge.organisation_id,
-                                    startup=Recommendation.startup_id))
+                                    startup=Recommendation.startup_id),
+                    # a pair already introduced, proposing, piloting or adopted is never
+                    # recommended again
+                    ~pairs.existing(Recommendation.challenge_id, Recommendation.startup_id),
+                    levels.clause(filters.levels))
              .options(joinedload(Recommendation.challenge).joinedload(Challenge.organisation),
-                      joinedload(Recommendation.startup),
+                      joinedload(Recommendation.startup).selectinload(Organisation.capabilities),
                       selectinload(Recommendation.proven_pilot).joinedload(Pilot.challenge)
                       .joinedload(Challenge.organisation)))
     if filters.state in RecommendationState.__members__:
@@ -81,7 +87,23 @@ def visible_query(user: User, filters: Filters | None = None) -> Select[tuple[Re
     if filters.proven_only:
         query = query.where(Recommendation.proven_pilot_id.is_not(None))
     query = query.where(listsearch.words_match(filters.q, Challenge.title, startup.name))
+    if filters.sort == "interest":
+        interested = exists(select(PairInterest.id).where(
+            PairInterest.challenge_id == Recommendation.challenge_id,
+            PairInterest.startup_id == Recommendation.startup_id))
+        return query.order_by(case((interested, 0), else_=1), Recommendation.score.desc(),
+                              Recommendation.id)
     return query.order_by(Recommendation.score.desc(), Recommendation.id)
+
+
+def folded(user: User, filters: Filters, limit: int = 20
+           ) -> tuple[list[Recommendation], int]:
+    """The reference-level pairs the lists fold under 「その他の候補（n件）」: the best `limit`
+    of them and how many there are."""
+    query = visible_query(user, replace(filters, levels=("reference",)))
+    total = db.session.scalar(select(func.count()).select_from(
+        query.order_by(None).with_only_columns(Recommendation.id).subquery())) or 0
+    return (list(db.session.scalars(query.limit(limit))) if total else []), total
 
 
 def for_challenge(user: User, challenge: Challenge) -> list[Recommendation]:
@@ -94,54 +116,6 @@ def for_startup(user: User, org: Organisation) -> list[Recommendation]:
     """The best visible pairs of one startup."""
     return list(db.session.scalars(visible_query(user).where(
         Recommendation.startup_id == org.id).limit(TOP_K)))
-
-
-def explain(rec: Recommendation, figures: dict[int, list[dict]] | None = None) -> dict:
-    """What a person reads: shared words, related words (different words of one meaning, told
-    apart from shared ones), shared categories, whether the region is served. `figures`: the
-    published KPI figures by pilot, when the caller fetched them for many pairs at once."""
-    names = {ja: key for key, (ja, _label) in reference.CATEGORIES.items()}
-    explanation: dict = {"terms": display_terms([t["term"] for t in rec.terms], rec.challenge),
-                         "related": [(r["challenge_term"], r["startup_term"])
-                                     for r in rec.related or []],
-                         "categories": [], "region": "", "proven": None}
-    if rec.proven_pilot is not None:
-        pilot = rec.proven_pilot
-        explanation["proven"] = {"town": pilot.challenge.organisation.name,
-                                 "challenge": pilot.challenge.title,
-                                 # only what a published case study shows
-                                 "kpis": (figures.get(pilot.id, []) if figures is not None
-                                          else cases.published_figures(pilot.id))}
-    for signal in rec.signals:
-        if signal["name"] == "shared_categories":
-            explanation["categories"] = [reference.category_label(names.get(v, v))
-                                         for v in signal["value"]]
-        elif signal["name"] == "region_served":
-            explanation["region"] = reference.prefecture_name(rec.challenge.organisation.prefecture)
-    return explanation
-
-
-def display_terms(terms: list[str], challenge: Challenge) -> list[str]:
-    """Terms as the challenge spells them: the matcher lower-cases English ("iot"), a person
-    wrote IoT or MaaS. Japanese terms are already the readable normalised forms."""
-    if all(not term.isascii() for term in terms):
-        return terms
-    text = unicodedata.normalize("NFKC", " ".join(
-        [challenge.title, challenge.summary, challenge.description, *challenge.tags]))
-    shown = []
-    for term in terms:
-        found = (re.search(rf"(?<![A-Za-z0-9]){re.escape(term)}", text, re.IGNORECASE)
-                 if term.isascii() else None)
-        shown.append(found.group() if found else term)
-    return shown
-
-
-def with_explanations(recs: Iterable[Recommendation]) -> list[dict]:
-    """Each pair with its explanation, ready for a template."""
-    recs = list(recs)
-    figures = cases.published_figures_by_pilot(r.proven_pilot_id for r in recs
-                                               if r.proven_pilot_id)
-    return [{"rec": rec, "why": explain(rec, figures)} for rec in recs]
 
 
 def get_for(user: User, rec_id: int) -> Recommendation:
