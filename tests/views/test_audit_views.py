@@ -228,7 +228,7 @@ def test_a_whole_day_records_each_event_exactly_once(client, app, outbox):
 
         version = db.session.get(Organisation, town.org_id).version
     office.post(f"/admin/organisations/{town.org_id}/state",
-                data={"state": "suspended", "version": version})
+                data={"state": "suspended", "confirm": "yes", "version": version})
     office.get("/admin/audit.csv")
     for _ in range(6):
         app.test_client().post("/login", data={"email": manager.email, "password": "guess-1x"})

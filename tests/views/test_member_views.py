@@ -8,9 +8,10 @@ from tests import factories
 from tests.html import field_errors, flash_messages, form_errors, get_page, post_page, text
 
 
-def _act(client, user_id: int, action: str, seen: str, status: int = 302):
+def _act(client, user_id: int, action: str, seen: str, status: int = 302, confirm: str = "yes"):
     response = client.post("/account/members/action", data={
-        "user": user_id, "action": action, "seen": seen, "next": "/account/members"})
+        "user": user_id, "action": action, "seen": seen, "next": "/account/members",
+        "confirm": confirm})
     assert response.status_code == status, response.get_data(as_text=True)[:300]
     return response
 
@@ -55,6 +56,27 @@ def test_bad_member_requests_are_refused_with_a_message(app, client):
     assert response.status_code == 302  # an invalid form: the list again, with a message
 
 
+def test_disabling_a_member_needs_the_box_that_names_them_ticked(app, client):
+    """Disabling sits under 「その他の操作」 with a box naming the member; without it nothing
+    changes and the list says why."""
+    admin = factories.user(app, "municipality")
+    member = factories.user(app, "municipality", org_id=admin.org_id)
+    factories.login(client, admin)
+    page = get_page(client, "/account/members")
+    row = page.select_one(f"tr[data-member='{member.id}']")
+    box = row.select_one("details.more-actions form input[name=confirm][required]")
+    name = row.select_one("td").find(string=True).strip()
+    assert box is not None and name and name in text(box.parent)
+    assert row.select_one("details.more-actions button.button--danger") is not None
+    _act(client, member.id, "disable", "active", confirm="")
+    page = get_page(client, "/account/members")
+    assert any("tick the box" in m.lower() or "チェック" in m for m in flash_messages(page))
+    assert page.select_one(f"tr[data-member='{member.id}'] input[name=action][value=disable]")
+    _act(client, member.id, "disable", "active")
+    page = get_page(client, "/account/members")
+    assert page.select_one(f"tr[data-member='{member.id}'] input[name=action][value=enable]")
+
+
 def test_managers_see_an_organisations_members_and_the_managers(app, client):
     admin = factories.user(app, "startup")
     manager = factories.user(app, "manager")
@@ -65,7 +87,8 @@ def test_managers_see_an_organisations_members_and_the_managers(app, client):
     managers = get_page(client, "/admin/managers")
     assert other.email in text(managers.select_one("#members"))
     response = client.post("/account/members/action", data={
-        "user": other.id, "action": "disable", "seen": "active", "next": "/admin/managers"})
+        "user": other.id, "action": "disable", "seen": "active", "next": "/admin/managers",
+        "confirm": "yes"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/admin/managers")
     get_page(client, "/admin/organisations/999999/members", status=404)
 

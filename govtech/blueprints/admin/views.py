@@ -33,7 +33,7 @@ def organisations():
     page = pages.list_page(org_service.list_query(q=q, state=state, kind=kind))
     rows = [{"org": org, "actions": _actions(org)} for org in page.items]
     return render_template("admin/organisations.html", page=page, rows=rows, q=q, state=state,
-                           kind=kind)
+                           kind=kind, applied=pages.applied_filters())
 
 
 def _actions(org: Organisation) -> list[dict]:
@@ -41,7 +41,12 @@ def _actions(org: Organisation) -> list[dict]:
     pending = org.state == OrgState.pending
     labels: dict[str, str] = {OrgState.approved: _("Approve") if pending else _("Reinstate"),
                               OrgState.suspended: _("Decline") if pending else _("Suspend")}
-    return [{"target": target, "label": labels[target], "danger": target == OrgState.suspended}
+    question = (_("The request of “%(name)s” to join will be declined. Are you sure?",
+                  name=org.name) if pending else
+                _("“%(name)s” will be suspended: its members are signed out and can no longer "
+                  "post or apply. Are you sure?", name=org.name))
+    return [{"target": target, "label": labels[target], "danger": target == OrgState.suspended,
+             "question": question}
             for target in sorted(org_service.allowed_targets(org))]
 
 
@@ -52,9 +57,11 @@ def set_organisation_state(org_id: int):
     if not form.validate_on_submit() or not (form.version.data or "").isdigit():
         flash(_("The request was not valid. Please try again."), "error")
         return redirect(url_for("admin.organisations"))
-    if pages.run(lambda: org_service.set_state(current_user, org, OrgState(form.state.data),
-                                               form.note.data or "",
-                                               expected_version=int(form.version.data))):
+    if pages.run(pages.confirmed_first(
+            lambda: org_service.set_state(current_user, org, OrgState(form.state.data),
+                                          form.note.data or "",
+                                          expected_version=int(form.version.data)),
+            needed=form.state.data == OrgState.suspended.value)):
         flash(_("%(name)s: %(state)s.", name=org.name, state=state_label(org.state)), "success")
     args: dict[str, Any] = request.args.to_dict()  # the first value of each, as before
     return redirect(url_for("admin.organisations", **args))
@@ -95,6 +102,7 @@ def audit_page():
     names = audit.organisation_names(current_user)
     args = {name: request.args[name] for name in _AUDIT_FILTERS if request.args.get(name)}
     return render_template("admin/audit.html", page=page, names=names, args=args,
+                           applied=pages.applied_filters(search=("email",)),
                            rows=[_audit_row(event, names) for event in page.items],
                            events=[(name, str(label)) for name, label in audit.EVENTS.items()
                                    if label])  # the events written so far

@@ -24,6 +24,10 @@ _DONE = {"disable": _l("The member has been disabled and signed out everywhere."
          "revoke": _l("The invitation has been withdrawn.")}
 
 
+# Actions that take something away: their button sits under 「その他の操作」 with a box to tick.
+CONFIRMED = ("disable", "revoke")
+
+
 def member_rows(users, manage: bool) -> list[dict]:
     """The list's rows with the buttons this viewer may press (flags, never role strings)."""
     rows = []
@@ -59,8 +63,11 @@ def member_action():
     action = members.ACTIONS.get(form.action.data)
     if action is None:  # pragma: no cover - the form's choices are the actions
         abort(400)
-    action(current_user, form.user.data, form.seen.data)  # a refusal: its page and status
-    flash(str(_DONE[form.action.data]), "success")
     fallback = url_for("auth.members" if current_user.organisation_id
                        else "admin.managers")
+    if form.action.data in CONFIRMED and request.form.get("confirm") != "yes":
+        flash(_("Nothing was changed: tick the box to confirm first."), "error")
+        return redirect(safe_next(request.form.get("next"), fallback))
+    action(current_user, form.user.data, form.seen.data)  # a refusal: its page and status
+    flash(str(_DONE[form.action.data]), "success")
     return redirect(safe_next(request.form.get("next"), fallback))

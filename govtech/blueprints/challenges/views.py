@@ -39,6 +39,7 @@ def list_challenges():
     query = challenges.list_query(current_user, filters)
     page = pages.list_page(query) if query is not None else None
     return render_template("challenges/list.html", form=form, page=page, args=pages.list_args(),
+                           applied=pages.applied_filters(ignore=("sort", "mine")),
                            signed_in=access.member(current_user),
                            can_post=challenges.can_post(current_user),
                            today=challenges.today())
@@ -103,9 +104,10 @@ def change_state(challenge_id: int):
     form = ChallengeStateForm()
     if not form.validate_on_submit() or form.state.data not in ChallengeState.__members__:
         flash(_("The request was not valid. Please try again."), "error")
-    elif pages.run(lambda: challenges.transition(current_user, challenge,
-                                                 ChallengeState(form.state.data),
-                                                 form.note.data or "")):
+    elif pages.run(pages.confirmed_first(
+            lambda: challenges.transition(current_user, challenge,
+                                          ChallengeState(form.state.data), form.note.data or ""),
+            needed=form.state.data != ChallengeState.open.value)):
         flash(_("The challenge is now: %(state)s.", state=state_label(challenge.state)),
               "success")
     return redirect(url_for("challenges.show_challenge", challenge_id=challenge_id))

@@ -26,7 +26,8 @@ def list_activities():
     filters = marketing_lists.Filters(q=form.q.data or "", kind=form.kind.data or "",
                                 state=form.state.data or "")
     page = pages.list_page(marketing_lists.list_query(current_user, filters), per_page=20)
-    return render_template("marketing/list.html", form=form, page=page, args=pages.list_args())
+    return render_template("marketing/list.html", form=form, page=page, args=pages.list_args(),
+                           applied=pages.applied_filters())
 
 
 @bp.get("/marketing/calendar")
@@ -152,9 +153,9 @@ def refresh_figures(activity_id: int):
 def move(activity_id: int):
     activity = marketing.get_visible(current_user, activity_id)
     form = MoveForm()
-    if pages.submit(form, lambda: marketing.transition(
+    if pages.submit(form, pages.confirmed_first(lambda: marketing.transition(
             current_user, activity, form.target.data, form.note.data or "",
-            expected_version=_version(form))):
+            expected_version=_version(form)), needed=form.target.data == "cancelled")):
         flash(_("The activity is now: %(state)s.", state=state_label(activity.state)),
               "success")
         return _to_activity(activity_id)

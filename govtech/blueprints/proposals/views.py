@@ -114,8 +114,10 @@ def change_state(proposal_id: int):
         flash(_("The request was not valid. Please try again."), "error")
         return redirect(url_for("proposals.show_proposal", proposal_id=proposal_id))
     version = _version(form.version.data, None)  # the review page's buttons send one
-    if pages.run(lambda: proposals.transition(current_user, proposal, form.state.data,
-                                              form.reason.data or "", expected_version=version)):
+    if pages.run(pages.confirmed_first(
+            lambda: proposals.transition(current_user, proposal, form.state.data,
+                                         form.reason.data or "", expected_version=version),
+            needed=form.state.data == "withdrawn")):
         flash(_("The proposal is now: %(state)s.", state=state_label(proposal.state)), "success")
     if request.form.get("back") == "review":
         return redirect(url_for("proposals.review_proposals", challenge_id=proposal.challenge_id))

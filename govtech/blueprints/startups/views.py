@@ -22,7 +22,8 @@ def list_startups():
         q=form.q.data or "", category=form.category.data or "",
         prefecture=form.prefecture.data or "", sort=form.sort.data or "name"))
     page = pages.list_page(query) if query is not None else None
-    return render_template("startups/list.html", form=form, page=page, args=pages.list_args())
+    return render_template("startups/list.html", form=form, page=page, args=pages.list_args(),
+                           applied=pages.applied_filters())
 
 
 @bp.get("/<int:org_id>")
@@ -74,6 +75,6 @@ def edit_capability(capability_id: int):
 def delete_capability(capability_id: int):
     capability = startups.get_capability(current_user, capability_id)
     org_id = capability.organisation_id
-    pages.run(lambda: startups.delete_capability(current_user, capability),
+    pages.run(pages.confirmed_first(lambda: startups.delete_capability(current_user, capability)),
               _("The capability is removed."))
     return redirect(url_for("startups.show_startup", org_id=org_id))
