@@ -4,6 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask_babel import gettext as _
+
+from govtech.models import Pilot
+
 
 @dataclass
 class Action:
@@ -35,3 +39,9 @@ class Actions:
     @property
     def pairs(self) -> set[int]:
         return {item.pair for item in self.mine if item.pair is not None}
+
+
+def pair_name(pilot: Pilot) -> str:
+    """「○○市『窓口DX』× 株式会社X」."""
+    return _("%(town)s “%(challenge)s” × %(startup)s", town=pilot.challenge.organisation.name,
+             challenge=pilot.challenge.title, startup=pilot.startup.name)

@@ -33,7 +33,7 @@ from govtech.models import (
 from govtech.models.base import utcnow
 from govtech.models.pilot import FINAL_STAGES
 from govtech.services import access, challenges, recommendations, workflow
-from govtech.services.actions_items import Action, Actions
+from govtech.services.actions_items import Action, Actions, pair_name
 
 #: Rows read per source: enough for the page and its "N more", never the whole table.
 LIMIT = 40
@@ -44,12 +44,6 @@ STUCK_AFTER = timedelta(days=60)
 #: The stage that follows each open stage on the way to adoption.
 NEXT_STAGE = dict(zip(workflow.PILOT_PIPELINE, workflow.PILOT_PIPELINE[1:], strict=False))
 _DECIDERS = workflow.PILOT_MOVERS[PilotStage.selected]
-
-
-def pair_name(pilot: Pilot) -> str:
-    """「○○市『窓口DX』× 株式会社X」."""
-    return _("%(town)s “%(challenge)s” × %(startup)s", town=pilot.challenge.organisation.name,
-             challenge=pilot.challenge.title, startup=pilot.startup.name)
 
 
 def _pilot_url(pilot_id: int, anchor: str = "") -> str:

@@ -6,20 +6,33 @@ weekly digest; the digest command mails only what is unsent, and never an empty 
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, and_, func, select, update
+from sqlalchemy.orm import joinedload
 
 from govtech import labels, mail, security
 from govtech.extensions import db
-from govtech.models import DigestFrequency, Notification, NotificationPreference, User
+from govtech.models import (
+    Challenge,
+    DigestFrequency,
+    MarketingActivity,
+    Notification,
+    NotificationPreference,
+    Pilot,
+    Proposal,
+    User,
+)
 from govtech.models.base import utcnow
 from govtech.services import access, transaction
+from govtech.services.actions_items import pair_name
 from govtech.services.errors import DomainError
 
 # kind → (label for the settings page, message with %(…)s parameters)
@@ -145,9 +158,95 @@ def unread_count(user: User) -> int:
         Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
 
 
-def list_query(user: User) -> Select[tuple[Notification]]:
-    return (select(Notification).where(Notification.user_id == user.id)
-            .order_by(Notification.created_at.desc(), Notification.id.desc()))
+def list_query(user: User, only_urls: Iterable[str] | None = None
+               ) -> Select[tuple[Notification]]:
+    """The user's notifications, newest first; with `only_urls`, only those that point to one of
+    these pages (the 要対応 filter: the pages of the user's action list)."""
+    query = select(Notification).where(Notification.user_id == user.id)
+    if only_urls is not None:
+        query = query.where(Notification.url.in_(sorted(set(only_urls))))
+    return query.order_by(Notification.created_at.desc(), Notification.id.desc())
+
+
+def page_of(url: str) -> str:
+    """The page an address names, without its #anchor (an action's url → a notification's)."""
+    return url.split("#", 1)[0]
+
+
+# --- grouped by pairing ------------------------------------------------------------------------
+
+_SUBJECT = re.compile(r"^/(pilots|marketing|proposals)/(\d+)(?:[/?#]|$)")
+
+
+@dataclass
+class Group:
+    """Notifications about one pair (pilot), newest first; `pair` is None for one on its own."""
+
+    pair: int | None = None
+    title: str = ""
+    url: str = ""
+    items: list[dict] = field(default_factory=list)
+
+
+def _subjects(notes: Iterable[Notification]) -> dict[str, dict[int, list[int]]]:
+    """The pilots, marketing activities and proposals the notifications point to, by id."""
+    found: dict[str, dict[int, list[int]]] = {"pilots": {}, "marketing": {}, "proposals": {}}
+    for note in notes:
+        match = _SUBJECT.match(note.url or "")
+        if match:
+            found[match[1]].setdefault(int(match[2]), []).append(note.id)
+    return found
+
+
+def pairs_of(user: User, notes: list[Notification]) -> dict[int, Pilot]:
+    """Each notification's pair (note id → pilot), read from the address it stores: a pilot's
+    page, a marketing activity's (its pilot), a proposal's (its pair's pilot, if one exists).
+    At most three statements whatever the number of notifications; only the user's own pairs."""
+    subjects = _subjects(notes)
+    pilot_of: dict[int, int] = {}  # note id → pilot id
+    for pilot_id, note_ids in subjects["pilots"].items():
+        pilot_of.update(dict.fromkeys(note_ids, pilot_id))
+    if subjects["marketing"]:
+        for activity_id, pilot_id in db.session.execute(
+                select(MarketingActivity.id, MarketingActivity.pilot_id)
+                .where(MarketingActivity.id.in_(subjects["marketing"]))):
+            pilot_of.update(dict.fromkeys(subjects["marketing"][activity_id], pilot_id))
+    if subjects["proposals"]:
+        for proposal_id, pilot_id in db.session.execute(
+                select(Proposal.id, Pilot.id)
+                .join(Pilot, and_(Pilot.challenge_id == Proposal.challenge_id,
+                                  Pilot.startup_id == Proposal.startup_id))
+                .where(Proposal.id.in_(subjects["proposals"])).order_by(Pilot.id)):
+            pilot_of.update(dict.fromkeys(subjects["proposals"][proposal_id], pilot_id))
+    if not pilot_of:
+        return {}
+    pilots = {p.id: p for p in db.session.scalars(
+        select(Pilot).join(Pilot.challenge)
+        .where(Pilot.id.in_(set(pilot_of.values())),
+               access.own_side(user, municipality=Challenge.organisation_id,
+                               startup=Pilot.startup_id))
+        .options(joinedload(Pilot.challenge).joinedload(Challenge.organisation),
+                 joinedload(Pilot.startup))).unique()}
+    return {note_id: pilots[pid] for note_id, pid in pilot_of.items() if pid in pilots}
+
+
+def grouped(user: User, notes: list[Notification], to_do: dict[str, tuple[str, str]]
+            ) -> list[Group]:
+    """The page's notifications grouped by pairing: a pair's together under its name, the
+    groups in the order of their newest notification; the others each on their own. `to_do`
+    maps a page to the action waiting there (its verb and the address where it is done)."""
+    pairs = pairs_of(user, notes)
+    groups: dict[object, Group] = {}
+    for note in notes:
+        pilot = pairs.get(note.id)
+        key: object = pilot.id if pilot else ("note", note.id)
+        if key not in groups:
+            groups[key] = (Group(pilot.id, pair_name(pilot), f"/pilots/{pilot.id}") if pilot
+                           else Group())
+        verb, where = to_do.get(page_of(note.url or ""), ("", ""))
+        groups[key].items.append({"note": note, "text": message(note), "verb": verb,
+                                  "to": where})
+    return list(groups.values())
 
 
 @transaction.unit_of_work()

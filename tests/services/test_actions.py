@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from govtech.extensions import db
+from govtech.labels import stage_label
 from govtech.models import MarketingActivity, Pilot, User
 from govtech.services import actions, challenges, pilots
 from govtech.services import marketing as marketing_service
@@ -79,7 +80,7 @@ def test_the_town_decides_reviews_approves_and_writes(programme):
     assert found.mine[0].urgency == "late" and found.mine[0].deadline < challenges.today()
     assert found.mine[0].pair == p["piloting"]
     assert [i.verb for i in found.mine[2:]] == ["承認する", "判断する", "報告を書く"]
-    assert found.mine[3].note == "次の段階：選定"
+    assert found.mine[3].note == f"次の段階：{stage_label('selected')}"
 
 
 def test_the_startup_moves_its_steps_and_waits_for_the_town(programme):
@@ -151,8 +152,8 @@ def test_decided_and_written_work_leaves_the_list(app, programme):
                            adoption_decision="")
     town = actions.for_user(_user(p["town"]))
     steps = {i.pair: i.note for i in town.mine if i.kind == "pilot_step"}
-    assert steps == {p["deciding"]: "次の段階：協定（基本協定）",  # the town's
-                     p["evaluating"]: "次の段階：予算化"}  # the report written: the budget
+    assert steps == {p["deciding"]: f"次の段階：{stage_label('agreement')}",  # the town's
+                     p["evaluating"]: f"次の段階：{stage_label('budgeting')}"}  # report written
     assert "report_due" not in {i.kind for i in town.mine}
     firm = actions.for_user(_user(p["firm"]))
     assert {i.pair for i in firm.theirs if i.kind == "pilot_waiting"} == {p["deciding"],

@@ -11,7 +11,7 @@ def test_header_shows_unread_count_and_opening_marks_read(client, app, login_as)
     assert get_page(client, "/home").select(".badge-count") == []
     note = factories.notification(app, user, url="/challenges/")
     assert texts(get_page(client, "/home"), ".bell .badge-count") == ["1"]
-    assert "テスト市 が参加を申請し" in text(get_page(client, "/notifications/").main)
+    assert "テスト市が参加を申請し" in text(get_page(client, "/notifications/").main)
     response = client.post(f"/notifications/{note}/read")
     assert response.headers["Location"].endswith("/challenges/")
     assert get_page(client, "/home").select(".badge-count") == []

@@ -7,16 +7,23 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from govtech.blueprints import pages
-from govtech.services import notifications
+from govtech.services import actions, notifications
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 
 @bp.get("/")
 def list_notifications():
-    page = pages.list_page(notifications.list_query(current_user), per_page=30)
-    items = [{"note": note, "text": notifications.message(note)} for note in page.items]
-    return render_template("notifications/list.html", page=page, items=items)
+    """Grouped by pairing; `?filter=action` (要対応) keeps those whose subject still waits for
+    this user (the pages of the action list)."""
+    to_do = actions.for_user(current_user)
+    waiting = {notifications.page_of(item.url): (item.verb, item.url) for item in to_do.mine}
+    needs_action = request.args.get("filter") == "action"
+    query = notifications.list_query(current_user, waiting if needs_action else None)
+    page = pages.list_page(query, per_page=30)
+    groups = notifications.grouped(current_user, list(page.items), waiting)
+    return render_template("notifications/list.html", page=page, groups=groups,
+                           needs_action=needs_action, waiting_count=len(to_do.mine))
 
 
 @bp.post("/<int:note_id>/read")
@@ -25,6 +32,9 @@ def read(note_id: int):
     note = notifications.mark_read(current_user, note_id)
     target = note.url if note and note.url.startswith("/") and not note.url.startswith("//") \
         else url_for("notifications.list_notifications")
+    anchor = request.form.get("anchor", "")  # the part of the page where the action is done
+    if anchor.replace("-", "_").isidentifier():
+        target = f"{target.split('#', 1)[0]}#{anchor}"
     return redirect(target)
 
 
