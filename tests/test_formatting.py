@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from govtech import formatting as f
+from tests import factories
+from tests.html import get_page, text
 
 D = dt.date
 
@@ -198,3 +200,73 @@ def test_no_template_formats_a_date_or_number_by_hand():
                 offenders.append(f"{name}:{number}: {line.strip()[:120]}")
     assert not offenders, "format with the filters of govtech/formatting.py:\n" + "\n".join(
         offenders)
+
+
+# --- pages show the filters' formats -----------------------------------------------------------
+
+def _facts(page) -> dict[str, str]:
+    """A page's <dl> facts as {label: value}."""
+    return {text(dt_): text(dt_.find_next_sibling("dd")) for dt_ in page.select("dl dt")}
+
+
+def test_challenge_page_budget_and_deadline_in_both_languages(app, client, login_as):
+    from govtech.services import challenges
+
+    town = factories.user(app, "municipality")
+    deadline = challenges.today() + dt.timedelta(days=20)
+    cid = factories.challenge(app, town, budget_min=300, budget_max=700, deadline=deadline)
+    login_as("startup")
+    ja = _facts(get_page(client, f"/challenges/{cid}?lang=ja"))
+    assert ja["予算"] == "300万円～700万円"
+    assert ja["応募締切"].startswith(f.date(deadline, "ja")) and "あと20日" in ja["応募締切"]
+    en = _facts(get_page(client, f"/challenges/{cid}?lang=en"))
+    assert en["Budget"] == "¥3,000,000–¥7,000,000"
+    assert en["Application deadline"].startswith(f.date(deadline, "en"))
+    assert "20 days left" in en["Application deadline"]
+
+
+def test_startup_page_founding_year_and_employees(app, client, login_as):
+    from govtech.extensions import db
+    from govtech.models import Organisation, User
+    from govtech.services import startups
+
+    owner = factories.user(app, "startup")
+    with app.test_request_context():
+        actor = db.session.get(User, owner.id)
+        org = db.session.get(Organisation, owner.org_id)
+        startups.update_profile(actor, org, expected_version=org.version, founded_year=2015,
+                                employees=1200)
+    login_as("municipality")
+    ja = _facts(get_page(client, f"/startups/{owner.org_id}?lang=ja"))
+    assert ja["設立"] == "2015年" and ja["従業員数"] == "1,200名"
+    en = _facts(get_page(client, f"/startups/{owner.org_id}?lang=en"))
+    assert en["Founded"] == "2015" and en["Employees"] == "1,200 people"
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_account_mail_greets_with_sama_and_dates_without_seconds(app, outbox, lang):
+    """The security mail's 日時 is the formatting module's (weekday, no seconds), in the
+    recipient's language; the greeting is 「…様」."""
+    from govtech.extensions import db
+    from govtech.models import User
+    from govtech.services import accounts, sessions
+
+    owner = factories.user(app, "startup", name="山田 花子")
+    new_password = "correct horse battery staple 42"
+    with app.test_request_context():
+        user = db.session.get(User, owner.id)
+        user.locale = lang
+        db.session.commit()
+        outbox.clear()
+        accounts.change_password(user, owner.password, new_password)
+        day = f.date(sessions.clock(), lang)
+    body = outbox.last_body()
+    when = re.search(r"(?:日時：|When: )(.+)", body)
+    assert when and when.group(1).startswith(day)
+    assert re.fullmatch(r".+ \d{2}:\d{2}", when.group(1).strip())  # hours and minutes
+    assert not re.search(r"\d{2}:\d{2}:\d{2}", body)  # no seconds
+    if lang == "ja":
+        assert body.startswith("山田 花子様")
+        assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日（[月火水木金土日]）", when.group(1))
+    else:
+        assert body.startswith("Dear 山田 花子,")
