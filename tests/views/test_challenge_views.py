@@ -96,7 +96,7 @@ def test_create_open_and_find(client, login_as):
     client.post(url + "/state", data={"state": "open"})
     client.post("/logout")
     page = get_page(client, "/challenges/?q=防災")
-    assert texts(page, ".item-title") == ["防災アプリの導入"] and "1 件の課題" in text(page.main)
+    assert texts(page, ".item-title") == ["防災アプリの導入"] and "1件の課題" in text(page.main)
     past_the_end = get_page(client, "/challenges/?q=防災&page=3")
     assert not anywhere(past_the_end, "防災アプリの導入")
 

@@ -82,7 +82,7 @@ def test_reviewer_sees_all_proposals_side_by_side_and_the_pdf(client, app, login
                                approach="案その一")
     factories.proposal(app, factories.user(app, "startup"), cid, approach="案その二")
     page = client.get(f"/challenges/{cid}/proposals").get_data(as_text=True)
-    assert "案その一" in page and "案その二" in page and "提案 2件" in page
+    assert "案その一" in page and "案その二" in page and "提案2件" in page
     assert client.get(f"/proposals/{first}/attachment").status_code == 200
 
 
