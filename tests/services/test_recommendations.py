@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from govtech.extensions import db
 from govtech.models import (
+    Capability,
     Challenge,
     MatchingRun,
     Organisation,
@@ -74,12 +75,30 @@ def test_recommendation_is_explained_in_words(app, pair, ctx):
     assert rec.matcher_version and rec.score > 0
 
 
-def test_english_terms_are_shown_as_the_challenge_spells_them(app, ctx):
-    challenge = Challenge(title="ＭａａＳ pilot", summary="Drones for river checks",
-                          description="", tags=["GovTech"])
-    shown = recommendations.display_terms(["maas", "drone", "govtech", "防災", "lorawan"],
-                                          challenge)
-    assert shown == ["MaaS", "Drone", "GovTech", "防災", "lorawan"]
+def _startup_with(description: str, *tags: str) -> Organisation:
+    org = Organisation(name="株式会社テスト", description=description)
+    org.capabilities = [Capability(title="サービス", description="", tags=list(tags))]
+    return org
+
+
+def test_chips_show_whole_words_as_written_in_both_texts(app, ctx):
+    """The matcher folds plurals ("maas" → "maa", "teams" → "team"): a chip shows the word
+    as written, never a fragment, and only words both texts contain."""
+    challenge = Challenge(title="ＭａａＳとTeamsの活用", summary="Drones for river checks",
+                          description="課題を見つける仕組み", desired_outcome="", tags=["GovTech"])
+    startup = _startup_with("We run a maas platform on Microsoft Teams with drones. "
+                            "防災の課題を見つける", "govtech")
+    shown = recommendations.display_terms(
+        ["maa", "team", "drone", "govtech", "見付ける", "防災", "lorawan"], challenge, startup)
+    assert shown == ["MaaS", "Teams", "Drones", "GovTech", "見つける"]
+    assert "Maa" not in shown and "Team" not in shown  # never cut mid-word
+
+
+def test_a_term_missing_from_either_text_is_not_shown(app, ctx):
+    challenge = Challenge(title="防災アプリ", summary="", description="", desired_outcome="",
+                          tags=[])
+    assert recommendations.display_terms(["防災", "アプリ"], challenge,
+                                         _startup_with("防災センサー")) == ["防災"]
 
 
 def test_dismissed_pair_stays_out_until_a_text_changes(app, pair, ctx):

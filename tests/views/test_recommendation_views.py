@@ -6,7 +6,7 @@ import re
 import pytest
 
 from tests import factories
-from tests.html import anywhere, flash_messages, get_page, targets, text, texts
+from tests.html import anywhere, flash_messages, get_page, post_page, targets, text, texts
 from tests.services.test_recommendations import DISASTER, SENSOR
 
 pytestmark = pytest.mark.usefixtures("fresh_index")
@@ -112,7 +112,11 @@ def test_manager_introduces_from_the_queue(client, app, pair):
     rec_id = factories.recommendation(app, cid, sensor.org_id)
     factories.login(client, factories.user(app, "manager"))
     page = get_page(client, "/recommendations/")
-    assert "紹介する" in texts(page, "button") and "見送る" in texts(page, "button")
+    buttons = texts(page, "button")
+    assert "紹介する" in buttons and "この組み合わせを見送る" in buttons
+    # rejecting is destructive: under その他の操作, naming the pair
+    more = page.select_one(".rec-card details.more-actions")
+    assert text(more.find("summary")) == "その他の操作" and "河川水位" in text(more)
     response = client.post(f"/recommendations/{rec_id}/introduce", data={"next": "/pilots/"})
     assert response.headers["Location"].endswith("/pilots/")
     board = get_page(client, "/pilots/")
@@ -173,3 +177,115 @@ def test_the_matcher_stores_related_words_with_the_pair(app, ctx):
     assert store.save([match], {cid: "c"}, {startup.org_id: "s"}) == 1
     rec = db.session.scalar(db.select(Recommendation).filter_by(challenge_id=cid))
     assert rec.related == [{"challenge_term": "避難", "startup_term": "防災", "weight": 0.04}]
+
+
+# --- levels, actions, existing pairs, bulk -----------------------------------------------------
+
+
+def _pair_with(app, score: float):
+    town = factories.user(app, "municipality")
+    startup = factories.user(app, "startup")
+    cid = factories.challenge(app, town)
+    return town, startup, cid, factories.recommendation(app, cid, startup.org_id, score)
+
+
+def test_cards_show_levels_in_words_and_fold_reference_ones(client, app):
+    town, _startup, cid, _high = _pair_with(app, 0.6)
+    weak = factories.user(app, "startup")
+    weak_id = factories.recommendation(app, cid, weak.org_id, 0.07)
+    factories.login(client, town)
+    page = get_page(client, "/recommendations/")
+    assert texts(page, "main > .card-list .level-badge") == ["相性 高"]
+    folded = page.select_one("details.rec-others")
+    assert text(folded.find("summary")) == "その他の候補（1件）"
+    assert texts(folded, ".level-badge") == ["相性 参考"]
+    assert f"/recommendations/{weak_id}/dismiss" in targets(folded)
+    assert not page.select(".rec-score") and not anywhere(page, "0.6")  # no raw score
+    home = get_page(client, "/home")
+    assert f"/recommendations/{weak_id}/dismiss" not in targets(home)  # not in the top 5
+
+
+def test_managers_see_the_score_small_beside_the_level(client, app):
+    _pair_with(app, 0.6)
+    factories.login(client, factories.user(app, "manager"))
+    page = get_page(client, "/recommendations/?lang=en")
+    assert texts(page, ".level-badge") == ["Match: high"] and texts(page, ".rec-score") == ["0.6"]
+
+
+def test_each_party_has_a_positive_action(client, app):
+    town, startup, cid, rec_id = _pair_with(app, 0.6)
+    factories.login(client, town)
+    page = get_page(client, "/recommendations/")
+    assert "関心あり（事務局に紹介を依頼）" in texts(page, ".rec-card button")
+    response = client.post(f"/recommendations/{rec_id}/interest",
+                           data={"next": "/recommendations/"})
+    assert response.status_code == 302
+    page = get_page(client, "/recommendations/")
+    assert "関心を取り消す" in texts(page, ".rec-card button")
+    assert any("事務局" in badge for badge in texts(page, ".interest-badge"))
+    client.post("/logout")
+    factories.login(client, startup)
+    page = get_page(client, "/recommendations/")
+    assert f"/challenges/{cid}/apply" in targets(page)  # the challenge takes proposals
+    assert "この課題に提案する" in texts(page, ".rec-card a")
+    assert "関心あり" in texts(page, ".rec-card button")
+    assert not page.select(".interest-badge")  # the town's interest is for the office only
+    client.post("/logout")
+    factories.login(client, factories.user(app, "manager"))
+    page = get_page(client, "/recommendations/?sort=interest")
+    assert texts(page, ".interest-badge") == ["自治体が関心あり"]
+    assert client.post(f"/recommendations/{rec_id}/interest").status_code == 403
+
+
+def test_a_pair_in_the_pipeline_leaves_the_lists_and_shows_as_a_badge(client, app):
+    town, startup, cid, rec_id = _pair_with(app, 0.6)
+    other_cid = factories.challenge(app, town, title="庁内チャットの導入")
+    other_rec = factories.recommendation(app, other_cid, startup.org_id, 0.6)
+    manager = factories.user(app, "manager")
+    factories.pilot(app, manager, cid, startup.org_id, stage="pilot")
+    factories.login(client, town)
+    page = get_page(client, "/recommendations/")
+    assert f"/recommendations/{rec_id}/dismiss" not in targets(page)
+    assert f"/recommendations/{other_rec}/dismiss" in targets(page)
+    assert texts(page, ".pair-badge") == ["実証中・1日目"]  # the startup, on another challenge
+
+
+def test_bulk_bar_has_no_default_and_confirms_recipients_first(client, app):
+    town, startup, cid, rec_id = _pair_with(app, 0.6)
+    factories.login(client, factories.user(app, "manager"))
+    page = get_page(client, "/recommendations/")
+    bar = page.select_one("#bulk-form")
+    action = bar.select_one("select[name=action]")
+    assert action.has_attr("required") and action.find("option").get("value") == ""
+    assert action.find("option").has_attr("selected")
+    assert text(bar.select_one("details.more-actions summary")) == "その他の操作"
+    confirm = get_page(client, f"/recommendations/bulk?ids={rec_id}&action=introduce")
+    assert anywhere(confirm, town.email) and anywhere(confirm, startup.email)
+    assert len(confirm.select("main button[type=submit]")) == 1
+    with app.app_context():
+        from govtech.extensions import db
+        from govtech.models import Recommendation
+        assert db.session.get(Recommendation, rec_id).state == "suggested"
+    # a POST without the confirmation shows the same page and sends nothing
+    post_page(client, "/recommendations/bulk", data={"ids": [rec_id], "action": "introduce"})
+    with app.app_context():
+        assert db.session.get(Recommendation, rec_id).state == "suggested"
+    response = client.post("/recommendations/bulk", data={
+        "ids": [rec_id], "action": "introduce", "confirmed": "1", "next": "/recommendations/"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Recommendation, rec_id).state == "introduced"
+
+
+def test_bulk_reject_names_the_pairs_and_needs_a_reason(client, app):
+    _town, _startup, _cid, rec_id = _pair_with(app, 0.6)
+    factories.login(client, factories.user(app, "manager"))
+    confirm = get_page(client, f"/recommendations/bulk?ids={rec_id}&reject=1")
+    assert anywhere(confirm, "防災アプリによる避難情報の配信")
+    assert confirm.select_one("input[name=reason]").has_attr("required")
+    client.post("/recommendations/bulk", data={"ids": [rec_id], "action": "reject",
+                                               "confirmed": "1", "reason": ""})
+    with app.app_context():
+        from govtech.extensions import db
+        from govtech.models import Recommendation
+        assert db.session.get(Recommendation, rec_id).state == "suggested"
