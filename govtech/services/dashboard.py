@@ -38,6 +38,7 @@ from govtech.models import (
 from govtech.models.pilot import FINAL_STAGES
 from govtech.reference import CATEGORIES, PREFECTURES
 from govtech.services import access, sqltime
+from govtech.services.dashboard_period import ALL_TIME, Period
 from govtech.services.workflow import PILOT_PIPELINE
 
 TOKYO = ZoneInfo("Asia/Tokyo")  # months are counted as people in Japan see them
@@ -65,10 +66,13 @@ def scope_for(actor: User | None) -> Scope:
     return Scope("startup", access.own_org_id(actor))
 
 
-def _pilots_in(scope: Scope, *, with_challenge: bool = False) -> Select[tuple[Pilot]]:
-    """The scoped pilots, joined to their challenge when a figure groups by its fields (or the
-    scope needs it: a municipality's pilots are those of its challenges)."""
+def _pilots_in(scope: Scope, *, with_challenge: bool = False,
+               period: Period = ALL_TIME) -> Select[tuple[Pilot]]:
+    """The scoped pilots (started in `period`), joined to their challenge when a figure groups
+    by its fields (or the scope needs it: a municipality's pilots are those of its challenges)."""
     query = select(Pilot)
+    if not period.is_all:
+        query = query.where(period.contains(Pilot.started_at, "started"))
     if with_challenge or scope.kind == "municipality":
         query = query.join(Pilot.challenge)
     if scope.kind == "municipality":
@@ -78,8 +82,9 @@ def _pilots_in(scope: Scope, *, with_challenge: bool = False) -> Select[tuple[Pi
     return query
 
 
-def _recommendations_in(scope: Scope) -> Select[tuple[Recommendation]]:
-    query = select(Recommendation).where(Recommendation.live())
+def _recommendations_in(scope: Scope, period: Period = ALL_TIME) -> Select[tuple[Recommendation]]:
+    query = select(Recommendation).where(Recommendation.live(),
+                                         period.contains(Recommendation.created_at, "made"))
     if scope.kind == "municipality":
         query = query.join(Recommendation.challenge).where(
             Challenge.organisation_id == scope.org_id)
@@ -109,7 +114,7 @@ class FunnelStep:
     rate: float | None  # share of the previous step's count; None for the first or after 0
 
 
-def funnel(scope: Scope) -> list[FunnelStep]:
+def funnel(scope: Scope, period: Period = ALL_TIME) -> list[FunnelStep]:
     """How many distinct pairs (challenge × startup) ever reached each step, with conversion.
 
     - `recommended`: pairs the matcher recommended (whatever their review state), plus pairs that
@@ -119,11 +124,13 @@ def funnel(scope: Scope) -> list[FunnelStep]:
       into any later pipeline stage (a pair that moved on, or started further on, still counts
       for the stages before). A pair that ran more than one pilot counts once.
     - `rate`: this step's count divided by the previous step's (None when that one is 0).
+    - `period`: only recommendations made and pilots started in it.
     """
     pairs = union(
-        _recommendations_in(scope).with_only_columns(Recommendation.challenge_id,
-                                                     Recommendation.startup_id),
-        _pilots_in(scope).with_only_columns(Pilot.challenge_id, Pilot.startup_id)).subquery()
+        _recommendations_in(scope, period).with_only_columns(Recommendation.challenge_id,
+                                                             Recommendation.startup_id),
+        _pilots_in(scope, period=period).with_only_columns(Pilot.challenge_id,
+                                                           Pilot.startup_id)).subquery()
     recommended = db.session.scalar(select(func.count()).select_from(pairs)) or 0
     # How far each pilot got: an open pilot's current stage (moves go one step forward, so
     # it is the furthest its history reached); for one that ended early, its history says.
@@ -133,7 +140,8 @@ def funnel(scope: Scope) -> list[FunnelStep]:
                            HistoryEvent.entity_id == Pilot.id,
                            HistoryEvent.to_state.in_(list(order))).scalar_subquery())
     reached_by_pilot = func.coalesce(case(order, value=Pilot.stage), from_history)
-    per_pair = (_pilots_in(scope).with_only_columns(func.max(reached_by_pilot).label("reached"))
+    per_pair = (_pilots_in(scope, period=period)
+                .with_only_columns(func.max(reached_by_pilot).label("reached"))
                 .group_by(Pilot.challenge_id, Pilot.startup_id).subquery())
     reached = dict(db.session.execute(select(per_pair.c.reached, func.count())
                                       .where(per_pair.c.reached.is_not(None))
@@ -164,14 +172,20 @@ class Summary:
     published: int
 
 
-def summary(scope: Scope) -> Summary:
-    """The headline numbers: all pilots, those still open (not adopted/not adopted/withdrawn),
-    those adopted (本格導入), and published marketing activities (all months)."""
+def summary(scope: Scope, period: Period = ALL_TIME) -> Summary:
+    """The headline numbers: pilots started in the period, those open today (not adopted/not
+    adopted/withdrawn, whenever they started), those adopted (本格導入) in the period, and
+    marketing activities published in it."""
     stages = current_by_stage(scope)
-    published = db.session.scalar(_published_in(scope).with_only_columns(func.count())) or 0
-    return Summary(pairs=sum(stages.values()),
+    started = db.session.scalar(_pilots_in(scope, period=period)
+                                .with_only_columns(func.count(Pilot.id))) or 0
+    adopted = db.session.scalar(_pilots_in(scope).with_only_columns(func.count(Pilot.id)).where(
+        Pilot.stage == PilotStage.adopted, period.contains(Pilot.closed_at, "closed"))) or 0
+    published = db.session.scalar(_published_in(scope, period)
+                                  .with_only_columns(func.count())) or 0
+    return Summary(pairs=started,
                    open=sum(n for stage, n in stages.items() if stage not in FINAL_STAGES),
-                   adopted=stages[PilotStage.adopted], published=published)
+                   adopted=adopted, published=published)
 
 
 @dataclass(frozen=True)
@@ -195,24 +209,25 @@ def _group(rows: list[tuple[list[str], int, int, int]], order: list[str]) -> lis
     return sorted(found, key=lambda row: -row.pairs)  # stable: ties keep the reference order
 
 
-def by_category(scope: Scope) -> list[GroupCount]:
+def by_category(scope: Scope, period: Period = ALL_TIME) -> list[GroupCount]:
     """Pilots per category of their challenge (all, still open, adopted), most pairs first.
 
     A challenge with several categories counts in each, so the rows can add up to more than the
     number of pairs; categories without pairs are left out. The database counts per distinct
     list of categories (a few hundred at most), Python adds those up per category."""
     categories = cast(Challenge.categories, Text)
-    rows = db.session.execute(_pilots_in(scope, with_challenge=True).with_only_columns(
+    rows = db.session.execute(_pilots_in(scope, with_challenge=True, period=period)
+                              .with_only_columns(
         categories, func.count(), _OPEN, _ADOPTED).group_by(categories)).tuples()
     return _group([(json.loads(text or "null") or ["other"], *figures)
                    for text, *figures in rows], list(CATEGORIES))
 
 
-def by_prefecture(scope: Scope) -> list[GroupCount]:
+def by_prefecture(scope: Scope, period: Period = ALL_TIME) -> list[GroupCount]:
     """Pilots per prefecture of the challenge's municipality (all, still open, adopted), most
     pairs first; prefectures without pairs are left out."""
     rows = db.session.execute(
-        _pilots_in(scope, with_challenge=True)
+        _pilots_in(scope, with_challenge=True, period=period)
         .join(Organisation, Challenge.organisation_id == Organisation.id)
         .with_only_columns(Organisation.prefecture, func.count(), _OPEN, _ADOPTED)
         .group_by(Organisation.prefecture)).tuples()
@@ -275,10 +290,12 @@ def _median(counted: list[tuple[int, int]]) -> float | None:
 
 # --- outcomes ----------------------------------------------------------------------------------
 
-def not_adopted_reasons(scope: Scope) -> dict[str, int]:
-    """Pilots that ended 不採用, per recorded reason (every reason listed, 0 where none)."""
+def not_adopted_reasons(scope: Scope, period: Period = ALL_TIME) -> dict[str, int]:
+    """Pilots that ended 不採用 (in the period), per recorded reason (every reason listed, 0
+    where none)."""
     counts = dict(db.session.execute(
-        _pilots_in(scope).where(Pilot.stage == PilotStage.not_adopted)
+        _pilots_in(scope).where(Pilot.stage == PilotStage.not_adopted,
+                                period.contains(Pilot.closed_at, "closed"))
         .with_only_columns(Pilot.not_adopted_reason, func.count())
         .group_by(Pilot.not_adopted_reason)).tuples().all())
     return {reason: counts.get(reason, 0) for reason in NOT_ADOPTED_REASONS}
@@ -291,22 +308,24 @@ class MonthCount:
     total: int
 
 
-def _published_in(scope: Scope) -> Select:
-    """Published marketing activities of the scoped pilots."""
+def _published_in(scope: Scope, period: Period = ALL_TIME) -> Select:
+    """Published marketing activities of the scoped pilots (published in the period)."""
     return (select(MarketingActivity)
             .where(MarketingActivity.state == MarketingState.published,
                    MarketingActivity.published_at.is_not(None),
+                   period.contains(MarketingActivity.published_at, "published"),
                    MarketingActivity.pilot_id.in_(_pilots_in(scope)
                                                   .with_only_columns(Pilot.id))))
 
 
-def marketing_by_month(scope: Scope) -> list[MonthCount]:
+def marketing_by_month(scope: Scope, period: Period = ALL_TIME) -> list[MonthCount]:
     """Published marketing activities of the scoped pilots per month of publication (Japan time)
     and kind; every month from the first publication to the last is listed, empty ones as 0."""
     month = sqltime.month_in_japan(MarketingActivity.published_at)
     counts: Counter[tuple[date, str]] = Counter()
     for key, kind, n in db.session.execute(
-            _published_in(scope).with_only_columns(month, MarketingActivity.kind, func.count())
+            _published_in(scope, period)
+            .with_only_columns(month, MarketingActivity.kind, func.count())
             .group_by(month, MarketingActivity.kind)).tuples():
         year, number = key.split("-")
         counts[(date(int(year), int(number), 1), str(kind))] += n

@@ -2,8 +2,9 @@
 
 On national data the manager's figures together cost a few hundred milliseconds of database
 time, and every manager asks for the same ones. Each process keeps them for
-DASHBOARD_CACHE_SECONDS (60 by default; 0, never, in tests), per language, and the page says
-when they were counted. A municipality's or a startup's figures are small and always fresh.
+DASHBOARD_CACHE_SECONDS (60 by default; 0, never, in tests), per language and period (the
+dashboard's `?period=`), and the page says when they were counted. A municipality's or a
+startup's figures are small and always fresh.
 """
 from __future__ import annotations
 
@@ -20,16 +21,18 @@ from govtech.models.base import utcnow
 from govtech.services.dashboard import Scope
 
 T = TypeVar("T")
-_store: dict[tuple[str, str], tuple[float, datetime, Any]] = {}
+_store: dict[tuple[str, str, str], tuple[float, datetime, Any]] = {}
 _lock = threading.Lock()
 
 
-def remember(scope: Scope, name: str, compute: Callable[[], T]) -> tuple[T, datetime]:
-    """The figure `name` and when it was counted: from memory while fresh, else `compute()`."""
+def remember(scope: Scope, name: str, compute: Callable[[], T],
+             period: str = "all") -> tuple[T, datetime]:
+    """The figure `name` for `period` (the period's key and first day) and when it was
+    counted: from memory while fresh, else `compute()`."""
     seconds = current_app.config["DASHBOARD_CACHE_SECONDS"]
     if scope.kind != "programme" or seconds <= 0:
         return compute(), utcnow()
-    key = (name, str(get_locale()))
+    key = (name, period, str(get_locale()))
     with _lock:
         hit = _store.get(key)
     if hit is not None and time.monotonic() - hit[0] < seconds:
