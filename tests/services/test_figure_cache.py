@@ -57,3 +57,12 @@ def test_the_front_page_counts_are_kept_too(client, app, keeping, monkeypatch):
     monkeypatch.setattr(programme, "public_counts", lambda: calls.append(1) or original())
     assert client.get("/").status_code == 200 and client.get("/").status_code == 200
     assert len(calls) == 1
+
+
+def test_each_period_is_kept_apart(ctx, keeping):
+    """This month's figure is not served for the fiscal year's, nor the other way round."""
+    calls, compute = counter()
+    month = figure_cache.remember(Scope("programme"), "moves", compute, "month:2026-12-01")[0]
+    year = figure_cache.remember(Scope("programme"), "moves", compute, "fiscal_year:2026-04-01")[0]
+    again = figure_cache.remember(Scope("programme"), "moves", compute, "month:2026-12-01")[0]
+    assert (month, year, again, len(calls)) == (1, 2, 1, 2)
