@@ -34,14 +34,14 @@ def _pilot(app, pair, stage="introduced", **kw) -> Pilot:
 
 
 EXPECTED = {  # stage: (text of the next step on a bare pilot, whose side)
-    "introduced": ("Schedule the first meeting (a dated milestone)", OFFICE),
-    "meeting": ("Hold the first meeting and tick its milestone off", EITHER),
-    "proposal": ("Decide on the selection", MUNICIPALITY),
-    "selected": ("Sign the agreement", MUNICIPALITY),
-    "agreement": ("Start the pilot", EITHER),
-    "pilot": ("Agree KPIs with a baseline and a target", EITHER),
-    "evaluation": ("Record the actual value of every KPI", EITHER),
-    "budgeting": ("Record the adoption decision", MUNICIPALITY),
+    "introduced": ("初回面談の日程を決める（期日付きのマイルストーン）", OFFICE),
+    "meeting": ("初回面談を実施し、マイルストーンを完了にする", EITHER),
+    "proposal": ("選定を判断する", MUNICIPALITY),
+    "selected": ("協定を締結する", MUNICIPALITY),
+    "agreement": ("実証を開始する", EITHER),
+    "pilot": ("KPIの基準値と目標値を決める", EITHER),
+    "evaluation": ("すべてのKPIの実績値を記録する", EITHER),
+    "budgeting": ("導入判断を記録する", MUNICIPALITY),
 }
 
 
@@ -65,18 +65,18 @@ def test_evaluation_waits_on_either_party_until_the_report_then_on_the_municipal
     assert pipeline_status.waits_on(pilot) == EITHER
     pilot.verified, pilot.learned, pilot.changed = "検証", "学び", "変化"
     assert pipeline_status.waits_on(pilot) == MUNICIPALITY
-    assert pipeline_status.next_step(pilot).text == "Record the actual value of every KPI"
+    assert pipeline_status.next_step(pilot).text == "すべてのKPIの実績値を記録する"
     db.session.add(PilotKPI(pilot=pilot, name="到達率", baseline=1, target=2, actual=3))
     db.session.flush()
     db.session.refresh(pilot)
-    assert pipeline_status.next_step(pilot).text == "Move on to budgeting"
+    assert pipeline_status.next_step(pilot).text == "予算化に進む"
 
 
 def test_a_frozen_pair_waits_on_the_office(app, pair):
     pilot = _pilot(app, pair, "proposal")
     db.session.get(Organisation, pilot.startup_id).state = OrgState.suspended
     step = pipeline_status.next_step(pilot)
-    assert step.side == OFFICE and step.text == "Lift the suspension"
+    assert step.side == OFFICE and step.text == "利用停止を解除する"
 
 
 def test_due_date_is_the_next_open_milestone(app, pair):
@@ -124,7 +124,7 @@ def test_checklist_of_the_first_stages(app, pair):
     [item] = pipeline_status.checklist(introduced)
     assert item.done and item.due == date(2027, 1, 8) and item.side == OFFICE
     step = pipeline_status.next_step(introduced)
-    assert step.text == "Set up the first meeting" and step.due == date(2027, 1, 8)
+    assert step.text == "初回面談を設定する" and step.due == date(2027, 1, 8)
 
     records, _challenge = pair
     meeting = _pilot(app, (records, factories.challenge(app, records["municipality"])), "meeting")
@@ -133,7 +133,7 @@ def test_checklist_of_the_first_stages(app, pair):
     db.session.flush()
     db.session.refresh(meeting)
     assert _keys(pipeline_status.checklist(meeting)) == {"first_meeting_held": True}
-    assert pipeline_status.next_step(meeting).text == "Receive the startup's proposal"
+    assert pipeline_status.next_step(meeting).text == "スタートアップから提案を受け取る"
 
 
 @pytest.mark.parametrize("stage", ["proposal", "selected", "agreement"])
@@ -216,7 +216,7 @@ def test_stuck_needs_more_than_the_median_and_a_few_days(app, pair):
     pilot.stage_entered_at = now - timedelta(days=45)
     found = pipeline_status.stuck(pilot, {"meeting": 20}, now)
     assert found is not None and (found.days, found.median) == (45, 20)
-    assert found.text == "Stuck 45 days (median 20 days)"
+    assert found.text == "滞留 45日（中央値 20日）"
     assert pipeline_status.stuck(pilot, {"meeting": 45}, now) is None
     assert pipeline_status.stuck(pilot, {}, now) is None  # no median yet
     pilot.stage_entered_at = now - timedelta(days=5)
