@@ -20,6 +20,7 @@ class Action:
     pair: int | None = None  # the pilot it belongs to, for grouping
     count: int | None = None  # a count item ("10 pairs to review") says how many
     note: str = ""  # a short second line (the stage, who else still has to act)
+    deadline_label: str = ""  # what the date is (提案締切, 公開予定日, 期日)
     urgency: str = ""  # "late" past its deadline, "soon" within a week, else ""
 
 

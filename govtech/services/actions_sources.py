@@ -85,7 +85,7 @@ def _marketing(user: User, side: str, found: Actions) -> None:
                                                pair=pair_name(activity.pilot)),
                       _("Approve"), url_for("marketing.show_activity", activity_id=activity.id),
                       deadline=activity.planned_date, since=activity.updated_at,
-                      pair=activity.pilot_id)
+                      pair=activity.pilot_id, deadline_label=_("Planned for"))
         if not activity.has_approval(side):
             item.note = _("Waits for your approval")
             found.mine.append(item)
@@ -112,16 +112,18 @@ def _proposals(user: User, found: Actions, *, reviewer: bool, states: list) -> N
                   startup=proposal.startup.name, town=challenge.organisation.name,
                   challenge=challenge.title)
         url = url_for("proposals.show_proposal", proposal_id=proposal.id)
+        due = _("Proposal deadline")
         if reviewer:
             note = (_("Shortlisted: accept or decline") if
                     proposal.state == ProposalState.shortlisted else _("New proposal"))
             found.mine.append(Action("proposal_review", title, _("Review the proposal"), url,
                                      deadline=challenge.deadline, since=proposal.created_at,
-                                     note=note))
+                                     note=note, deadline_label=due))
         else:
             found.theirs.append(Action("proposal_waiting", title, _("Open page"), url,
                                        deadline=challenge.deadline, since=proposal.created_at,
-                                       note=_("Waiting for the municipality's review")))
+                                       note=_("Waiting for the municipality's review"),
+                                       deadline_label=due))
 
 
 def _pilots(user: User, side: str, found: Actions) -> None:
@@ -170,7 +172,7 @@ def _milestones(user: User, found: Actions) -> None:
             "milestone_due", _("Milestone “%(title)s” (%(pair)s)", title=milestone.title,
                                pair=pair_name(milestone.pilot)),
             _("Check"), _pilot_url(milestone.pilot_id, "milestones"),
-            deadline=milestone.due_date, pair=milestone.pilot_id))
+            deadline=milestone.due_date, pair=milestone.pilot_id, deadline_label=_("Due")))
 
 
 # --- per role ----------------------------------------------------------------------------------

@@ -185,7 +185,10 @@ class Group:
     pair: int | None = None
     title: str = ""
     url: str = ""
-    items: list[dict] = field(default_factory=list)
+    items: list[dict] = field(default_factory=list)  # shown
+    earlier: list[dict] = field(default_factory=list)  # older stage moves, folded
+    verb: str = ""  # the pair's own action (on its page), shown once on the group
+    to: str = ""
 
 
 def _subjects(notes: Iterable[Notification]) -> dict[str, dict[int, list[int]]]:
@@ -240,12 +243,23 @@ def grouped(user: User, notes: list[Notification], to_do: dict[str, tuple[str, s
     for note in notes:
         pilot = pairs.get(note.id)
         key: object = pilot.id if pilot else ("note", note.id)
-        if key not in groups:
-            groups[key] = (Group(pilot.id, pair_name(pilot), f"/pilots/{pilot.id}") if pilot
-                           else Group())
-        verb, where = to_do.get(page_of(note.url or ""), ("", ""))
-        groups[key].items.append({"note": note, "text": message(note), "verb": verb,
-                                  "to": where})
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = (Group(pilot.id, pair_name(pilot), f"/pilots/{pilot.id}")
+                                   if pilot else Group())
+        page = page_of(note.url or "")
+        verb, where = to_do.get(page, ("", ""))
+        item = {"note": note, "text": message(note), "verb": verb, "to": where}
+        if pilot and page == group.url:
+            # about the pair itself: its action is the group's, asked once; of many stage
+            # moves only the newest stays in view, the older ones are folded
+            group.verb, group.to = group.verb or verb, group.to or where
+            item["verb"] = ""
+            if note.kind == "pilot_moved" and any(
+                    i["note"].kind == "pilot_moved" for i in group.items):
+                group.earlier.append(item)
+                continue
+        group.items.append(item)
     return list(groups.values())
 
 

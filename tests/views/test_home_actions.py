@@ -42,8 +42,8 @@ def test_the_towns_home_starts_with_what_waits_for_it(client, work):
     first = mine.select_one(".action-item")
     assert "窓口DX" in text(first.select_one(".action-title"))
     assert first.select_one(".action-verb")["href"] == f"/proposals/{work['proposal']}"
-    assert "あと5日" in text(first.select_one(".action-deadline")) or \
-        "締切" in text(first.select_one(".action-deadline"))
+    deadline = text(first.select_one(".action-deadline"))
+    assert "あと5日" in deadline and "提案締切" in deadline
     assert "action-item--soon" in first["class"]
     # one primary button on the page: the first item's; the others are small
     primaries = [b for b in page.select("main .button") if "button--small" not in b["class"]
@@ -91,10 +91,12 @@ def test_notifications_are_grouped_by_pairing(client, app, work):
     group = groups[0]
     assert "防災アプリ" in text(group.select_one(".notification-pair"))
     assert group.select_one(".notification-pair a")["href"] == f"/pilots/{work['pilot']}"
-    # the two stage moves the startup made and the release to approve, newest first
-    notes = texts(group, ".notification-text")
-    assert len(notes) == 3 and "防災アプリ導入のお知らせ" in notes[0]
-    assert "提案" in notes[1] and "面談" in notes[2]
+    # the release to approve and the newest of the startup's two moves, newest first; the
+    # earlier move is folded
+    notes = texts(group, ":scope > ul > li .notification-text")
+    assert len(notes) == 2 and "防災アプリ導入のお知らせ" in notes[0] and "提案" in notes[1]
+    earlier = texts(group, ".notification-earlier .notification-text")
+    assert len(earlier) == 1 and "面談" in earlier[0]
     # on their own: the proposal (its call has no pair), the test one, the town's approval
     singles = texts(page, ".notification-single .notification-text")
     assert len(singles) == 3 and any("窓口DX" in note for note in singles)
@@ -122,13 +124,18 @@ def test_the_needs_action_filter_keeps_what_still_waits(client, app, work):
 def test_a_notifications_verb_marks_it_read_and_goes_where_it_is_done(client, app, work):
     factories.login(client, work["town"])
     page = get_page(client, "/notifications/")
+    # the pair's own step is asked once, on the pair's group, where it is done
+    group = page.select_one(".notification-group")
+    decide = group.select_one(".notification-pair-action .notification-verb")
+    assert text(decide) == "判断する" and decide["href"] == f"/pilots/{work['pilot']}#move"
     forms = [f for f in page.select(".notification form") if f.select_one(".notification-verb")]
     verbs = [text(f.select_one(".notification-verb")) for f in forms]
-    assert "判断する" in verbs
-    decide = forms[verbs.index("判断する")]
-    response = client.post(decide["action"], data={"anchor": decide.select_one(
-        'input[name="anchor"]')["value"]})
-    assert response.headers["Location"].endswith(f"/pilots/{work['pilot']}#move")
+    assert sorted(verbs) == sorted(["承認する", "提案を確認する"])  # the release, the proposal
+    approve = forms[verbs.index("承認する")]
+    response = client.post(approve["action"])
+    assert response.headers["Location"].endswith(f"/marketing/{work['activity']}")
+    assert client.post(approve["action"], data={"anchor": "move"}).headers[
+        "Location"].endswith(f"/marketing/{work['activity']}#move")
 
 
 def test_an_anchor_cannot_lead_elsewhere(client, app, work):

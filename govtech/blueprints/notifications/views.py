@@ -23,7 +23,7 @@ def list_notifications():
     page = pages.list_page(query, per_page=30)
     groups = notifications.grouped(current_user, list(page.items), waiting)
     return render_template("notifications/list.html", page=page, groups=groups,
-                           needs_action=needs_action, waiting_count=len(to_do.mine))
+                           needs_action=needs_action)
 
 
 @bp.post("/<int:note_id>/read")
