@@ -94,7 +94,8 @@ def with_explanations(recs: Iterable[Recommendation], user: User | None = None) 
     figures = cases.published_figures_by_pilot(r.proven_pilot_id for r in recs
                                                if r.proven_pilot_id)
     rows: list[dict[str, Any]] = [
-        {"rec": rec, "why": explain(rec, figures), "interest": set(), "status": None}
+        {"rec": rec, "why": explain(rec, figures), "interest": _interest(set(), None),
+         "status": None}
         for rec in recs]
     if user is None or not recs:
         return rows
@@ -105,6 +106,13 @@ def with_explanations(recs: Iterable[Recommendation], user: User | None = None) 
     for rec, row in zip(recs, rows, strict=True):
         said = sides.get((rec.challenge_id, rec.startup_id), set())
         own = access.side(user, rec.challenge.organisation_id, rec.startup_id)
-        row["interest"] = said if manager else said & {own}
+        row["interest"] = _interest(said if manager else said & {own}, own)
         row["status"] = found.orgs(rec.challenge.organisation_id, rec.startup_id)
     return rows
+
+
+def _interest(said: set[str], own: str | None) -> dict[str, bool]:
+    """For templates (which compare no role strings): which sides said 関心あり, and whether
+    the reader's own side did."""
+    return {"town": access.MUNICIPALITY in said, "startup": access.STARTUP in said,
+            "mine": own in said}
