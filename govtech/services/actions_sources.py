@@ -27,6 +27,7 @@ from govtech.models import (
     PilotStage,
     Proposal,
     ProposalState,
+    Recommendation,
     RecommendationState,
     User,
 )
@@ -39,6 +40,8 @@ from govtech.services.actions_items import Action, Actions, pair_name
 LIMIT = 40
 #: Milestones show up this many days before they are due (and stay while overdue).
 MILESTONE_HORIZON = timedelta(days=14)
+#: Recommended challenges show up this many days before their proposal deadline.
+PROPOSAL_HORIZON = timedelta(days=14)
 #: A pair this long in one stage is shown to the programme office as stuck.
 STUCK_AFTER = timedelta(days=60)
 #: The stage that follows each open stage on the way to adoption.
@@ -175,6 +178,27 @@ def _milestones(user: User, found: Actions) -> None:
             deadline=milestone.due_date, pair=milestone.pilot_id, deadline_label=_("Due")))
 
 
+def _calls_closing(user: User, found: Actions) -> None:
+    """A startup's recommended challenges whose proposal deadline is near (the pairs it has
+    already proposed to, or is piloting with, are not recommended any more)."""
+    today = challenges.today()
+    rows = db.session.scalars(
+        recommendations.visible_query(user)
+        .where(Challenge.deadline.is_not(None), Challenge.deadline >= today,
+               Challenge.deadline <= today + PROPOSAL_HORIZON)
+        .order_by(None).order_by(Challenge.deadline, Recommendation.id).limit(5))
+    for rec in rows.unique():
+        challenge = rec.challenge
+        found.mine.append(Action(
+            "proposal_invited", _("%(town)s “%(challenge)s” (recommended)",
+                                  town=challenge.organisation.name, challenge=challenge.title),
+            _("Propose for this challenge"),
+            url_for("proposals.new_proposal", challenge_id=challenge.id),
+            deadline=challenge.deadline, since=rec.created_at,
+            deadline_label=_("Proposal deadline"),
+            note=_("Recommended to you; the call closes soon")))
+
+
 # --- per role ----------------------------------------------------------------------------------
 
 def for_party(user: User, found: Actions) -> None:
@@ -187,6 +211,8 @@ def for_party(user: User, found: Actions) -> None:
     _marketing(user, side, found)
     _pilots(user, side, found)
     _milestones(user, found)
+    if not town:
+        _calls_closing(user, found)
     found.links = [(_("All proposals"), url_for("proposals.list_proposals")),
                    (_("Pipeline board"), url_for("pilots.board")),
                    (_("All marketing"), url_for("marketing.list_activities"))]

@@ -172,3 +172,22 @@ def test_each_group_is_cut_to_the_page_and_counts_the_rest(programme):
     assert found.more_mine == 3
     page = actions.shown(found, 2)
     assert len(page.mine) == 2 and page.more_mine == 3
+
+
+def test_a_startup_is_invited_to_recommended_calls_closing_soon(app, programme):
+    p = programme
+    today = challenges.today()
+    soon = factories.challenge(app, p["other_town"], title="観光DX",
+                               deadline=today + timedelta(days=7))
+    later = factories.challenge(app, p["other_town"], title="農業DX",
+                                deadline=today + timedelta(days=60))
+    for challenge_id in (soon, later):
+        factories.recommendation(app, challenge_id, p["firm"].org_id)
+    invited = [i for i in actions.for_user(_user(p["firm"])).mine
+               if i.kind == "proposal_invited"]
+    assert [(i.url, i.verb, i.deadline) for i in invited] == [
+        (f"/challenges/{soon}/apply", "この課題に提案する", today + timedelta(days=7))]
+    factories.proposal(app, p["firm"], soon)  # proposed: no longer an invitation
+    assert "proposal_invited" not in {i.kind for i in actions.for_user(_user(p["firm"])).mine}
+    # the town is never invited to propose
+    assert "proposal_invited" not in {i.kind for i in actions.for_user(_user(p["town"])).mine}
