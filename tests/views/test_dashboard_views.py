@@ -51,7 +51,8 @@ def test_the_page_has_a_chart_and_a_table_per_figure_in_japanese(client, towns):
     labels = {str(string) for svg in svgs for string in svg.find_all(string=True)}
     for label in ("紹介", "面談", "本格導入", "防災", "子育て", "埼玉県", "東京都"):
         assert label in labels, label
-    assert "ダッシュボード" in text(main) and "/dashboard/export/funnel.csv" in targets(main)
+    assert "ダッシュボード" in text(main)  # the CSV of a figure is of the period shown
+    assert "/dashboard/export/funnel.csv?period=month" in targets(main)
     for figure in main.select("figure.dash-chart"):  # each chart names its table
         table = main.find(id=figure["aria-describedby"])
         assert table is not None and table.name == "table", figure["aria-describedby"]

@@ -41,6 +41,7 @@ def index():
         (summary.adopted, _("Adoptions")), (summary.published, _("Marketing published")))]
     top: dict = {}
     if scope.kind == "programme":
+        key_figures = [key_figures[1], key_figures[3]]  # the others open the page, as moves
         top["stuck"] = dashboard_pairs.stuck_pairs(scope)
         moves, _counted = figure_cache.remember(
             scope, "movements", partial(dashboard_moves.movements, scope, period), cache_key)
