@@ -95,7 +95,7 @@ def with_explanations(recs: Iterable[Recommendation], user: User | None = None) 
                                                if r.proven_pilot_id)
     rows: list[dict[str, Any]] = [
         {"rec": rec, "why": explain(rec, figures), "interest": _interest(set(), None),
-         "status": None}
+         "status": None, "town_reader": None}
         for rec in recs]
     if user is None or not recs:
         return rows
@@ -108,6 +108,7 @@ def with_explanations(recs: Iterable[Recommendation], user: User | None = None) 
         own = access.side(user, rec.challenge.organisation_id, rec.startup_id)
         row["interest"] = _interest(said if manager else said & {own}, own)
         row["status"] = found.orgs(rec.challenge.organisation_id, rec.startup_id)
+        row["town_reader"] = own == access.MUNICIPALITY  # its 関心あり asks for an introduction
     return rows
 
 
