@@ -37,7 +37,7 @@ def phases(items: Sequence[Pilot], medians: dict[str, float],
         columns = [{"key": s.value, "label": stage_label(s), "cards": cards[s.value],
                     "median": medians.get(s.value)} for s in stages]
         drawn_phases.append({"key": key, "label": str(label), "columns": columns,
-                             "count": sum(len(c["cards"]) for c in columns)})
+                             "count": sum(len(cards[s.value]) for s in stages)})
     return drawn_phases, ended
 
 
