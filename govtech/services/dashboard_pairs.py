@@ -21,7 +21,14 @@ from sqlalchemy import Select, case, false, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from govtech.extensions import db
-from govtech.models import Challenge, ChallengeState, Milestone, Pilot
+from govtech.models import (
+    Challenge,
+    ChallengeState,
+    Milestone,
+    Pilot,
+    Proposal,
+    ProposalState,
+)
 from govtech.models.pilot import FINAL_STAGES
 from govtech.services import dashboard_period, pipeline_status
 from govtech.services.dashboard import Scope, _pilots_in
@@ -113,7 +120,8 @@ def stuck_pairs(scope: Scope) -> PairList:
 
 def next_dates(scope: Scope) -> list[DateLine]:
     """The next dates of the scope, soonest first (overdue milestones included): milestones not
-    done of its open pairs, and the proposal deadlines of a municipality's open challenges."""
+    done of its open pairs, and proposal deadlines: of a municipality's open challenges, of the
+    open challenges a startup has a proposal under review for."""
     milestones = db.session.scalars(
         select(Milestone).join(Milestone.pilot)
         .where(Milestone.is_done.is_(False), Milestone.due_date.is_not(None),
@@ -124,12 +132,15 @@ def next_dates(scope: Scope) -> list[DateLine]:
     lines = [DateLine(m.due_date, "milestone", m.title, m.pilot, m.pilot.challenge)
              for m in milestones if m.due_date is not None]
     if scope.kind == "municipality":
-        challenges = db.session.scalars(
-            select(Challenge).where(Challenge.organisation_id == scope.org_id,
-                                    Challenge.state == ChallengeState.open,
-                                    Challenge.deadline.is_not(None),
-                                    Challenge.deadline >= dashboard_period.today())
-            .order_by(Challenge.deadline, Challenge.id).limit(DATES_SHOWN)).all()
-        lines += [DateLine(c.deadline, "deadline", c.title, None, c)
-                  for c in challenges if c.deadline is not None]
+        whose = Challenge.organisation_id == scope.org_id
+    else:  # a startup: the challenges it has a proposal under review for
+        whose = Challenge.id.in_(select(Proposal.challenge_id).where(
+            Proposal.startup_id == scope.org_id,
+            Proposal.state.in_((ProposalState.submitted, ProposalState.shortlisted))))
+    challenges = db.session.scalars(
+        select(Challenge).where(whose, Challenge.state == ChallengeState.open,
+                                Challenge.deadline >= dashboard_period.today())
+        .order_by(Challenge.deadline, Challenge.id).limit(DATES_SHOWN)).all()
+    lines += [DateLine(c.deadline, "deadline", c.title, None, c)
+              for c in challenges if c.deadline is not None]
     return sorted(lines, key=lambda line: line.day)[:DATES_SHOWN]

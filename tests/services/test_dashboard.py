@@ -348,8 +348,11 @@ def test_next_dates_are_milestones_and_proposal_deadlines_soonest_first(app, mon
     from govtech.services import dashboard_pairs, pilots
 
     r, ids = waiting
-    factories.challenge(app, r["b"], title="公共施設の予約", deadline=date(2027, 6, 30))
-    factories.challenge(app, r["a"], title="よその町の課題", deadline=date(2027, 5, 1))
+    booking = factories.challenge(app, r["b"], title="公共施設の予約", deadline=date(2027, 6, 30))
+    elsewhere = factories.challenge(app, r["a"], title="よその町の課題",
+                                    deadline=date(2027, 5, 1))
+    factories.proposal(app, r["s2"], booking)  # under review: its deadline is s2's date too
+    factories.proposal(app, r["s2"], elsewhere, state="withdrawn")  # not s2's date any more
     with app.test_request_context():
         actor = db.session.get(User, r["b"].id)
         pilot = db.session.get(PilotModel, ids["p3"])
@@ -362,3 +365,5 @@ def test_next_dates_are_milestones_and_proposal_deadlines_soonest_first(app, mon
                      (date(2027, 6, 30), "deadline", "公共施設の予約")]
     assert [line.title for line in dashboard_pairs.next_dates(_scope(r, "s1"))] == [
         "最終提案書の提出"]
+    assert [line.title for line in dashboard_pairs.next_dates(_scope(r, "s2"))] == [
+        "公共施設の予約"]
