@@ -216,7 +216,7 @@ def test_stuck_needs_more_than_the_median_and_a_few_days(app, pair):
     pilot.stage_entered_at = now - timedelta(days=45)
     found = pipeline_status.stuck(pilot, {"meeting": 20}, now)
     assert found is not None and (found.days, found.median) == (45, 20)
-    assert found.text == "滞留 45日（中央値 20日）"
+    assert found.text == "滞留45日（中央値20日）"
     assert pipeline_status.stuck(pilot, {"meeting": 45}, now) is None
     assert pipeline_status.stuck(pilot, {}, now) is None  # no median yet
     pilot.stage_entered_at = now - timedelta(days=5)
