@@ -270,3 +270,20 @@ def test_account_mail_greets_with_sama_and_dates_without_seconds(app, outbox, la
         assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日（[月火水木金土日]）", when.group(1))
     else:
         assert body.startswith("Dear 山田 花子,")
+
+
+def test_case_study_figures_use_the_formatting_module(app):
+    """The KPI table and chart of a case study: 30分 (30 min), 1,000,000 (not 1e+06)."""
+    from govtech.blueprints.cases import figures
+
+    with app.test_request_context("/?lang=ja"):
+        app.preprocess_request()
+        assert figures.number(30.0, "分") == "30分"
+        assert figures.number(1e6) == "1,000,000"
+        assert figures.number(float("inf"), "分") == "—"
+        assert figures.rows([{"name": "x", "unit": "%", "baseline": 45.0, "target": None,
+                              "actual": 86.0}])[0] == {
+            "name": "x", "unit": "%", "baseline": "45", "target": "—", "actual": "86"}
+    with app.test_request_context("/?lang=en"):
+        app.preprocess_request()
+        assert figures.number(30.0, "分") == "30 min"

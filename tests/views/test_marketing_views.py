@@ -254,7 +254,7 @@ def test_kpi_chart_scales_each_kpi_to_its_largest_value(app, ctx, pair):
         r'width="([\d.]+)" height="\d+" rx="3" class="kpi-bar kpi-bar--(\w+)"', chart)}
     assert widths["actual"] == charts.GROUP_BAR_W  # 86 is the largest of 45 / 80 / 86
     assert widths["baseline"] == round(45 / 86 * charts.GROUP_BAR_W, 1)
-    assert bars["actual"] == "86 %"
+    assert bars["actual"] == "86%"  # no space before a unit (govtech.formatting.quantity)
 
 
 def test_kpi_chart_is_left_out_when_nothing_was_measured(app, ctx, pair):
@@ -296,7 +296,7 @@ def test_public_page_shows_the_approved_snapshot_not_a_later_live_edit(client, a
     page = client.get(f"/cases/{aid}").get_data(as_text=True)
     assert "45 → 80 → <strong>86</strong>" in page and "避難情報の到達率" in page
     assert "12.5" not in page and "改名した指標" not in page
-    assert "86 %" in page  # the chart is drawn from the snapshot too
+    assert "86%" in page  # the chart is drawn from the snapshot too
 
 
 def test_changed_figures_are_flagged_and_a_refresh_then_reapproval_updates_the_page(

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from govtech import charts
+from govtech import charts, formatting
 from govtech.models import PilotKPI
 
 SERIES = ("baseline", "target", "actual")
@@ -30,11 +30,10 @@ def value(kpi: Figures, key: str) -> float | None:
 
 
 def number(value: float | None, unit: str = "") -> str:
-    """`1,234 件`; a dash when nothing was measured."""
+    """`1,234件`, `30 min` (govtech.formatting.quantity); a dash when nothing was measured."""
     if value is None or not math.isfinite(value):
         return "—"
-    text = f"{value:,g}"
-    return f"{text} {unit}".strip() if unit else text
+    return formatting.quantity(value, unit)
 
 
 def rows(kpis: Sequence[Figures]) -> list[dict]:
@@ -51,7 +50,7 @@ def kpi_chart(kpis: Sequence[Figures]) -> Markup | None:
     groups = []
     for k in kpis:
         name, unit = _get(k, "name"), _get(k, "unit") or ""
-        groups.append(charts.Group(f"{name} ({unit})" if unit else name,
+        groups.append(charts.Group(_("%(name)s (%(unit)s)", name=name, unit=unit) if unit else name,
                                    [value(k, key) for key in SERIES],
                                    [number(value(k, key), unit) for key in SERIES]))
     return charts.group_chart(_("Baseline, target and actual value of each KPI"),
