@@ -185,8 +185,9 @@ def test_a_startup_is_invited_to_recommended_calls_closing_soon(app, programme):
         factories.recommendation(app, challenge_id, p["firm"].org_id)
     invited = [i for i in actions.for_user(_user(p["firm"])).mine
                if i.kind == "proposal_invited"]
-    assert [(i.url, i.verb, i.deadline) for i in invited] == [
-        (f"/challenges/{soon}/apply", "この課題に提案する", today + timedelta(days=7))]
+    assert [(i.url, i.deadline) for i in invited] == [
+        (f"/challenges/{soon}/apply", today + timedelta(days=7))]
+    assert "提案" in invited[0].verb  # この課題に提案する (the copy is the format helper's)
     factories.proposal(app, p["firm"], soon)  # proposed: no longer an invitation
     assert "proposal_invited" not in {i.kind for i in actions.for_user(_user(p["firm"])).mine}
     # the town is never invited to propose
