@@ -79,16 +79,18 @@ def date(value: dt.date | dt.datetime | str | None, locale: Any = None) -> str:
     return _babel_date(day, "EEE, d MMM y", locale="en")
 
 
-def datetime(value: dt.datetime | dt.date | None, locale: Any = None) -> str:
+def datetime(value: dt.datetime | dt.date | None, locale: Any = None,
+             seconds: bool = False) -> str:
     """2026年12月22日（火） 14:05 / Tue, 22 Dec 2026, 14:05: in the programme's time zone,
-    without seconds."""
+    without seconds unless asked (the audit log, where the order of events within a minute
+    matters)."""
     if value is None:
         return NONE
     if not isinstance(value, dt.datetime):
         return date(value, locale)
     when = local(value)
     lang = language(locale)
-    clock = _babel_time(when.timetz(), "HH:mm", locale=lang)
+    clock = _babel_time(when.timetz(), "HH:mm:ss" if seconds else "HH:mm", locale=lang)
     return f"{date(when, lang)} {clock}" if lang == "ja" else f"{date(when, lang)}, {clock}"
 
 

@@ -36,6 +36,7 @@ def test_datetime_has_no_seconds_and_respects_an_aware_zone():
     assert f.datetime(aware, "ja") == "2026年12月22日（火） 14:05"
     assert f.datetime(aware, "en") == "Tue, 22 Dec 2026, 14:05"
     assert f.datetime(D(2026, 12, 22), "ja") == "2026年12月22日（火）"
+    assert f.datetime(aware, "ja", seconds=True) == "2026年12月22日（火） 14:05:59"
 
 
 @pytest.mark.parametrize(("deadline", "ja", "en"), [

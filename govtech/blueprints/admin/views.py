@@ -7,10 +7,10 @@ import json
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from govtech import formatting
 from govtech.blueprints import pages
 from govtech.blueprints.admin.forms import OrganisationStateForm
 from govtech.blueprints.auth.forms import MemberActionForm
@@ -111,7 +111,7 @@ def audit_page():
 def _audit_row(event: AuditEvent, names: dict[int, str]) -> dict[str, str]:
     """One event as the page and the CSV file show it."""
     target = f"{event.target_type} #{event.target_id}" if event.target_type else ""
-    return {"time": format_datetime(event.created_at, "medium"), "actor": event.actor_label,
+    return {"time": formatting.datetime(event.created_at, seconds=True), "actor": event.actor_label,
             "organisation": names.get(event.organisation_id or 0, ""),
             "address": event.address or "", "event": audit.label(event.event),
             "code": event.event, "target": target,
