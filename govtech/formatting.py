@@ -230,7 +230,7 @@ def file_size(size: int | None, locale: Any = None) -> str:
 # Units written differently in English; any other unit is shown as given.
 EN_UNITS = {"分": "min", "時間": "h", "日": "days", "件": "items", "人": "people",
             "名": "people", "円": "yen", "回": "times", "秒": "s", "か月": "months",
-            "ヶ月": "months", "年": "years"}
+            "ヶ月": "months", "年": "years", "台": "units", "％": "%"}
 
 
 def quantity(value: Number | None, unit: str | None = "", locale: Any = None) -> str:

@@ -147,6 +147,8 @@ def test_quantity_no_space_before_a_japanese_unit_one_in_english():
     assert f.quantity(1200, "件", "ja") == "1,200件"
     assert f.quantity(1200, "件", "en") == "1,200 items"
     assert f.quantity(45, "%", "en") == "45%"
+    assert f.quantity(12, "台", "en") == "12 units"
+    assert f.quantity(12, "台", "ja") == "12台"
     assert f.quantity(12.5, "kWh", "ja") == "12.5 kWh"
     assert f.quantity(7, "", "ja") == "7"
     assert f.quantity(7, None, "en") == "7"
