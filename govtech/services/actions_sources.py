@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from govtech.extensions import db
@@ -33,6 +33,7 @@ from govtech.models import (
 )
 from govtech.models.base import utcnow
 from govtech.models.pilot import FINAL_STAGES
+from govtech.models.recommendation import PairInterest
 from govtech.services import access, challenges, recommendations, workflow
 from govtech.services.actions_items import Action, Actions, pair_name
 
@@ -199,6 +200,31 @@ def _calls_closing(user: User, found: Actions) -> None:
             note=_("Recommended to you; the call closes soon")))
 
 
+def _interest(query: Select, side: str | None = None) -> Select:
+    """Pairs someone said 関心あり about (`side`: only the user's own side's interest)."""
+    asked = select(PairInterest.id).where(
+        PairInterest.challenge_id == Recommendation.challenge_id,
+        PairInterest.startup_id == Recommendation.startup_id)
+    if side is not None:
+        asked = asked.where(PairInterest.side == side)
+    return (query.where(exists(asked)).order_by(None)
+            .order_by(Recommendation.created_at, Recommendation.id).limit(LIMIT))
+
+
+def _rec_name(rec: Recommendation) -> str:
+    return _("%(town)s “%(challenge)s” × %(startup)s", town=rec.challenge.organisation.name,
+             challenge=rec.challenge.title, startup=rec.startup.name)
+
+
+def _asked_introductions(user: User, side: str, found: Actions) -> None:
+    """The pairs this side said 関心あり about: the programme office is to introduce them."""
+    for rec in db.session.scalars(_interest(recommendations.visible_query(user), side)).unique():
+        found.theirs.append(Action(
+            "rec_interest_waiting", _rec_name(rec), _("Open page"),
+            url_for("recommendations.list_recommendations"), since=rec.created_at,
+            note=_("You asked for an introduction; the programme office will be in touch")))
+
+
 # --- per role ----------------------------------------------------------------------------------
 
 def for_party(user: User, found: Actions) -> None:
@@ -211,6 +237,7 @@ def for_party(user: User, found: Actions) -> None:
     _marketing(user, side, found)
     _pilots(user, side, found)
     _milestones(user, found)
+    _asked_introductions(user, side, found)
     if not town:
         _calls_closing(user, found)
     found.links = [(_("All proposals"), url_for("proposals.list_proposals")),
@@ -232,6 +259,11 @@ def for_manager(user: User, found: Actions) -> None:
         user, recommendations.Filters(state=RecommendationState.suggested))
     waiting = db.session.scalar(select(func.count()).select_from(
         suggested.order_by(None).subquery())) or 0
+    review_url = url_for("recommendations.list_recommendations", sort="interest")
+    for rec in db.session.scalars(_interest(suggested)).unique():
+        found.mine.append(Action(
+            "rec_interest", _rec_name(rec), _("Introduce"), review_url, since=rec.created_at,
+            note=_("A party said it is interested: introduce the pair or say why not")))
     if waiting:
         found.mine.append(Action(
             "rec_review", _("%(n)d recommended pairs to review", n=waiting), _("Introduce"),

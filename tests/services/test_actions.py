@@ -192,3 +192,24 @@ def test_a_startup_is_invited_to_recommended_calls_closing_soon(app, programme):
     assert "proposal_invited" not in {i.kind for i in actions.for_user(_user(p["firm"])).mine}
     # the town is never invited to propose
     assert "proposal_invited" not in {i.kind for i in actions.for_user(_user(p["town"])).mine}
+
+
+def test_a_pair_asked_for_is_the_offices_to_introduce(app, programme):
+    from govtech.models import Recommendation
+    from govtech.services import recommendations
+
+    p = programme
+    wanted = factories.challenge(app, p["town"], title="観光DX")
+    rec_id = factories.recommendation(app, wanted, p["other_firm"].org_id)
+    with app.test_request_context():
+        recommendations.express_interest(_user(p["town"]),
+                                         db.session.get_one(Recommendation, rec_id))
+    office = actions.for_user(_user(p["office"]))
+    asked = [i for i in office.mine if i.kind == "rec_interest"]
+    assert len(asked) == 1 and "観光DX" in asked[0].title and asked[0].verb == "紹介する"
+    assert asked[0].url == "/recommendations/?sort=interest"
+    town = actions.for_user(_user(p["town"]))
+    assert ["観光DX" in i.title for i in town.theirs if i.kind == "rec_interest_waiting"] == [True]
+    # the startup did not ask: it waits for nothing
+    firm = actions.for_user(_user(p["other_firm"]))
+    assert "rec_interest_waiting" not in {i.kind for i in firm.theirs}
