@@ -213,3 +213,14 @@ def test_a_pair_asked_for_is_the_offices_to_introduce(app, programme):
     # the startup did not ask: it waits for nothing
     firm = actions.for_user(_user(p["other_firm"]))
     assert "rec_interest_waiting" not in {i.kind for i in firm.theirs}
+
+
+def test_the_office_follows_up_pairs_stuck_long(app, programme):
+    p = programme
+    with app.test_request_context():
+        stuck = db.session.get_one(Pilot, p["deciding"])
+        stuck.stage_entered_at = stuck.stage_entered_at - timedelta(days=90)
+        db.session.commit()
+    found = actions.for_user(_user(p["office"]))
+    assert [(i.kind, i.pair) for i in found.theirs] == [("pilot_stuck", p["deciding"])]
+    assert stage_label("proposal") in found.theirs[0].note
