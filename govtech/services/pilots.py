@@ -318,8 +318,9 @@ class Filters:
 
 
 def board_query(user: User, filters: Filters) -> Select[tuple[Pilot]]:
-    """Pairs this user may see (their own, or all for managers), matching `q`, oldest move first,
-    with what their cards show (next step, due date) loaded."""
+    """Pairs this user may see (their own, or all for managers), matching `q`: open pairs first
+    (the board is for work that moves), each oldest move first, with what their cards show
+    (next step, due date) loaded."""
     municipality, startup = aliased(Organisation), aliased(Organisation)
     query = (select(Pilot).join(Pilot.challenge).join(municipality, Challenge.organisation)
              .join(startup, Pilot.startup)
@@ -330,7 +331,7 @@ def board_query(user: User, filters: Filters) -> Select[tuple[Pilot]]:
                                     startup=Pilot.startup_id),
                     listsearch.words_match(filters.q, Challenge.title, municipality.name,
                                            startup.name))
-             .order_by(Pilot.stage_entered_at, Pilot.id))
+             .order_by(Pilot.stage.in_(FINAL_STAGES), Pilot.stage_entered_at, Pilot.id))
     if filters.mine:
         query = query.where(pipeline_status.mine_sql(user, municipality.state, startup.state))
     return query
