@@ -227,3 +227,15 @@ def test_an_ended_pair_is_never_stuck(app, pair):
     pilot = _pilot(app, pair, "withdrawn")
     pilot.stage_entered_at = utcnow() - timedelta(days=300)
     assert pipeline_status.stuck(pilot, {"withdrawn": 1}) is None
+
+
+def test_the_board_lists_open_pairs_before_ended_ones(app, pair):
+    """However long ago a pair ended, it comes after every open one (the board pages in SQL)."""
+    records, _challenge = pair
+    ended = _pilot(app, (records, factories.challenge(app, records["municipality"])), "withdrawn")
+    waiting = _pilot(app, pair, "meeting")
+    ended.stage_entered_at = utcnow() - timedelta(days=900)
+    db.session.flush()
+    manager = db.session.get(User, records["manager"].id)
+    order = db.session.scalars(pilots.board_query(manager, pilots.Filters())).unique().all()
+    assert [p.id for p in order] == [waiting.id, ended.id]
