@@ -96,7 +96,7 @@ def load(password: str | None = None, only_if_empty: bool = False) -> str:
         for spec in specs:
             org, _new = _org(spec, kind, state)
             email = f"{spec['key']}@{DEMO_DOMAIN}"
-            if _user(email, f"{spec['name']} 担当", Role(kind.value), org, password_hash):
+            if _user(email, f"{spec['name']}ご担当者", Role(kind.value), org, password_hash):
                 pending = "" if state == OrgState.approved else " (pending)"
                 created.append((email, f"{kind.value}{pending}"))
     db.session.commit()

@@ -92,7 +92,7 @@ def organisations(world: World, towns: list[texts.Town], counts: Counts,
                          population=texts.population(town, rng)))
         world.town_ids.append(org_id)
         users.append(_user(world, len(users) + 1, f"muni-{town.lg_code}@{DOMAIN}",
-                           f"{town.name} 担当", "municipality", org_id, joined))
+                           f"{town.name}ご担当者", "municipality", org_id, joined))
     pending = max(1, counts.startups // 100)
     for n in range(counts.startups + pending):
         org_id = len(orgs) + 1
@@ -111,7 +111,7 @@ def organisations(world: World, towns: list[texts.Town], counts: Counts,
         if state == "approved":
             world.startup_ids.append(org_id)
         users.append(_user(world, len(users) + 1, f"startup-{n + 1}@{DOMAIN}",
-                           f"{name} 担当", "startup", org_id, joined))
+                           f"{name}ご担当者", "startup", org_id, joined))
     for n in range(counts.managers):
         user_id = len(users) + 1
         users.append(_user(world, user_id, f"manager-{n + 1}@{DOMAIN}",

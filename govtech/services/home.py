@@ -22,7 +22,8 @@ def summary_for(user: User) -> dict:
     if user.organisation is not None and not flags["is_manager"]:
         if user.is_approved:
             recs = recommendations.visible_query(user).limit(5)
-            summary["recommended"] = recommendations.with_explanations(db.session.scalars(recs))
+            summary["recommended"] = recommendations.with_explanations(
+                db.session.scalars(recs), user)
         summary["colleagues"] = db.session.scalars(
             select(User).where(User.organisation_id == user.organisation_id).order_by(User.name)
         ).all()

@@ -49,7 +49,7 @@ def test_signup_approval_language_and_phone_menu(app, new_page, shot):
     log_in(town, EMAIL, factories.PASSWORD)
 
     expect(town).to_have_url(re.compile(r"/home$"))
-    expect(town.get_by_role("heading", name="ようこそ、埼玉 花子 さん")).to_be_visible()
+    expect(town.get_by_role("heading", name="ようこそ、埼玉 花子様")).to_be_visible()
     notice = town.locator(".panel--notice")
     expect(notice.get_by_role("heading", name="承認待ち")).to_be_visible()
     expect(notice).to_contain_text(ORG_NAME)
@@ -60,7 +60,7 @@ def test_signup_approval_language_and_phone_menu(app, new_page, shot):
     office = new_page()
     log_in(office, manager.email, manager.password,
            factories.fresh_code(app, manager))
-    expect(office.get_by_role("heading", name="ようこそ、事務局 太郎 さん")).to_be_visible()
+    expect(office.get_by_role("heading", name="ようこそ、事務局 太郎様")).to_be_visible()
     main_nav = office.get_by_role("navigation", name="メイン")
     main_nav.get_by_role("button", name="管理").click()  # the header's "Manage" menu
     main_nav.get_by_role("link", name="団体管理").click()
@@ -72,7 +72,7 @@ def test_signup_approval_language_and_phone_menu(app, new_page, shot):
     row.get_by_role("button", name="承認する").click()
 
     flash = office.locator(".alert--success")
-    expect(flash).to_contain_text(f"{ORG_NAME} を「承認済み」にしました。")
+    expect(flash).to_contain_text(f"{ORG_NAME}を「承認済み」にしました。")
     expect(office.locator("tbody tr", has_text=ORG_NAME).locator(".badge")).to_have_text("承認済み")
     expect(office.locator("tbody tr", has_text=ORG_NAME)
            .get_by_role("button", name="承認する")).to_have_count(0)
@@ -83,7 +83,7 @@ def test_signup_approval_language_and_phone_menu(app, new_page, shot):
     expect(town.get_by_role("heading", name="地域の課題を、スタートアップとともに解決する")) \
         .to_be_visible()
     log_in(town, EMAIL, factories.PASSWORD)
-    expect(town.get_by_role("heading", name="ようこそ、埼玉 花子 さん")).to_be_visible()
+    expect(town.get_by_role("heading", name="ようこそ、埼玉 花子様")).to_be_visible()
     expect(town.get_by_text("承認待ち")).to_have_count(0)
     expect(town.locator("main")).to_contain_text("承認済み")
     shot(town, "journey-04-municipality-approved")

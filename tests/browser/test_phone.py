@@ -74,7 +74,7 @@ def test_detail_and_list_pages_keep_their_tap_targets_and_labels(programme, new_
     log_in(page, startup.email, startup.password)
     page.goto(f"/challenges/{ids[1]}")
     apply = page.locator(".key-facts .button")
-    expect(apply).to_have_text("提案して応募する")
+    expect(apply).to_have_text("この課題に提案する")
     assert apply.bounding_box()["y"] + 44 < SMALL["height"]  # under the title, on screen one
     assert _too_small(page) == []
     page.goto("/proposals/")

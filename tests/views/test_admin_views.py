@@ -51,6 +51,6 @@ def test_suspended_users_lose_their_session(client, app, login_as):
     other = app.test_client()
     factories.login(other, manager)
     _state, version = _org(app, user.org_id)
-    other.post(f"/admin/organisations/{user.org_id}/state", data={"state": "suspended", "confirm": "yes",
-                                                                   "version": version})
+    other.post(f"/admin/organisations/{user.org_id}/state",
+               data={"state": "suspended", "confirm": "yes", "version": version})
     assert client.get("/home").status_code == 302

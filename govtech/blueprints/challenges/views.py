@@ -90,7 +90,8 @@ def show_challenge(challenge_id: int):
         own_proposal=proposals.own_active(current_user, challenge),
         can_review=proposals.is_reviewer(current_user, challenge),
         recommended=recommendations.with_explanations(
-            recommendations.for_challenge(current_user, challenge)) if can_edit else None)
+            recommendations.for_challenge(current_user, challenge), current_user)
+        if can_edit else None)
 
 
 @bp.route("/<int:challenge_id>/edit", methods=["GET", "POST"])

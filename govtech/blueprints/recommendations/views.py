@@ -59,7 +59,8 @@ def list_recommendations():
                    if flags["is_startup"] and challenges.accepts_proposals(rec.challenge)},
         rows=recommendations.with_explanations(page.items, current_user),
         others=recommendations.with_explanations(others, current_user),
-        other_count=other_count, args=pages.list_args(), can_review=flags["is_manager"],
+        other_count=other_count, args=pages.list_args(), applied=pages.applied_filters(),
+        can_review=flags["is_manager"],
         card_mode=_card_mode(flags), proven_only=filters.proven_only)
 
 
