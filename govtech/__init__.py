@@ -25,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_request_hooks(app)
     register_template_helpers(app)
     register_errors(app)
+    register_api(app)
     register_cli(app)
     return app
 
@@ -93,6 +94,13 @@ def register_errors(app: Flask) -> None:
     from govtech import errors
 
     errors.init_app(app)
+
+
+def register_api(app: Flask) -> None:
+    """/api/v1 (issue 14): after the error pages, whose handlers it wraps for /api/."""
+    from govtech import api
+
+    api.init_app(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -133,6 +133,11 @@ POLICY: dict[str, Rule] = {
     # organisation's events (services.audit.reader_org_id refuses other members)
     "admin.audit": MEMBERS,
     "admin.audit_export": MEMBERS,
+    # the API (issue 14): a token's user passes the same rules; services decide per record
+    "api.openapi": PUBLIC,
+    "api.reference": PUBLIC,
+    "api.problem_type": PUBLIC,
+    "api.get_me": SIGNED_IN,
 }
 
 

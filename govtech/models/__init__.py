@@ -1,4 +1,5 @@
 """All models, imported in one place so Alembic and the app see the whole schema."""
+from govtech.models.api_token import ApiToken  # noqa: F401 - issue 14 (API tokens)
 from govtech.models.audit import AuditEvent
 from govtech.models.base import Base
 from govtech.models.capability import Capability

@@ -1,0 +1,77 @@
+"""The API's own description: /api/v1/openapi.json (OpenAPI 3.1, generated from the code by
+SpecTree), /api/v1/docs (a reference page rendered on the server from that document: no
+script, no CDN) and /api/v1/problems/<code> (what a problem `type` points to)."""
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from flask import Response, current_app, redirect, render_template, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from govtech.api import bp, spec
+from govtech.api.declare import OPERATIONS
+from govtech.api.problems import CODES, PROBLEM_JSON, Problem, titles
+
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def document() -> dict[str, Any]:
+    """The OpenAPI document, with what SpecTree does not know: problem media types, each
+    operation's token scope, and which operations answer without a token."""
+    result = copy.deepcopy(spec.spec)
+    by_operation = {op.endpoint.removeprefix("api."): op for op in OPERATIONS.values()}
+    for item in result["paths"].values():
+        for operation in item.values():
+            for code, answer in operation.get("responses", {}).items():
+                if code.isdigit() and int(code) >= 400 and "content" in answer:
+                    answer["content"] = {PROBLEM_JSON: answer["content"]["application/json"]}
+            declared = by_operation.get(operation.get("operationId", ""))
+            if declared is None:
+                continue
+            operation["x-scope"] = declared.scope
+            operation["security"] = ([{}, {"bearer": []}] if declared.public
+                                     else [{"bearer": []}])
+            if not operation.get("tags"):
+                operation.pop("tags", None)
+    result["security"] = [{"bearer": []}]
+    result["components"]["securitySchemes"] = {"bearer": {
+        "type": "http", "scheme": "bearer",
+        "description": "A personal access token (gta_…) with the scopes read, or read and write."}}
+    result["info"]["x-problem-codes"] = sorted(CODES)
+    return result
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return current_app.json.response(document())
+
+
+def _operations(doc: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The operations grouped by tag, in the order of the document."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for path, item in doc["paths"].items():
+        for method in METHODS:
+            operation = item.get(method)
+            if operation is None:
+                continue
+            tag = (operation.get("tags") or ["other"])[0]
+            groups.setdefault(tag, []).append({"path": path, "method": method.upper(),
+                                               **operation})
+    return sorted(groups.items())
+
+
+@bp.get("/docs")
+def reference() -> str:
+    doc = document()
+    return render_template("api/docs.html", doc=doc, groups=_operations(doc),
+                           schemas=sorted(doc["components"]["schemas"].items()),
+                           problems=[(code, CODES[code], titles().get(CODES[code], ""))
+                                     for code in sorted(CODES, key=lambda c: (CODES[c], c))])
+
+
+@bp.get("/problems/<code>")
+def problem_type(code: str) -> BaseResponse:
+    if code not in CODES:
+        raise Problem(404, "not_found")
+    return redirect(url_for("api.reference", _anchor=f"problem-{code}"))
