@@ -8,10 +8,13 @@ the parsing of its query and body.
         return ok(ChallengeOut.model_validate(challenge), version=challenge.version)
 
 The endpoint's Flask name is `api.<function name>` (give it a POLICY line). `query=` and
-`body=` are pydantic models (govtech.api.schemas_common.Query / Body); the parsed instances
-are passed as the keyword arguments `query` and `body`. Errors are problems (400 for the query,
-415/400/413/422 for the body). `public=True` documents that the endpoint answers without a
-token (the POLICY line must say PUBLIC too); the scope needed follows the method.
+`body=` are pydantic models (govtech.api.schemas_common.Query / Body), `form=` a `Form` model
+for multipart/form-data (files as `UploadFile`); the parsed instances are passed as the
+keyword arguments `query`, `body` and `form`. Errors are problems (400 for the query,
+415/400/413/422 for the body). `mirrors=` names the page endpoints the operation stands for
+(the parity test compares their POLICY rules and behaviour). `public=True` documents that
+the endpoint answers without a token (the POLICY line must say PUBLIC too); the scope needed
+follows the method.
 """
 from __future__ import annotations
 
@@ -42,6 +45,7 @@ class Operation:
     rule: str
     public: bool
     scope: str
+    mirrors: tuple[str, ...] = ()  # the page endpoints it stands for (the parity test)
 
 
 OPERATIONS: dict[str, Operation] = {}
@@ -72,6 +76,24 @@ def parse_query(model: type[BaseModel]) -> BaseModel:
         return model.model_validate(values)
     except ValidationError as exc:
         raise Problem(400, "invalid_parameter", _("A query parameter is not valid."),
+                      errors=_errors(exc)) from exc
+
+
+def parse_form(model: type[BaseModel]) -> BaseModel:
+    """A multipart/form-data body: its fields and files (`schemas_common.UploadFile`)."""
+    if request.mimetype != "multipart/form-data":
+        raise Problem(415, "unsupported_media_type",
+                      _("Send the body as multipart/form-data."))
+    values: dict[str, Any] = {}
+    for source in (request.form, request.files):
+        for name, given in source.lists():
+            field = model.model_fields.get(name)
+            values[name] = given if field is not None and _is_list(field.annotation) \
+                else given[-1]
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        raise Problem(422, "validation_failed", _("Some fields are not valid."),
                       errors=_errors(exc)) from exc
 
 
@@ -148,8 +170,9 @@ def no_content() -> Response:
 
 def operation(method: str, rule: str, *, tag: str, response: type[BaseModel] | None = None,
               status: int = 200, query: type[BaseModel] | None = None,
-              body: type[BaseModel] | None = None, public: bool = False,
-              errors: tuple[int, ...] | None = None
+              body: type[BaseModel] | None = None, form: type[BaseModel] | None = None,
+              public: bool = False, errors: tuple[int, ...] | None = None,
+              mirrors: tuple[str, ...] = ()
               ) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
     """Declare an endpoint of /api/v1 (see the module's docstring)."""
     method = method.upper()
@@ -160,7 +183,8 @@ def operation(method: str, rule: str, *, tag: str, response: type[BaseModel] | N
             codes = tuple(code for code in codes if code != 403)
         answers: dict[str, Any] = {f"HTTP_{code}": ProblemOut for code in codes}
         answers[f"HTTP_{status}"] = response
-        documented = spec.validate(query=query, json=body, resp=SpecResponse(**answers),
+        documented = spec.validate(query=query, json=body, form=form,
+                                   resp=SpecResponse(**answers),
                                    tags=[tag], skip_validation=True,
                                    operation_id=function.__name__)(function)
 
@@ -171,13 +195,16 @@ def operation(method: str, rule: str, *, tag: str, response: type[BaseModel] | N
                 arguments["query"] = parse_query(query)
             if body is not None:
                 arguments["body"] = parse_body(body)
+            if form is not None:
+                arguments["form"] = parse_form(form)
             return function(**arguments)
 
         view.__wrapped__ = documented  # type: ignore[attr-defined]  # for the OpenAPI document
+        view.mirrors = tuple(mirrors)  # type: ignore[attr-defined]
         bp.add_url_rule(rule, endpoint=function.__name__, view_func=view, methods=[method])
         OPERATIONS[f"api.{function.__name__}"] = Operation(
             f"api.{function.__name__}", method, rule, public,
-            "read" if method in ("GET", "HEAD", "OPTIONS") else "write")
+            "read" if method in ("GET", "HEAD", "OPTIONS") else "write", tuple(mirrors))
         return view
 
     return decorate

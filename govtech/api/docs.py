@@ -30,6 +30,8 @@ def document() -> dict[str, Any]:
             if declared is None:
                 continue
             operation["x-scope"] = declared.scope
+            if declared.mirrors:
+                operation["x-mirrors"] = list(declared.mirrors)
             operation["security"] = ([{}, {"bearer": []}] if declared.public
                                      else [{"bearer": []}])
             if not operation.get("tags"):

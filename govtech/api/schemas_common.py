@@ -2,6 +2,7 @@
 
 - `Body`: a JSON request body. Unknown fields are refused, types are strict (JSON's own types;
   ISO 8601 strings for dates), so `"3"` is not a number and `"extra": 1` is an error (422).
+- `Form`: a multipart/form-data body (a PDF with its fields): `UploadFile` for the file.
 - `Query`: query parameters (strings, converted: `?limit=20`); unknown parameters are refused
   (400). `ListQuery` adds `limit`, `cursor`, `updated_since` for lists.
 - `Resource`: a response object; every one has `id`, `updated_at` and `version`.
@@ -13,7 +14,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
+from werkzeug.datastructures import FileStorage
 
 T = TypeVar("T")
 MAX_LIMIT = 100
@@ -32,6 +34,24 @@ Timestamp = Annotated[datetime, AfterValidator(_aware)]
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+
+
+def _upload(value: Any) -> FileStorage:
+    if not isinstance(value, FileStorage) or not value.filename:
+        raise ValueError("a file is required")
+    return value
+
+
+UploadFile = Annotated[FileStorage, PlainValidator(_upload),
+                       WithJsonSchema({"type": "string", "format": "binary"})]
+
+
+class Form(BaseModel):
+    """A multipart/form-data body: text fields converted like query strings, files as
+    `UploadFile`; unknown fields refused."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
+                              arbitrary_types_allowed=True)
 
 
 class Query(BaseModel):
