@@ -1,0 +1,162 @@
+"""Proposals: apply to an open challenge with a PDF, read, list, edit while allowed, change state,
+download the PDF. The same service functions as the proposal pages (services.proposals)."""
+from __future__ import annotations
+
+from typing import TypeVar
+
+from flask import Response, request, send_file
+from flask_babel import gettext as _
+from flask_login import current_user
+from pydantic import BaseModel, ValidationError
+
+from govtech.api import paging
+from govtech.api.declare import if_match, ok, operation, parse_body
+from govtech.api.pilots import challenge_ref
+from govtech.api.problems import Problem
+from govtech.api.schemas_common import Page
+from govtech.api.schemas_pilots import OrganisationRef
+from govtech.api.schemas_proposals import (
+    AttachmentOut,
+    ProposalFields,
+    ProposalOut,
+    ProposalPatch,
+    ProposalQuery,
+    ProposalStateIn,
+)
+from govtech.models import Proposal
+from govtech.services import challenges, proposals
+from govtech.services.errors import NotFound
+
+TAG = "proposals"
+M = TypeVar("M", bound=BaseModel)
+MULTIPART = "multipart/form-data"
+
+
+def proposal_out(proposal: Proposal) -> ProposalOut:
+    attachment = None
+    if proposal.attachment_key:
+        attachment = AttachmentOut(name=proposal.attachment_name or "proposal.pdf",
+                                   size=proposal.attachment_size or 0)
+    return ProposalOut(
+        id=proposal.id, updated_at=proposal.updated_at, version=proposal.version,
+        challenge=challenge_ref(proposal.challenge),
+        startup=OrganisationRef.model_validate(proposal.startup), state=proposal.state.value,
+        approach=proposal.approach, timeline=proposal.timeline or "",
+        cost_estimate=proposal.cost_estimate, reason=proposal.reason or "",
+        attachment=attachment, created_at=proposal.created_at,
+        can_edit=proposals.can_edit(current_user, proposal),
+        locked_reason=proposals.lock_notice(current_user, proposal),
+        allowed_states=proposals.allowed_targets(current_user, proposal))  # type: ignore[arg-type]
+
+
+def _fields(model: type[M]) -> tuple[M, proposals.Upload | None]:
+    """The proposal's fields, from JSON or from multipart/form-data (with its PDF)."""
+    if request.mimetype != MULTIPART:
+        return parse_body(model), None  # type: ignore[return-value]
+    values: dict[str, object] = {}
+    for name, given in request.form.lists():
+        values[name] = None if name == "cost_estimate" and given[-1] == "" else given[-1]
+    unknown = [name for name in request.files if name != "attachment"]
+    if unknown:
+        message = _("Only one file, named attachment, can be sent.")
+        raise Problem(422, "validation_failed", message,
+                      errors=[{"field": name, "message": message} for name in unknown])
+    try:
+        parsed = model.model_validate(values, strict=False)
+    except ValidationError as exc:
+        raise Problem(422, "validation_failed", _("Some fields are not valid."),
+                      errors=[{"field": ".".join(str(p) for p in item["loc"]),
+                               "message": item["msg"]} for item in exc.errors()]) from exc
+    file = request.files.get("attachment")
+    upload = proposals.Upload(file.filename or "proposal.pdf", file.stream) \
+        if file is not None and file.filename else None
+    return parsed, upload
+
+
+@operation("GET", "/proposals", tag=TAG, query=ProposalQuery, response=Page[ProposalOut])
+def list_proposals(query: ProposalQuery) -> Response:
+    """List proposals
+
+    A startup's own proposals, the proposals to a municipality's challenges, or all of them for
+    the programme office, as on the proposals page; with `challenge_id`, one challenge's
+    proposals for its reviewers (the review page). Ordered by `updated_at`, then `id`.
+    """
+    if query.challenge_id is not None:
+        challenge = challenges.get_visible(current_user, query.challenge_id)
+        stmt = proposals.review_query(current_user, challenge)
+    else:
+        stmt = proposals.list_query(current_user, query.q)
+    page = paging.paginate(stmt, key=(Proposal.updated_at, Proposal.id), query=query)
+    return paging.respond(page, [proposal_out(p) for p in page.items])
+
+
+@operation("POST", "/challenges/<int:challenge_id>/proposals", tag=TAG, response=ProposalOut,
+           status=201)
+def apply_to_challenge(challenge_id: int) -> Response:
+    """Apply to a challenge
+
+    An approved startup applies to an open challenge before its deadline, one active proposal
+    per challenge. Send JSON (`approach`, `timeline`, `cost_estimate`) or multipart/form-data
+    with the same fields and an `attachment`: a PDF (checked by its content; not a PDF or too
+    large → 422 naming `attachment`).
+    """
+    challenge = challenges.get_visible(current_user, challenge_id)
+    fields, upload = _fields(ProposalFields)
+    proposal = proposals.submit(current_user, challenge, attachment=upload, **fields.model_dump())
+    return ok(proposal_out(proposal), status=201, record=proposal,
+              headers={"Location": f"/api/v1/proposals/{proposal.id}"})
+
+
+@operation("GET", "/proposals/<int:proposal_id>", tag=TAG, response=ProposalOut)
+def get_proposal(proposal_id: int) -> Response:
+    """Read a proposal
+
+    For its startup and its reviewers (the challenge's municipality, the programme office);
+    404 for everyone else.
+    """
+    proposal = proposals.get_visible(current_user, proposal_id)
+    return ok(proposal_out(proposal), record=proposal)
+
+
+@operation("PATCH", "/proposals/<int:proposal_id>", tag=TAG, response=ProposalOut)
+def edit_proposal(proposal_id: int) -> Response:
+    """Edit a proposal
+
+    Its startup edits it until it is shortlisted or the challenge stops accepting proposals;
+    the text replaced is kept as a version. JSON, or multipart/form-data with a new
+    `attachment`. `If-Match` with the version read: 412 if it changed since.
+    """
+    proposal = proposals.get_visible(current_user, proposal_id)
+    fields, upload = _fields(ProposalPatch)
+    sent = fields.model_dump(exclude_unset=True)
+    values = {key: getattr(proposal, key) for key in proposals.EDITABLE} | sent
+    proposals.update(current_user, proposal, if_match(), attachment=upload, **values)
+    return ok(proposal_out(proposal), record=proposal)
+
+
+@operation("POST", "/proposals/<int:proposal_id>/state", tag=TAG, body=ProposalStateIn,
+           response=ProposalOut)
+def change_proposal_state(proposal_id: int, body: ProposalStateIn) -> Response:
+    """Shortlist, accept, decline or withdraw a proposal
+
+    Reviewers shortlist, accept (which selects the pair: its pilot moves to 選定) or decline
+    (with a reason); the startup withdraws its own. `If-Match`: 412 on a stale version.
+    """
+    proposal = proposals.get_visible(current_user, proposal_id)
+    proposals.transition(current_user, proposal, body.state, body.reason,
+                         expected_version=if_match())
+    return ok(proposal_out(proposal), record=proposal)
+
+
+@operation("GET", "/proposals/<int:proposal_id>/attachment", tag=TAG)
+def download_proposal_attachment(proposal_id: int) -> Response:
+    """Download the proposal's PDF
+
+    `application/pdf`; 404 if it has none.
+    """
+    proposal = proposals.get_visible(current_user, proposal_id)
+    path = proposals.attachment_path(proposal)
+    if path is None or not path.exists():
+        raise NotFound(_("This proposal has no attachment."))
+    return send_file(path, mimetype="application/pdf", as_attachment=True,
+                     download_name=proposal.attachment_name or "proposal.pdf", max_age=0)
