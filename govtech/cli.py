@@ -8,6 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from govtech import webhooks_cli
 from govtech.services import accounts
 from govtech.services.errors import DomainError
 
@@ -222,3 +223,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(search_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(data_cli)
+    webhooks_cli.init_app(app)

@@ -171,6 +171,13 @@ POLICY: dict[str, Rule] = {
     "api.edit_marketing": MEMBERS,
     "api.approve_marketing": MEMBERS,
     "api.change_marketing_state": MEMBERS,
+    # webhooks (issue 14): an organisation's administrator its own, managers all (services.webhooks)
+    "webhooks.list_webhooks": MEMBERS,
+    "webhooks.create": MEMBERS,
+    "webhooks.show_webhook": MEMBERS,
+    "webhooks.ping": MEMBERS,
+    "webhooks.set_active": MEMBERS,
+    "webhooks.delete": MEMBERS,
 }
 
 

@@ -27,6 +27,12 @@ OVERRIDES: dict[tuple[str, str], int] = {
     # an empty POST to these forms shows the page again with the missing field marked
     **{(endpoint, role): 400 for role in ("municipality", "startup", "manager")
        for endpoint in ("pilots.add_kpi", "pilots.add_milestone")},
+    # webhooks: an empty form is refused with its fields marked; the sample hook id names no
+    # hook the signed-in user may see (tests/views/test_webhook_views.py covers their own)
+    **{("webhooks.create", role): 400 for role in ("municipality", "startup", "manager")},
+    **{(endpoint, role): 404 for role in ("municipality", "startup", "manager")
+       for endpoint in ("webhooks.show_webhook", "webhooks.ping", "webhooks.set_active",
+                        "webhooks.delete")},
 }
 
 
@@ -34,6 +40,7 @@ def sample_args(app, ids: dict[str, int]) -> dict[str, dict[str, object]]:
     """URL arguments for every rule; unknown argument names fail loudly."""
     values = {**ids, "token": "not-a-token", "filename": "css/app.css", "table": "funnel",
               "number": 1}
+    values.setdefault("webhook_id", 999_999)  # no such hook: its pages answer 404
     result = {}
     for rule in app.url_map.iter_rules():
         missing = set(rule.arguments) - set(values)

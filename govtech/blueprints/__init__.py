@@ -12,6 +12,7 @@ from govtech.blueprints.proposals.views import bp as proposals
 from govtech.blueprints.public.views import bp as public
 from govtech.blueprints.recommendations.views import bp as recommendations
 from govtech.blueprints.startups.views import bp as startups
+from govtech.blueprints.webhooks.views import bp as webhooks
 
 BLUEPRINTS = [public, auth, home, challenges, startups, recommendations, proposals, pilots,
-              marketing, cases, dashboard, notifications, admin]
+              marketing, cases, dashboard, notifications, admin, webhooks]

@@ -28,6 +28,7 @@ from govtech.models.search import SearchTerm
 from govtech.models.session import SessionEnd, UserSession
 from govtech.models.two_step import RecoveryCode, TwoStep
 from govtech.models.user import User
+from govtech.models.webhook import Webhook, WebhookDelivery  # noqa: F401 - issue 14
 
 __all__ = ["AuditEvent", "Base", "Capability", "Challenge", "ChallengeState", "DigestFrequency",
            "HistoryEvent", "JobState", "MarketingActivity", "MarketingKind", "MarketingState",
