@@ -1,0 +1,247 @@
+"""Parity: for every API operation and every role, the API allows exactly when the page allows.
+
+The operations are not listed by hand: the test walks the app's url_map under /api/v1. Each
+operation mirrors one page (the endpoint's own `mirrors=` declaration in govtech.api.declare
+when it has one, else API_TO_PAGE below); an operation with neither fails the test, so a new
+endpoint cannot ship without saying which page's permissions it must match.
+
+For each role — anonymous, a municipality's member, a startup's member, a manager, a member of
+a pending municipality, and members of *another* town and *another* startup (the record-level
+rules: "own challenge only", "parties to the pair only") — the page is requested with a signed-in
+browser (GET, or an empty POST for a form-only page, as tests/test_routes_roles.py does) and the
+operation with that user's read-write token (GET, or a write with an empty JSON object), on the
+same sample records. Only the class of the answer is compared:
+
+- refused: page 401/403/404 or a redirect to the login page; API 401/403/404;
+- allowed: anything else the page answers (200, 302 elsewhere, 400 for the empty form); for the
+  API 2xx or a 4xx about the request itself (400, 409, 412, 422, 428): the caller got past the
+  permission checks.
+
+A write whose empty body is refused as invalid (422) before its record is looked up says
+nothing about the record-level rule; for the other organisations' members such answers are
+counted as undecided and the record-level rule of the write is checked with the GET of the
+same record instead (every writable record has one).
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from flask import url_for
+
+from tests import factories
+from tests.routes import edit_once
+
+API_PREFIX = "/api/v1"
+
+# API endpoint → the page endpoint whose permissions it must match. Endpoints may instead
+# declare it themselves (`mirrors=` on govtech.api.declare.operation), which wins.
+API_TO_PAGE: dict[str, str] = {
+    # the caller's own account
+    "api.get_me": "auth.account",
+    # the document and its reference page are public, like the public pages
+    "api.openapi": "public.index",
+    "api.docs": "public.index",
+    "api.problem_type": "public.index",
+    "api.reference": "public.index",
+    # pairs/pilots: the board and the pilot's page (its KPIs, milestones, report are on it)
+    "api.list_pilots": "pilots.board",
+    "api.get_pilot": "pilots.show_pilot",
+    "api.list_pilot_kpis": "pilots.show_pilot",
+    "api.list_pilot_milestones": "pilots.show_pilot",
+    "api.get_pilot_report": "pilots.show_pilot",
+    "api.move_pilot": "pilots.move",
+    "api.add_pilot_kpi": "pilots.add_kpi",
+    "api.edit_pilot_kpi": "pilots.edit_kpi",
+    "api.add_pilot_milestone": "pilots.add_milestone",
+    "api.set_milestone_done": "pilots.toggle_milestone",
+    "api.save_pilot_report": "pilots.save_report",
+    # recommendations: one has no page of its own; the page's record-level check is dismiss's
+    "api.list_recommendations": "recommendations.list_recommendations",
+    "api.get_recommendation": "recommendations.dismiss",
+    "api.dismiss_recommendation": "recommendations.dismiss",
+    "api.express_interest": "recommendations.interest",
+    "api.withdraw_interest": "recommendations.withdraw_interest",
+    "api.introduce_recommendation": "recommendations.introduce",
+    "api.reject_recommendation": "recommendations.reject",
+    "api.bulk_recommendations": "recommendations.bulk",
+}
+
+ROLES = ["anonymous", "municipality", "startup", "manager", "pending", "other_municipality",
+         "other_startup"]
+OTHERS = ("other_municipality", "other_startup")
+REFUSED_API = {401, 403, 404}
+PASSED_API = {400, 409, 412, 422, 428}
+
+
+def api_rules(app) -> list[Any]:
+    """Every rule under /api/v1, with each of its methods (but HEAD/OPTIONS) once."""
+    return sorted((rule for rule in app.url_map.iter_rules()
+                   if rule.rule.startswith(API_PREFIX)), key=lambda r: r.endpoint)
+
+
+def methods(rule) -> list[str]:
+    return sorted(set(rule.methods or ()) - {"HEAD", "OPTIONS"})
+
+
+def mirror_of(endpoint: str) -> str | None:
+    """The page endpoint an API endpoint mirrors: its declaration first, then API_TO_PAGE."""
+    try:
+        from govtech.api.declare import OPERATIONS
+    except ImportError:  # pragma: no cover - the foundation is not there
+        OPERATIONS = {}
+    declared = getattr(OPERATIONS.get(endpoint), "mirrors", None)
+    if declared:
+        return declared[0] if isinstance(declared, (tuple, list)) else declared
+    return API_TO_PAGE.get(endpoint)
+
+
+def test_every_api_operation_mirrors_a_page(app):
+    """No operation is forgotten: each names a page that exists and has a policy line."""
+    from govtech.permissions import POLICY
+
+    rules = api_rules(app)
+    assert rules, "no route under /api/v1"
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    missing = sorted({rule.endpoint for rule in rules if mirror_of(rule.endpoint) is None})
+    assert not missing, f"API operations without a page to mirror (add to API_TO_PAGE): {missing}"
+    wrong = sorted({f"{rule.endpoint} → {mirror_of(rule.endpoint)}" for rule in rules
+                    if mirror_of(rule.endpoint) not in endpoints})
+    assert not wrong, f"mirrored pages that do not exist: {wrong}"
+    unruled = sorted({rule.endpoint for rule in rules if rule.endpoint not in POLICY})
+    assert not unruled, f"API endpoints without a POLICY line: {unruled}"
+
+
+@dataclass
+class Programme:
+    """The sample records (as tests/test_routes_roles.py makes them) and who to act as."""
+
+    users: dict[str, factories.UserRecord]
+    tokens: dict[str, str]
+    ids: dict[str, int] = field(default_factory=dict)
+
+
+def _token(app, record: factories.UserRecord) -> str:
+    from govtech.extensions import db
+    from govtech.models import User
+    from govtech.services import api_tokens
+
+    with app.test_request_context():
+        return api_tokens.create(db.session.get(User, record.id), "parity", ["read", "write"],
+                                 30).secret
+
+
+def _people(app) -> Programme:
+    users = {"manager": factories.user(app, "manager"),
+             "municipality": factories.user(app, "municipality"),
+             "startup": factories.user(app, "startup"),
+             "pending": factories.user(app, "municipality", state="pending"),
+             "other_municipality": factories.user(app, "municipality"),
+             "other_startup": factories.user(app, "startup")}
+    return Programme(users, {role: _token(app, user) for role, user in users.items()})
+
+
+def _records(app, people: Programme, role: str) -> dict[str, int]:
+    """A challenge, capability, recommendation, notification, pilot with KPI and milestone,
+    proposal with its PDF, marketing activity and published case: the town's and the startup's."""
+    users = people.users
+    town, startup, manager = users["municipality"], users["startup"], users["manager"]
+    challenge_id = factories.challenge(app, town, state="open")
+    capability_id = factories.capability(app, startup)
+    rec_id = factories.recommendation(app, challenge_id, startup.org_id)
+    reader = users["municipality"] if role in OTHERS else users.get(role, manager)
+    note_id = factories.notification(app, reader)
+    pilot_id = factories.pilot(app, town, challenge_id, startup.org_id)
+    proposal_id = factories.proposal(app, startup, challenge_id, pdf=True)
+    edit_once(app, startup, proposal_id)
+    parties = (pilot_id, town, startup, manager)
+    ids = {"org_id": startup.org_id, "startup_id": startup.org_id,
+           "organisation_id": startup.org_id, "challenge_id": challenge_id,
+           "capability_id": capability_id, "rec_id": rec_id, "recommendation_id": rec_id,
+           "note_id": note_id, "notification_id": note_id, "proposal_id": proposal_id,
+           "pilot_id": pilot_id, "pair_id": pilot_id,
+           "kpi_id": factories.kpi(app, manager, pilot_id),
+           "milestone_id": factories.milestone(app, manager, pilot_id),
+           "activity_id": factories.marketing(app, *parties),
+           "case_id": factories.marketing(app, *parties, state="published"),
+           "number": 1}
+    return ids
+
+
+def _url(app, endpoint: str, ids: dict[str, Any]) -> str:
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    values = {**ids, "token": "not-a-token", "filename": "css/app.css", "table": "funnel",
+              "code": "not_found"}
+    missing = set(rule.arguments) - set(values)
+    assert not missing, f"{endpoint}: no sample value for {missing} (add it to _records)"
+    with app.test_request_context():
+        return url_for(endpoint, **{name: values[name] for name in rule.arguments})
+
+
+def _page_method(app, endpoint: str) -> str:
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    return "GET" if "GET" in (rule.methods or ()) else "POST"
+
+
+def page_allows(app, people: Programme, role: str, endpoint: str, ids: dict[str, int]) -> tuple[
+        bool, int]:
+    client = app.test_client()
+    if role != "anonymous":
+        factories.login(client, people.users[role])
+    response = client.open(_url(app, endpoint, ids), method=_page_method(app, endpoint))
+    status = response.status_code
+    refused = status in (401, 403, 404) or (
+        status == 302 and "/login" in response.headers.get("Location", ""))
+    return not refused, status
+
+
+def api_answer(app, people: Programme, role: str, endpoint: str, method: str,
+               ids: dict[str, int]) -> int:
+    client = app.test_client()
+    headers = {"Accept": "application/json"}
+    if role != "anonymous":
+        headers["Authorization"] = f"Bearer {people.tokens[role]}"
+    url = _url(app, endpoint, ids)
+    if method in ("GET", "DELETE"):
+        return client.open(url, method=method, headers=headers).status_code
+    response = client.open(url, method=method, headers=headers, json={})
+    if response.status_code == 415:  # a multipart operation (the proposal with its PDF)
+        response = client.open(url, method=method, headers=headers,
+                               data={"attachment": (io.BytesIO(b""), "")},
+                               content_type="multipart/form-data")
+    return response.status_code
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_allows_exactly_what_the_page_allows(app, role):
+    people = _people(app)
+    rules = [rule for rule in api_rules(app) if mirror_of(rule.endpoint)]
+    reads = [(rule.endpoint, "GET") for rule in rules if "GET" in methods(rule)]
+    writes = [(rule.endpoint, method) for rule in rules for method in methods(rule)
+              if method != "GET"]
+    shared = _records(app, people, role)
+    failures, undecided, compared = [], [], 0
+    # reads share one set of records; a write and its page get fresh ones each (a delete, or
+    # the page's empty POST, must not take away the record the other is about)
+    for endpoint, method in reads + writes:
+        page = mirror_of(endpoint)
+        assert page is not None
+        fresh = method != "GET"
+        status = api_answer(app, people, role, endpoint, method,
+                            _records(app, people, role) if fresh else shared)
+        allowed, page_status = page_allows(app, people, role, page,
+                                           _records(app, people, role) if fresh else shared)
+        label = f"{method} {endpoint} as {role}: API {status}, page {page} {page_status}"
+        if status >= 500 or status not in REFUSED_API | PASSED_API and not 200 <= status < 400:
+            failures.append(f"{label} (an answer that is neither allowed nor refused)")
+            continue
+        if role in OTHERS and method != "GET" and status in (400, 422) and not allowed:
+            undecided.append(label)
+            continue
+        compared += 1
+        if (status not in REFUSED_API) != allowed:
+            failures.append(label)
+    assert compared, "nothing compared"
+    assert not failures, "\n".join(failures)
