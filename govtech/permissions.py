@@ -66,6 +66,8 @@ POLICY: dict[str, Rule] = {
     "auth.two_step": SIGNED_IN,
     "auth.email_change": SIGNED_IN,  # the new address's link: its own user only (services)
     "auth.organisation_two_step": MEMBERS,  # services.two_step: managers, its administrator
+    "auth.api_tokens_page": SIGNED_IN,  # one's own API tokens (issue 14)
+    "auth.revoke_api_token": SIGNED_IN,  # services.api_tokens: one's own only
     "home.index": SIGNED_IN,
     # challenges: the list and pages are public (open ones, summary only); services decide more
     "challenges.list_challenges": PUBLIC,

@@ -275,6 +275,7 @@ def extend_session():
 # `bp` from here).
 from govtech.blueprints.auth import (  # noqa: E402,F401
     account_data,
+    api_tokens,
     email_change_pages,
     members_pages,
 )
