@@ -140,6 +140,9 @@ POLICY: dict[str, Rule] = {
     "api.reference": PUBLIC,
     "api.problem_type": PUBLIC,
     "api.get_me": SIGNED_IN,
+    "api.edit_me": SIGNED_IN,
+    "api.list_my_tokens": SIGNED_IN,
+    "api.revoke_my_token": SIGNED_IN,
     # the API's pipeline (issue 14): the same rules as the pages they mirror; services decide
     # per record (a party's own pairs, proposals and activities; managers all)
     "api.list_recommendations": MEMBERS,

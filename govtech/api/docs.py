@@ -36,12 +36,36 @@ def document() -> dict[str, Any]:
                                      else [{"bearer": []}])
             if not operation.get("tags"):
                 operation.pop("tags", None)
+    _drop_null_defaults(result)
     result["security"] = [{"bearer": []}]
     result["components"]["securitySchemes"] = {"bearer": {
         "type": "http", "scheme": "bearer",
         "description": "A personal access token (gta_…) with the scopes read, or read and write."}}
     result["info"]["x-problem-codes"] = sorted(CODES)
     return result
+
+
+def _allows_null(schema: dict[str, Any]) -> bool:
+    kind = schema.get("type")
+    if kind == "null" or (isinstance(kind, list) and "null" in kind):
+        return True
+    return any(isinstance(alt, dict) and _allows_null(alt)
+               for alt in schema.get("anyOf", []) + schema.get("oneOf", []))
+
+
+def _drop_null_defaults(node: Any) -> None:
+    """`field: str = Field(None)` (a PATCH field that may be left out but not be null)
+    documents `default: null` on a type without null, which OpenAPI 3.1 refuses: leave the
+    default out (left out means unchanged)."""
+    if isinstance(node, dict):
+        if "default" in node and node["default"] is None and "type" in node \
+                and not _allows_null(node):
+            del node["default"]
+        for value in node.values():
+            _drop_null_defaults(value)
+    elif isinstance(node, list):
+        for value in node:
+            _drop_null_defaults(value)
 
 
 @bp.get("/openapi.json")

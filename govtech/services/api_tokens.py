@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from govtech.extensions import db
 from govtech.models import User
@@ -79,6 +79,11 @@ def create(user: User, name: str, scopes: list[str] | tuple[str, ...], days: int
     db.session.flush()
     history.record("api_token", token.id, user, None, "created", note=name)
     return Created(token, secret)
+
+
+def list_query(user: User) -> Select[tuple[ApiToken]]:
+    """The user's own tokens (for the API's paged list)."""
+    return select(ApiToken).where(ApiToken.user_id == user.id)
 
 
 def list_for(user: User) -> list[ApiToken]:
