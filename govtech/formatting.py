@@ -130,6 +130,24 @@ def year(value: int | dt.date | None, locale: Any = None) -> str:
     return f"{number}年" if language(locale) == "ja" else str(number)
 
 
+def aside(text: Any, locale: Any = None) -> str:
+    """A remark in brackets after a name: 「さいたま市（埼玉県）」 with full-width brackets and no
+    space in Japanese, "Saitama City (Saitama)" in English. Jinja escapes the result."""
+    if text is None or text == "":
+        return ""
+    return f"（{text}）" if language(locale) == "ja" else f" ({text})"
+
+
+def day_of_month(value: dt.date | dt.datetime | None, locale: Any = None) -> str:
+    """A day of the month with its weekday, for lists by month: 2日（水） / Wed 2."""
+    if value is None:
+        return NONE
+    day = _day(value)
+    if language(locale) == "ja":
+        return f"{day.day}日（{JA_WEEKDAYS[day.weekday()]}）"
+    return f"{day.strftime('%a')} {day.day}"
+
+
 def _decimal(value: Number) -> Decimal:
     if isinstance(value, float):
         return Decimal(repr(value))
@@ -251,4 +269,7 @@ def quantity(value: Number | None, unit: str | None = "", locale: Any = None) ->
 
 FILTERS = {"date": date, "datetime": datetime, "days_left": days_left, "day_count": day_count,
            "year": year, "number": number, "percent": percent, "people": people, "yen": yen,
-           "yen_range": yen_range, "quantity": quantity, "file_size": file_size}
+           "yen_range": yen_range, "quantity": quantity, "file_size": file_size,
+           "day_of_month": day_of_month}
+# Text filters: an empty remark is left out rather than shown as "—".
+TEXT_FILTERS = {"aside": aside}

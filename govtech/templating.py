@@ -82,6 +82,7 @@ def init_app(app: Flask) -> None:
     )
     # dates and numbers as each language writes them (govtech/formatting.py)
     app.jinja_env.filters.update(formatting.FILTERS)
+    app.jinja_env.filters.update(formatting.TEXT_FILTERS)
 
     @app.context_processor
     def inject() -> dict:

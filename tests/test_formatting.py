@@ -155,6 +155,17 @@ def test_quantity_no_space_before_a_japanese_unit_one_in_english():
     assert f.quantity(7, " 回 ", "ja") == "7回"
 
 
+def test_aside_full_width_brackets_in_japanese_own_in_english():
+    assert f.aside("秋田県", "ja") == "（秋田県）"
+    assert f.aside("Akita", "en") == " (Akita)"
+    assert f.aside("", "ja") == "" and f.aside(None, "en") == ""
+
+
+def test_day_of_month_with_its_weekday():
+    assert f.day_of_month(D(2026, 12, 2), "ja") == "2日（水）"
+    assert f.day_of_month(D(2026, 12, 2), "en") == "Wed 2"
+
+
 @pytest.mark.parametrize("name", sorted(f.FILTERS))
 def test_none_is_a_dash_in_every_filter(name):
     assert f.FILTERS[name](None) == "—"

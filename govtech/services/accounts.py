@@ -141,7 +141,7 @@ def confirm_email(token: str) -> User:
     audit.record("signup.confirmed", actor=user, target=user)
     if user.organisation is not None:
         notifications.notify(notifications.managers(), "org_pending",
-                             url="/admin/organisations?state=pending",
+                             url=f"/admin/organisations?state=pending#org-{user.organisation.id}",
                              org=user.organisation.name)
     return user
 

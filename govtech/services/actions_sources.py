@@ -253,7 +253,8 @@ def for_manager(user: User, found: Actions) -> None:
                                   .order_by(Organisation.created_at, Organisation.id)
                                   .limit(LIMIT)):
         found.mine.append(Action("org_approval", _("%(org)s asks to join", org=org.name),
-                                 _("Approve"), pending_url, since=org.created_at,
+                                 _("Approve"), f"{pending_url}#org-{org.id}",
+                                 since=org.created_at,
                                  note=_("Organisation awaiting approval")))
     suggested = recommendations.visible_query(
         user, recommendations.Filters(state=RecommendationState.suggested))

@@ -51,7 +51,7 @@ class Period:
         return self.start is None
 
     def label(self) -> str:
-        """The period in words for the heading: 2026年12月, 2026年10月〜12月, 2026年度, 全期間."""
+        """The period in words for the heading: 2026年12月, 2026年10月～12月, 2026年度, 全期間."""
         if self.start is None or self.end is None:
             return _("All time")
         locale = get_locale()

@@ -168,9 +168,15 @@ def list_query(user: User, only_urls: Iterable[str] | None = None
     return query.order_by(Notification.created_at.desc(), Notification.id.desc())
 
 
+# An anchor that names the subject itself (one organisation on the approval list): kept, so a
+# notification needs action only while its own organisation still waits, not while any does.
+_OWN_SUBJECT = re.compile(r"#org-\d+$")
+
+
 def page_of(url: str) -> str:
-    """The page an address names, without its #anchor (an action's url → a notification's)."""
-    return url.split("#", 1)[0]
+    """The page an address names, without its #anchor (an action's url → a notification's),
+    unless the anchor names the subject (#org-12): that stays part of the address."""
+    return url if _OWN_SUBJECT.search(url) else url.split("#", 1)[0]
 
 
 # --- grouped by pairing ------------------------------------------------------------------------

@@ -126,7 +126,7 @@ def test_the_office_approves_introduces_and_reads_new_proposals(programme):
     recs = found.mine[2]
     assert recs.count == 1 and recs.verb == "紹介する" and recs.url == "/recommendations/"
     org = found.mine[4]
-    assert org.url == "/admin/organisations?state=pending" and org.verb == "承認する"
+    assert org.url == f"/admin/organisations?state=pending#org-{p['pending_org']}" and org.verb == "承認する"
     assert found.theirs == []  # no pair has been stuck long
 
 

@@ -235,7 +235,7 @@ def test_periods_are_named_as_each_language_writes_them(app, monkeypatch):
     from govtech.services import dashboard_period
 
     _at(monkeypatch, datetime(2026, 12, 22, 3, tzinfo=UTC))
-    expected = {"ja": ["2026年12月", "2026年11月", "2026年10月〜12月", "2026年度", "全期間"],
+    expected = {"ja": ["2026年12月", "2026年11月", "2026年10月～12月", "2026年度", "全期間"],
                 "en": ["December 2026", "November 2026", "Oct–Dec 2026", "FY2026", "All time"]}
     for lang, labels in expected.items():
         with app.test_request_context(), force_locale(lang):

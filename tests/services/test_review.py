@@ -102,9 +102,9 @@ def test_reason_is_one_sentence_from_the_explanation(app):
            "related": [("避難", "防災")]}
     with app.test_request_context("/"):
         assert recommendations.reason(why) == (
-            "統計・可視化・分析が一致／埼玉県に対応／同分野で導入実績／関連する語: 避難 ≈ 防災")
+            "統計・可視化・分析が一致／埼玉県に対応／同分野で導入実績／関連する語：避難 ≈ 防災")
         assert recommendations.reason(why | {"terms": [], "region": "", "proven": None,
-                                             "related": []}) == "同じ分野: データ利活用"
+                                             "related": []}) == "同じ分野：データ利活用"
     with app.test_request_context("/"), force_locale("en"):
         assert recommendations.reason(why) == (
             "統計, 可視化, 分析 in common / Serves 埼玉県 / Adopted for a similar challenge"

@@ -229,7 +229,7 @@ def test_the_period_selector_changes_the_figures_and_the_heading(client, novembe
     assert {text(link) for link in december.select("nav.dash-periods a")} == {
         "今月", "先月", "今四半期", "今年度", "全期間"}
     for period, heading, moved in (("last_month", "2026年11月", "9"),
-                                   ("quarter", "2026年10月〜12月", "9"),
+                                   ("quarter", "2026年10月～12月", "9"),
                                    ("fiscal_year", "2026年度", "9"), ("all", "全期間", "9")):
         main = get_page(client, f"/dashboard/?period={period}").main
         assert heading in text(main.h1), period

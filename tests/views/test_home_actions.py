@@ -143,3 +143,28 @@ def test_an_anchor_cannot_lead_elsewhere(client, app, work):
     note = factories.notification(app, work["town"], url="/challenges/")
     response = client.post(f"/notifications/{note}/read", data={"anchor": "x/../../evil"})
     assert response.headers["Location"].endswith("/challenges/")
+
+
+def test_an_org_pending_notification_needs_action_only_while_its_own_org_waits(client, app):
+    """Two organisations signed up (each sign-up tells the office); one is approved. While the
+    other still waits, only the notification about the waiting one is 要対応."""
+    from govtech.models import Organisation, OrgState
+    from govtech.services import organisations
+
+    office = factories.user(app, "manager")
+    waiting = factories.user(app, "startup", state="pending")
+    approved = factories.user(app, "municipality", state="pending")
+    with app.app_context():
+        name = {r.org_id: db.session.get_one(Organisation, r.org_id).name
+                for r in (waiting, approved)}
+    factories.notification(app, office, url="/admin/organisations?state=pending")  # no subject
+    with app.test_request_context():
+        organisations.set_state(db.session.get_one(User, office.id),
+                                db.session.get_one(Organisation, approved.org_id),
+                                OrgState.approved)
+    factories.login(client, office)
+    page = get_page(client, "/notifications/?filter=action")
+    assert texts(page, ".notification-text") == [
+        f"{name[waiting.org_id]}が参加を申請し、承認を待っています。"]
+    everything = texts(get_page(client, "/notifications/"), ".notification-text")
+    assert any(name[approved.org_id] in note for note in everything) and len(everything) == 3

@@ -142,7 +142,7 @@ def test_parties_cannot_introduce(client, app, pair):
 
 
 def test_related_words_are_shown_apart_from_shared_ones(client, app):
-    """A pair found through different words of one meaning says so: 関連する語: 避難 ≈ 防災."""
+    """A pair found through different words of one meaning says so: 関連する語：避難 ≈ 防災."""
     from govtech.extensions import db
     from govtech.models import Recommendation
 
@@ -157,7 +157,7 @@ def test_related_words_are_shown_apart_from_shared_ones(client, app):
     factories.login(client, town)
     page = get_page(client, f"/challenges/{cid}")
     assert texts(page, ".rec-card .tag--related") == ["避難 ≈ 防災"]
-    assert "関連する語:" in texts(page, ".rec-card .why-label")
+    assert "関連する語：" in texts(page, ".rec-card .why-label")
     assert "避難 ≈ 防災" not in texts(page, ".rec-card .tag:not(.tag--related)")
 
 
