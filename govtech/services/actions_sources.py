@@ -263,7 +263,8 @@ def for_manager(user: User, found: Actions) -> None:
     review_url = url_for("recommendations.list_recommendations", sort="interest")
     for rec in db.session.scalars(_interest(suggested)).unique():
         found.mine.append(Action(
-            "rec_interest", _rec_name(rec), _("Introduce"), review_url, since=rec.created_at,
+            "rec_interest", _rec_name(rec), _("Introduce"), f"{review_url}#rec-{rec.id}",
+            since=rec.created_at,
             note=_("A party said it is interested: introduce the pair or say why not")))
     if waiting:
         found.mine.append(Action(

@@ -54,7 +54,13 @@ KINDS: dict[str, tuple[object, object]] = {
                          _l("“%(title)s” waits for your approval.")),
     "marketing_update": (_l("Marketing updates"),
                          _l("“%(title)s” is now: %(state)s.")),
+    "pair_interest": (_l("Interest in recommended pairs"),
+                      _l("%(who)s is interested in %(town)s “%(challenge)s” × %(startup)s and "
+                         "would like an introduction.")),
 }
+# How often a kind is mailed until the user chooses (otherwise at once): a party's 関心あり is a
+# signal for the office's review list, so a daily digest is enough.
+DEFAULT_FREQUENCY: dict[str, DigestFrequency] = {"pair_interest": DigestFrequency.daily}
 
 
 def message(note: Notification) -> str:
@@ -74,7 +80,11 @@ def message(note: Notification) -> str:
 def frequency(user: User, kind: str) -> DigestFrequency:
     chosen = db.session.scalar(select(NotificationPreference.frequency).filter_by(
         user_id=user.id, kind=kind))
-    return DigestFrequency(chosen) if chosen else DigestFrequency.immediate
+    return DigestFrequency(chosen) if chosen else _default(kind)
+
+
+def _default(kind: str) -> DigestFrequency:
+    return DEFAULT_FREQUENCY.get(kind, DigestFrequency.immediate)
 
 
 def notify(recipients: Iterable[User], kind: str, url: str = "", **params) -> list[Notification]:
@@ -168,9 +178,10 @@ def list_query(user: User, only_urls: Iterable[str] | None = None
     return query.order_by(Notification.created_at.desc(), Notification.id.desc())
 
 
-# An anchor that names the subject itself (one organisation on the approval list): kept, so a
-# notification needs action only while its own organisation still waits, not while any does.
-_OWN_SUBJECT = re.compile(r"#org-\d+$")
+# An anchor that names the subject itself (one organisation on the approval list, one pair on the
+# review list): kept, so a notification needs action only while its own subject still waits,
+# not while any other on the same page does.
+_OWN_SUBJECT = re.compile(r"#(org|rec)-\d+$")
 
 
 def page_of(url: str) -> str:
@@ -288,7 +299,7 @@ def preferences(user: User) -> dict[str, str]:
     chosen: dict[str, DigestFrequency] = dict(db.session.execute(
         select(NotificationPreference.kind, NotificationPreference.frequency)
         .where(NotificationPreference.user_id == user.id)).tuples().all())
-    return {kind: str(chosen.get(kind, DigestFrequency.immediate)) for kind in KINDS}
+    return {kind: str(chosen.get(kind, _default(kind))) for kind in KINDS}
 
 
 @transaction.unit_of_work()

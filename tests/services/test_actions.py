@@ -207,7 +207,7 @@ def test_a_pair_asked_for_is_the_offices_to_introduce(app, programme):
     office = actions.for_user(_user(p["office"]))
     asked = [i for i in office.mine if i.kind == "rec_interest"]
     assert len(asked) == 1 and "観光DX" in asked[0].title and asked[0].verb == "紹介する"
-    assert asked[0].url == "/recommendations/?sort=interest"
+    assert asked[0].url == f"/recommendations/?sort=interest#rec-{rec_id}"
     town = actions.for_user(_user(p["town"]))
     assert ["観光DX" in i.title for i in town.theirs if i.kind == "rec_interest_waiting"] == [True]
     # the startup did not ask: it waits for nothing

@@ -17,7 +17,7 @@ from govtech.extensions import db
 from govtech.models import Recommendation, RecommendationState, User
 from govtech.models.base import utcnow
 from govtech.models.recommendation import PairInterest
-from govtech.services import access, history, transaction
+from govtech.services import access, history, notifications, transaction
 from govtech.services.errors import DomainError
 from govtech.services.recommendations.review import CONFLICT
 
@@ -50,6 +50,11 @@ def express(actor: User, rec: Recommendation) -> bool:
     db.session.add(PairInterest(challenge_id=rec.challenge_id, startup_id=rec.startup_id,
                                 side=side, user_id=actor.id, created_at=utcnow()))
     history.record("recommendation", rec.id, actor, None, f"interest_{side}")
+    who = rec.challenge.organisation.name if side == access.MUNICIPALITY else rec.startup.name
+    notifications.notify(notifications.managers(), "pair_interest",
+                         url=f"/recommendations/?sort=interest#rec-{rec.id}", who=who,
+                         town=rec.challenge.organisation.name, challenge=rec.challenge.title,
+                         startup=rec.startup.name)
     return True
 
 
