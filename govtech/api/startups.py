@@ -3,7 +3,7 @@
 the startup pages (services.startups): visibility, validation and who may edit are theirs."""
 from __future__ import annotations
 
-from flask import Response, current_app, url_for
+from flask import Response, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -109,9 +109,8 @@ def list_capabilities(org_id: int) -> Response:
     All of them in one page (a startup has a few), as its page shows them.
     """
     org = startups.get_visible(current_user, org_id)
-    items = [capability_out(c) for c in org.capabilities]
-    return current_app.json.response({"items": [i.model_dump(mode="json") for i in items],
-                                      "next_cursor": None})
+    return paging.respond(paging.PageResult(list(org.capabilities), None),
+                          [capability_out(c) for c in org.capabilities])
 
 
 @operation("GET", "/startups/<int:org_id>/capabilities/<int:capability_id>", tag=TAG,
