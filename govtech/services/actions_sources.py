@@ -10,8 +10,8 @@ from datetime import timedelta
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import Select, exists, func, or_, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy import ColumnElement, Select, exists, false, func, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from govtech.extensions import db
 from govtech.labels import stage_label
@@ -34,7 +34,7 @@ from govtech.models import (
 from govtech.models.base import utcnow
 from govtech.models.pilot import FINAL_STAGES
 from govtech.models.recommendation import PairInterest
-from govtech.services import access, challenges, recommendations, workflow
+from govtech.services import access, challenges, pipeline_status, recommendations, workflow
 from govtech.services.actions_items import Action, Actions, pair_name
 
 #: Rows read per source: enough for the page and its "N more", never the whole table.
@@ -147,6 +147,11 @@ def _pilots(user: User, side: str, found: Actions) -> None:
             continue
         following = NEXT_STAGE.get(pilot.stage)
         if following is None:
+            continue
+        if pipeline_status.waits_on(pilot) == pipeline_status.OFFICE:  # e.g. just introduced
+            found.theirs.append(Action(
+                "pilot_waiting", name, _("Open page"), _pilot_url(pilot.id), since=since,
+                pair=pilot.id, note=pipeline_status.side_label(pipeline_status.OFFICE)))
             continue
         deciders_only = workflow.PILOT_MOVERS[following] == _DECIDERS
         ours = (side == access.MUNICIPALITY) == deciders_only
@@ -273,6 +278,7 @@ def for_manager(user: User, found: Actions) -> None:
             note=_("Introduce the good pairs, reject the others with a reason")))
     _marketing(user, access.MANAGER, found)
     _proposals(user, found, reviewer=True, states=[ProposalState.submitted])
+    _office_moves(user, found)
     _stuck(user, found)
     found.links = [(_("Organisations"), pending_url),
                    (_("Review recommendations"), url_for("recommendations.list_recommendations")),
@@ -280,12 +286,38 @@ def for_manager(user: User, found: Actions) -> None:
                    (_("Pipeline board"), url_for("pilots.board"))]
 
 
+def _office_side() -> ColumnElement[bool]:
+    """Open pairs whose next move is the office's (pipeline_status.waits_on == office); the
+    pairs read here are never frozen (_live_pairs), so only their stage and report count."""
+    return pipeline_status.waiting_on_sql(
+        pipeline_status.OFFICE, stage=Pilot.stage,
+        has_report=pipeline_status.report_written_sql(), frozen=false())
+
+
+def _office_moves(user: User, found: Actions) -> None:
+    """Pairs waiting on the office itself, e.g. one it introduced whose first meeting it has
+    to set up (紹介後の初回面談を設定する), with the pair's next step and its due date."""
+    query = _live_pairs(select(Pilot).join(Pilot.challenge), user)
+    rows = db.session.scalars(
+        query.where(Pilot.stage.not_in(FINAL_STAGES), _office_side())
+        .options(*_PILOT_NAMES, selectinload(Pilot.milestones), selectinload(Pilot.kpis))
+        .order_by(Pilot.stage_entered_at, Pilot.id).limit(LIMIT))
+    for pilot in rows.unique():
+        step = pipeline_status.next_step(pilot)
+        found.mine.append(Action(
+            "pilot_office_step", pair_name(pilot), pipeline_status.move_text(pilot.stage),
+            _pilot_url(pilot.id, "milestones"), deadline=step.due,
+            since=pilot.stage_entered_at, pair=pilot.id, note=step.text,
+            deadline_label=_("Due") if step.due else ""))
+
+
 def _stuck(user: User, found: Actions) -> None:
-    """Pairs long in one stage: the office follows them up with the parties."""
+    """Pairs long in one stage on the parties' side: the office follows them up with them."""
     since = utcnow() - STUCK_AFTER
     query = _live_pairs(select(Pilot).join(Pilot.challenge), user)
     rows = db.session.scalars(
-        query.where(Pilot.stage.not_in(FINAL_STAGES), Pilot.stage_entered_at < since)
+        query.where(Pilot.stage.not_in(FINAL_STAGES), Pilot.stage_entered_at < since,
+                    ~_office_side())
         .options(*_PILOT_NAMES).order_by(Pilot.stage_entered_at, Pilot.id).limit(LIMIT))
     for pilot in rows.unique():
         found.theirs.append(Action(

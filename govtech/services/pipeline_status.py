@@ -180,6 +180,11 @@ _MOVE_TEXT = {
 }
 
 
+def move_text(stage: str) -> str:
+    """The move that takes a pair on from `stage`, as a verb: 「初回面談を設定する」."""
+    return str(_MOVE_TEXT.get(PilotStage(stage), _("Open page")))
+
+
 def next_due(pilot: Pilot) -> date | None:
     """The earliest due date among the milestones not yet done."""
     dates = [m.due_date for m in pilot.milestones if not m.is_done and m.due_date is not None]

@@ -50,7 +50,7 @@ def test_signup_approval_language_and_phone_menu(app, new_page, shot):
 
     expect(town).to_have_url(re.compile(r"/home$"))
     expect(town.locator(".home-welcome")).to_have_text("ようこそ、埼玉 花子様")
-    expect(town.get_by_role("heading", name="ホーム", exact=True)).to_be_visible()  # as the nav link
+    expect(town.get_by_role("heading", name="ホーム", exact=True)).to_be_visible()  # as its link
     notice = town.locator(".panel--notice")
     expect(notice.get_by_role("heading", name="承認待ち")).to_be_visible()
     expect(notice).to_contain_text(ORG_NAME)

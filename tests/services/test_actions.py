@@ -126,7 +126,8 @@ def test_the_office_approves_introduces_and_reads_new_proposals(programme):
     recs = found.mine[2]
     assert recs.count == 1 and recs.verb == "紹介する" and recs.url == "/recommendations/"
     org = found.mine[4]
-    assert org.url == f"/admin/organisations?state=pending#org-{p['pending_org']}" and org.verb == "承認する"
+    assert org.url == f"/admin/organisations?state=pending#org-{p['pending_org']}"
+    assert org.verb == "承認する"
     assert found.theirs == []  # no pair has been stuck long
 
 
@@ -224,3 +225,29 @@ def test_the_office_follows_up_pairs_stuck_long(app, programme):
     found = actions.for_user(_user(p["office"]))
     assert [(i.kind, i.pair) for i in found.theirs] == [("pilot_stuck", p["deciding"])]
     assert stage_label("proposal") in found.theirs[0].note
+
+
+def test_the_office_sets_up_the_first_meeting_of_a_pair_it_introduced(app, programme):
+    """An introduced pair waits on the office (pipeline_status.waits_on): it is in the office's
+    own list with the move as its verb and the checklist's next item as its note; long in that
+    stage it is not also listed as waiting on the parties."""
+    p = programme
+    fresh = factories.challenge(app, p["town"], title="観光DX")
+    introduced = factories.pilot(app, p["office"], fresh, p["firm"].org_id)
+    with app.test_request_context():
+        pilot = db.session.get_one(Pilot, introduced)
+        pilot.stage_entered_at = pilot.stage_entered_at - timedelta(days=90)
+        db.session.commit()
+    found = actions.for_user(_user(p["office"]))
+    steps = [i for i in found.mine if i.kind == "pilot_office_step"]
+    assert len(steps) == 1 and steps[0].pair == introduced and "観光DX" in steps[0].title
+    assert steps[0].verb == "初回面談を設定する"
+    assert steps[0].url == f"/pilots/{introduced}#milestones"
+    assert "初回面談" in steps[0].note
+    assert introduced not in {i.pair for i in found.theirs}
+    # the parties are not asked to do the office's move
+    for party in ("town", "firm"):
+        found = actions.for_user(_user(p[party]))
+        assert introduced not in {i.pair for i in found.mine}
+        waiting = [i for i in found.theirs if i.pair == introduced]
+        assert [i.note for i in waiting] == ["事務局の対応待ち"], party
