@@ -159,6 +159,7 @@ POLICY: dict[str, Rule] = {
     "api.edit_proposal": STARTUPS,
     "api.change_proposal_state": MEMBERS,
     "api.download_proposal_attachment": MEMBERS,
+    "api.replace_proposal_attachment": STARTUPS,
     "api.list_pilots": MEMBERS,
     "api.get_pilot": MEMBERS,
     "api.move_pilot": MEMBERS,

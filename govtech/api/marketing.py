@@ -43,7 +43,8 @@ def activity_out(activity: MarketingActivity) -> ActivityOut:
         allowed_states=marketing.allowed_targets(current_user, activity))  # type: ignore[arg-type]
 
 
-@operation("GET", "/marketing", tag=TAG, query=ActivityQuery, response=Page[ActivityOut])
+@operation("GET", "/marketing", tag=TAG, query=ActivityQuery, response=Page[ActivityOut],
+           mirrors=("marketing.list_activities",))
 def list_marketing(query: ActivityQuery) -> Response:
     """List marketing activities
 
@@ -57,7 +58,8 @@ def list_marketing(query: ActivityQuery) -> Response:
     return paging.respond(page, [activity_out(a) for a in page.items])
 
 
-@operation("GET", "/marketing/<int:activity_id>", tag=TAG, response=ActivityOut)
+@operation("GET", "/marketing/<int:activity_id>", tag=TAG, response=ActivityOut,
+           mirrors=("marketing.show_activity",))
 def get_marketing(activity_id: int) -> Response:
     """Read a marketing activity
 
@@ -68,7 +70,8 @@ def get_marketing(activity_id: int) -> Response:
 
 
 @operation("POST", "/pilots/<int:pilot_id>/marketing", tag=TAG, body=ActivityIn,
-           response=ActivityOut, status=201)
+           response=ActivityOut, status=201,
+           mirrors=("marketing.new_activity",))
 def create_marketing(pilot_id: int, body: ActivityIn) -> Response:
     """Plan a marketing activity for a pair
 
@@ -81,7 +84,8 @@ def create_marketing(pilot_id: int, body: ActivityIn) -> Response:
 
 
 @operation("PATCH", "/marketing/<int:activity_id>", tag=TAG, body=ActivityPatch,
-           response=ActivityOut)
+           response=ActivityOut,
+           mirrors=("marketing.edit_activity",))
 def edit_marketing(activity_id: int, body: ActivityPatch) -> Response:
     """Edit a marketing activity
 
@@ -94,7 +98,8 @@ def edit_marketing(activity_id: int, body: ActivityPatch) -> Response:
     return ok(activity_out(activity), record=activity)
 
 
-@operation("POST", "/marketing/<int:activity_id>/approve", tag=TAG, response=ActivityOut)
+@operation("POST", "/marketing/<int:activity_id>/approve", tag=TAG, response=ActivityOut,
+           mirrors=("marketing.approve",))
 def approve_marketing(activity_id: int) -> Response:
     """Approve a marketing activity for the caller's side
 
@@ -108,7 +113,8 @@ def approve_marketing(activity_id: int) -> Response:
 
 
 @operation("POST", "/marketing/<int:activity_id>/state", tag=TAG, body=ActivityStateIn,
-           response=ActivityOut)
+           response=ActivityOut,
+           mirrors=("marketing.move",))
 def change_marketing_state(activity_id: int, body: ActivityStateIn) -> Response:
     """Submit, send back, publish or cancel a marketing activity
 

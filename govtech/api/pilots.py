@@ -91,7 +91,8 @@ def detail_out(pilot: Pilot) -> PilotDetailOut:
         "report": report_out(pilot)})
 
 
-@operation("GET", "/pilots", tag=TAG, query=PilotQuery, response=Page[PilotOut])
+@operation("GET", "/pilots", tag=TAG, query=PilotQuery, response=Page[PilotOut],
+           mirrors=("pilots.board",))
 def list_pilots(query: PilotQuery) -> Response:
     """List pairs
 
@@ -106,7 +107,8 @@ def list_pilots(query: PilotQuery) -> Response:
     return paging.respond(page, [pilot_out(p) for p in page.items])
 
 
-@operation("GET", "/pilots/<int:pilot_id>", tag=TAG, response=PilotDetailOut)
+@operation("GET", "/pilots/<int:pilot_id>", tag=TAG, response=PilotDetailOut,
+           mirrors=("pilots.show_pilot",))
 def get_pilot(pilot_id: int) -> Response:
     """Read a pair
 
@@ -119,7 +121,8 @@ def get_pilot(pilot_id: int) -> Response:
 
 
 @operation("POST", "/pilots/<int:pilot_id>/move", tag=TAG, body=MoveIn,
-           response=PilotDetailOut)
+           response=PilotDetailOut,
+           mirrors=("pilots.move",))
 def move_pilot(pilot_id: int, body: MoveIn) -> Response:
     """Move a pair to another stage
 
@@ -134,7 +137,8 @@ def move_pilot(pilot_id: int, body: MoveIn) -> Response:
     return ok(detail_out(pilot), record=pilot)
 
 
-@operation("GET", "/pilots/<int:pilot_id>/report", tag=TAG, response=ReportOut)
+@operation("GET", "/pilots/<int:pilot_id>/report", tag=TAG, response=ReportOut,
+           mirrors=("pilots.show_pilot",))
 def get_pilot_report(pilot_id: int) -> Response:
     """Read the results report"""
     pilot = pilots.get_visible(current_user, pilot_id)
@@ -142,7 +146,8 @@ def get_pilot_report(pilot_id: int) -> Response:
 
 
 @operation("PATCH", "/pilots/<int:pilot_id>/report", tag=TAG, body=ReportIn,
-           response=ReportOut)
+           response=ReportOut,
+           mirrors=("pilots.save_report",))
 def save_pilot_report(pilot_id: int, body: ReportIn) -> Response:
     """Write the results report
 
@@ -157,7 +162,8 @@ def save_pilot_report(pilot_id: int, body: ReportIn) -> Response:
     return ok(report_out(pilot), record=pilot)
 
 
-@operation("GET", "/pilots/<int:pilot_id>/kpis", tag=TAG, response=KpiList)
+@operation("GET", "/pilots/<int:pilot_id>/kpis", tag=TAG, response=KpiList,
+           mirrors=("pilots.show_pilot",))
 def list_pilot_kpis(pilot_id: int) -> Response:
     """List a pair's KPIs"""
     pilot = pilots.get_visible(current_user, pilot_id)
@@ -165,7 +171,8 @@ def list_pilot_kpis(pilot_id: int) -> Response:
 
 
 @operation("POST", "/pilots/<int:pilot_id>/kpis", tag=TAG, body=KpiIn, response=KpiOut,
-           status=201)
+           status=201,
+           mirrors=("pilots.add_kpi",))
 def add_pilot_kpi(pilot_id: int, body: KpiIn) -> Response:
     """Add a KPI
 
@@ -178,7 +185,8 @@ def add_pilot_kpi(pilot_id: int, body: KpiIn) -> Response:
 
 
 @operation("PATCH", "/pilots/<int:pilot_id>/kpis/<int:kpi_id>", tag=TAG, body=KpiPatch,
-           response=KpiOut)
+           response=KpiOut,
+           mirrors=("pilots.edit_kpi",))
 def edit_pilot_kpi(pilot_id: int, kpi_id: int, body: KpiPatch) -> Response:
     """Correct a KPI or record its actual value
 
@@ -191,7 +199,8 @@ def edit_pilot_kpi(pilot_id: int, kpi_id: int, body: KpiPatch) -> Response:
     return ok(kpi_out(kpi), record=pilot)
 
 
-@operation("GET", "/pilots/<int:pilot_id>/milestones", tag=TAG, response=MilestoneList)
+@operation("GET", "/pilots/<int:pilot_id>/milestones", tag=TAG, response=MilestoneList,
+           mirrors=("pilots.show_pilot",))
 def list_pilot_milestones(pilot_id: int) -> Response:
     """List a pair's milestones"""
     pilot = pilots.get_visible(current_user, pilot_id)
@@ -200,7 +209,8 @@ def list_pilot_milestones(pilot_id: int) -> Response:
 
 
 @operation("POST", "/pilots/<int:pilot_id>/milestones", tag=TAG, body=MilestoneIn,
-           response=MilestoneOut, status=201)
+           response=MilestoneOut, status=201,
+           mirrors=("pilots.add_milestone",))
 def add_pilot_milestone(pilot_id: int, body: MilestoneIn) -> Response:
     """Add a milestone"""
     pilot = pilots.get_visible(current_user, pilot_id)
@@ -210,7 +220,8 @@ def add_pilot_milestone(pilot_id: int, body: MilestoneIn) -> Response:
 
 
 @operation("PUT", "/pilots/<int:pilot_id>/milestones/<int:milestone_id>/done", tag=TAG,
-           body=MilestoneDoneIn, response=MilestoneOut)
+           body=MilestoneDoneIn, response=MilestoneOut,
+           mirrors=("pilots.toggle_milestone",))
 def set_milestone_done(pilot_id: int, milestone_id: int, body: MilestoneDoneIn) -> Response:
     """Tick a milestone off (or on again)
 

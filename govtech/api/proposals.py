@@ -2,22 +2,19 @@
 download the PDF. The same service functions as the proposal pages (services.proposals)."""
 from __future__ import annotations
 
-from typing import TypeVar
-
-from flask import Response, request, send_file
+from flask import Response, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
-from pydantic import BaseModel, ValidationError
 
 from govtech.api import paging
-from govtech.api.declare import if_match, ok, operation, parse_body
+from govtech.api.declare import if_match, ok, operation
 from govtech.api.pilots import challenge_ref
-from govtech.api.problems import Problem
 from govtech.api.schemas_common import Page
 from govtech.api.schemas_pilots import OrganisationRef
 from govtech.api.schemas_proposals import (
+    AttachmentForm,
     AttachmentOut,
-    ProposalFields,
+    ProposalForm,
     ProposalOut,
     ProposalPatch,
     ProposalQuery,
@@ -28,8 +25,6 @@ from govtech.services import challenges, proposals
 from govtech.services.errors import NotFound
 
 TAG = "proposals"
-M = TypeVar("M", bound=BaseModel)
-MULTIPART = "multipart/form-data"
 
 
 def proposal_out(proposal: Proposal) -> ProposalOut:
@@ -49,31 +44,13 @@ def proposal_out(proposal: Proposal) -> ProposalOut:
         allowed_states=proposals.allowed_targets(current_user, proposal))  # type: ignore[arg-type]
 
 
-def _fields(model: type[M]) -> tuple[M, proposals.Upload | None]:
-    """The proposal's fields, from JSON or from multipart/form-data (with its PDF)."""
-    if request.mimetype != MULTIPART:
-        return parse_body(model), None  # type: ignore[return-value]
-    values: dict[str, object] = {}
-    for name, given in request.form.lists():
-        values[name] = None if name == "cost_estimate" and given[-1] == "" else given[-1]
-    unknown = [name for name in request.files if name != "attachment"]
-    if unknown:
-        message = _("Only one file, named attachment, can be sent.")
-        raise Problem(422, "validation_failed", message,
-                      errors=[{"field": name, "message": message} for name in unknown])
-    try:
-        parsed = model.model_validate(values, strict=False)
-    except ValidationError as exc:
-        raise Problem(422, "validation_failed", _("Some fields are not valid."),
-                      errors=[{"field": ".".join(str(p) for p in item["loc"]),
-                               "message": item["msg"]} for item in exc.errors()]) from exc
-    file = request.files.get("attachment")
-    upload = proposals.Upload(file.filename or "proposal.pdf", file.stream) \
-        if file is not None and file.filename else None
-    return parsed, upload
+def _upload(form: ProposalForm | AttachmentForm) -> proposals.Upload | None:
+    file = form.attachment
+    return proposals.Upload(file.filename or "proposal.pdf", file.stream) if file else None
 
 
-@operation("GET", "/proposals", tag=TAG, query=ProposalQuery, response=Page[ProposalOut])
+@operation("GET", "/proposals", tag=TAG, query=ProposalQuery, response=Page[ProposalOut],
+           mirrors=("proposals.list_proposals",))
 def list_proposals(query: ProposalQuery) -> Response:
     """List proposals
 
@@ -90,24 +67,25 @@ def list_proposals(query: ProposalQuery) -> Response:
     return paging.respond(page, [proposal_out(p) for p in page.items])
 
 
-@operation("POST", "/challenges/<int:challenge_id>/proposals", tag=TAG, response=ProposalOut,
-           status=201)
-def apply_to_challenge(challenge_id: int) -> Response:
+@operation("POST", "/challenges/<int:challenge_id>/proposals", tag=TAG, form=ProposalForm,
+           response=ProposalOut, status=201, mirrors=("proposals.new_proposal",))
+def apply_to_challenge(challenge_id: int, form: ProposalForm) -> Response:
     """Apply to a challenge
 
     An approved startup applies to an open challenge before its deadline, one active proposal
-    per challenge. Send JSON (`approach`, `timeline`, `cost_estimate`) or multipart/form-data
-    with the same fields and an `attachment`: a PDF (checked by its content; not a PDF or too
-    large → 422 naming `attachment`).
+    per challenge. multipart/form-data: `approach`, `timeline`, `cost_estimate` and an optional
+    `attachment`, a PDF (checked by its content: not a PDF, or too large → 422 naming
+    `attachment`, and nothing is stored).
     """
     challenge = challenges.get_visible(current_user, challenge_id)
-    fields, upload = _fields(ProposalFields)
-    proposal = proposals.submit(current_user, challenge, attachment=upload, **fields.model_dump())
+    proposal = proposals.submit(current_user, challenge, attachment=_upload(form),
+                                **form.model_dump(exclude={"attachment"}))
     return ok(proposal_out(proposal), status=201, record=proposal,
               headers={"Location": f"/api/v1/proposals/{proposal.id}"})
 
 
-@operation("GET", "/proposals/<int:proposal_id>", tag=TAG, response=ProposalOut)
+@operation("GET", "/proposals/<int:proposal_id>", tag=TAG, response=ProposalOut,
+           mirrors=("proposals.show_proposal",))
 def get_proposal(proposal_id: int) -> Response:
     """Read a proposal
 
@@ -118,24 +96,39 @@ def get_proposal(proposal_id: int) -> Response:
     return ok(proposal_out(proposal), record=proposal)
 
 
-@operation("PATCH", "/proposals/<int:proposal_id>", tag=TAG, response=ProposalOut)
-def edit_proposal(proposal_id: int) -> Response:
+@operation("PATCH", "/proposals/<int:proposal_id>", tag=TAG, body=ProposalPatch,
+           response=ProposalOut, mirrors=("proposals.edit_proposal",))
+def edit_proposal(proposal_id: int, body: ProposalPatch) -> Response:
     """Edit a proposal
 
     Its startup edits it until it is shortlisted or the challenge stops accepting proposals;
-    the text replaced is kept as a version. JSON, or multipart/form-data with a new
-    `attachment`. `If-Match` with the version read: 412 if it changed since.
+    the text replaced is kept as a version. Fields left out stay as they are. `If-Match` with
+    the version read: 412 if it changed since.
     """
     proposal = proposals.get_visible(current_user, proposal_id)
-    fields, upload = _fields(ProposalPatch)
-    sent = fields.model_dump(exclude_unset=True)
-    values = {key: getattr(proposal, key) for key in proposals.EDITABLE} | sent
-    proposals.update(current_user, proposal, if_match(), attachment=upload, **values)
+    values = {key: getattr(proposal, key) for key in proposals.EDITABLE}
+    proposals.update(current_user, proposal, if_match(),
+                     **values | body.model_dump(exclude_unset=True))
+    return ok(proposal_out(proposal), record=proposal)
+
+
+@operation("PUT", "/proposals/<int:proposal_id>/attachment", tag=TAG, form=AttachmentForm,
+           response=ProposalOut, mirrors=("proposals.edit_proposal",))
+def replace_proposal_attachment(proposal_id: int, form: AttachmentForm) -> Response:
+    """Replace the proposal's PDF
+
+    As editing: its startup, until the proposal is shortlisted or locked; the PDF replaced is
+    kept with the version. multipart/form-data with `attachment`. `If-Match`: 412 on a stale
+    version.
+    """
+    proposal = proposals.get_visible(current_user, proposal_id)
+    values = {key: getattr(proposal, key) for key in proposals.EDITABLE}
+    proposals.update(current_user, proposal, if_match(), attachment=_upload(form), **values)
     return ok(proposal_out(proposal), record=proposal)
 
 
 @operation("POST", "/proposals/<int:proposal_id>/state", tag=TAG, body=ProposalStateIn,
-           response=ProposalOut)
+           response=ProposalOut, mirrors=("proposals.change_state",))
 def change_proposal_state(proposal_id: int, body: ProposalStateIn) -> Response:
     """Shortlist, accept, decline or withdraw a proposal
 
@@ -148,7 +141,8 @@ def change_proposal_state(proposal_id: int, body: ProposalStateIn) -> Response:
     return ok(proposal_out(proposal), record=proposal)
 
 
-@operation("GET", "/proposals/<int:proposal_id>/attachment", tag=TAG)
+@operation("GET", "/proposals/<int:proposal_id>/attachment", tag=TAG,
+           mirrors=("proposals.download_attachment",))
 def download_proposal_attachment(proposal_id: int) -> Response:
     """Download the proposal's PDF
 

@@ -52,7 +52,8 @@ def _one(rec: Recommendation, status: int = 200) -> Response:
 
 
 @operation("GET", "/recommendations", tag=TAG, query=RecommendationQuery,
-           response=Page[RecommendationOut])
+           response=Page[RecommendationOut],
+           mirrors=("recommendations.list_recommendations",))
 def list_recommendations(query: RecommendationQuery) -> Response:
     """List recommended pairs
 
@@ -70,7 +71,8 @@ def list_recommendations(query: RecommendationQuery) -> Response:
     return paging.respond(page, outs(page.items))
 
 
-@operation("GET", "/recommendations/<int:rec_id>", tag=TAG, response=RecommendationOut)
+@operation("GET", "/recommendations/<int:rec_id>", tag=TAG, response=RecommendationOut,
+           mirrors=("recommendations.dismiss",))
 def get_recommendation(rec_id: int) -> Response:
     """Read a recommended pair
 
@@ -80,7 +82,8 @@ def get_recommendation(rec_id: int) -> Response:
 
 
 @operation("POST", "/recommendations/<int:rec_id>/dismiss", tag=TAG, body=DismissIn,
-           response=RecommendationOut)
+           response=RecommendationOut,
+           mirrors=("recommendations.dismiss",))
 def dismiss_recommendation(rec_id: int, body: DismissIn) -> Response:
     """Dismiss a pair
 
@@ -94,7 +97,8 @@ def dismiss_recommendation(rec_id: int, body: DismissIn) -> Response:
 
 
 @operation("POST", "/recommendations/<int:rec_id>/interest", tag=TAG,
-           response=RecommendationOut)
+           response=RecommendationOut,
+           mirrors=("recommendations.interest",))
 def express_interest(rec_id: int) -> Response:
     """Say 関心あり
 
@@ -107,7 +111,8 @@ def express_interest(rec_id: int) -> Response:
 
 
 @operation("DELETE", "/recommendations/<int:rec_id>/interest", tag=TAG,
-           response=RecommendationOut)
+           response=RecommendationOut,
+           mirrors=("recommendations.withdraw_interest",))
 def withdraw_interest(rec_id: int) -> Response:
     """Withdraw 関心あり
 
@@ -119,7 +124,8 @@ def withdraw_interest(rec_id: int) -> Response:
 
 
 @operation("POST", "/recommendations/<int:rec_id>/introduce", tag=TAG, body=IntroduceIn,
-           response=IntroducedOut, status=201)
+           response=IntroducedOut, status=201,
+           mirrors=("recommendations.introduce",))
 def introduce_recommendation(rec_id: int, body: IntroduceIn) -> Response:
     """Introduce a pair (programme office)
 
@@ -133,7 +139,8 @@ def introduce_recommendation(rec_id: int, body: IntroduceIn) -> Response:
 
 
 @operation("POST", "/recommendations/<int:rec_id>/reject", tag=TAG, body=RejectIn,
-           response=RecommendationOut)
+           response=RecommendationOut,
+           mirrors=("recommendations.reject",))
 def reject_recommendation(rec_id: int, body: RejectIn) -> Response:
     """Reject a pair (programme office)
 
@@ -145,7 +152,8 @@ def reject_recommendation(rec_id: int, body: RejectIn) -> Response:
     return _one(rec)
 
 
-@operation("POST", "/recommendations/bulk", tag=TAG, body=BulkIn, response=BulkOut)
+@operation("POST", "/recommendations/bulk", tag=TAG, body=BulkIn, response=BulkOut,
+           mirrors=("recommendations.bulk",))
 def bulk_recommendations(body: BulkIn) -> Response:
     """Introduce or reject several pairs (programme office)
 

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from govtech.api.schemas_common import Body, ListQuery, Out, Resource, Timestamp
+from govtech.api.schemas_common import Body, Form, ListQuery, Out, Resource, Timestamp, UploadFile
 from govtech.api.schemas_pilots import ChallengeRef, OrganisationRef
 
 ProposalState = Literal["submitted", "shortlisted", "accepted", "declined", "withdrawn"]
@@ -46,18 +46,26 @@ class ProposalQuery(ListQuery):
                                      "page's list).")
 
 
-class ProposalFields(Body):
-    """The fields of a proposal; as JSON, or as multipart/form-data with an `attachment` (PDF)."""
+class ProposalForm(Form):
+    """A new proposal as multipart/form-data: its fields and, optionally, its PDF."""
 
     approach: str = Field(min_length=1, max_length=20000,
                           description="How you would solve the challenge, and with what.")
     timeline: str = Field("", max_length=5000, description="e.g. 1st month: setup, …")
     cost_estimate: int | None = Field(None, ge=0, le=1_000_000_000,
                                       description="Estimated cost in 万円 (10,000 yen).")
+    attachment: UploadFile | None = Field(None, description="The proposal as a PDF (checked "
+                                          "by its content; at most MAX_ATTACHMENT_BYTES).")
+
+
+class AttachmentForm(Form):
+    """A replacement PDF as multipart/form-data."""
+
+    attachment: UploadFile = Field(description="The proposal as a PDF.")
 
 
 class ProposalPatch(Body):
-    """Only the fields sent change (JSON, or multipart/form-data with an `attachment`)."""
+    """Only the fields sent change (a new PDF: PUT …/attachment)."""
 
     approach: str | None = Field(None, min_length=1, max_length=20000,
                                  description="How you would solve the challenge.")

@@ -42,14 +42,42 @@ def test_startup_applies_with_a_pdf_and_downloads_it(api, setup):
                    token=setup["other"]).status_code == 404
 
 
-def test_apply_with_json_and_without_a_file(api, setup):
-    created = api.post(f"/api/v1/challenges/{setup['challenge_id']}/proposals",
-                       token=setup["startup"], json={"approach": "LINEで通知します。"})
+def test_apply_without_a_file_but_not_as_json(api, setup):
+    created = _apply(api, setup, pdf=None)
     assert created.status_code == 201, created.get_json()
     assert created.get_json()["attachment"] is None
-    again = api.post(f"/api/v1/challenges/{setup['challenge_id']}/proposals",
-                     token=setup["startup"], json={"approach": "二度目"})
+    again = _apply(api, setup)
     assert again.status_code == 422  # one active proposal per startup and challenge
+    as_json = api.post(f"/api/v1/challenges/{setup['challenge_id']}/proposals",
+                       token=setup["other"], json={"approach": "LINEで通知します。"})
+    assert as_json.status_code == 415 and as_json.mimetype == "application/problem+json"
+
+
+def test_startup_replaces_its_pdf_and_the_old_one_is_kept(api, setup):
+    created = _apply(api, setup).get_json()
+    url = f"/api/v1/proposals/{created['id']}/attachment"
+    new_pdf = factories.PDF_BYTES + b"% v2\n"
+    refused = api.put(url, token=setup["town"], data={"attachment": (io.BytesIO(new_pdf), "b.pdf")},
+                      content_type="multipart/form-data")
+    assert refused.status_code == 403
+    not_pdf = api.put(url, token=setup["startup"],
+                      data={"attachment": (io.BytesIO(b"GIF89a"), "b.pdf")},
+                      content_type="multipart/form-data")
+    assert not_pdf.status_code == 422
+    assert not_pdf.get_json()["errors"][0]["field"] == "attachment"
+    stale = api.put(url, token=setup["startup"], headers={"If-Match": '"99"'},
+                    data={"attachment": (io.BytesIO(new_pdf), "b.pdf")},
+                    content_type="multipart/form-data")
+    assert stale.status_code == 412
+    replaced = api.put(url, token=setup["startup"],
+                       data={"attachment": (io.BytesIO(new_pdf), "第2版.pdf")},
+                       content_type="multipart/form-data")
+    assert replaced.status_code == 200, replaced.get_json()
+    assert replaced.get_json()["attachment"]["name"] == "第2版.pdf"
+    assert api.get(url, token=setup["town"]).data == new_pdf
+    missing = api.put(url, token=setup["startup"], data={}, content_type="multipart/form-data")
+    assert missing.status_code == 422
+    assert missing.get_json()["errors"][0]["field"] == "attachment"
 
 
 def test_a_file_that_is_not_a_pdf_is_refused_naming_the_field(api, app, setup):
