@@ -37,7 +37,7 @@ spec = SpecTree(
     "flask", mode="strict", path="_spectree", annotations=False,
     title="GovTech Accelerator API", version="1",
     description="JSON API over the same services and permissions as the pages. "
-                "Authentication: `Authorization: Bearer <personal access token>` "
+                "Authentication: the header Authorization: Bearer <personal access token> "
                 "(account page → API tokens). Errors: RFC 9457 problem documents.",
     validation_error_model=ProblemOut,
     naming_strategy=_component_name,
