@@ -38,7 +38,9 @@ def list_challenges():
         sort=form.sort.data or "new", mine=request.args.get("mine") == "1")
     query = challenges.list_query(current_user, filters)
     page = pages.list_page(query) if query is not None else None
+    pair_of = recommendations.pairs_for_challenges(current_user, page.items) if page else {}
     return render_template("challenges/list.html", form=form, page=page, args=pages.list_args(),
+                           pair_of=pair_of,
                            applied=pages.applied_filters(ignore=("sort", "mine")),
                            signed_in=access.member(current_user),
                            can_post=challenges.can_post(current_user),
@@ -89,6 +91,7 @@ def show_challenge(challenge_id: int):
         can_apply=proposals.can_apply(current_user, challenge),
         own_proposal=proposals.own_active(current_user, challenge),
         can_review=proposals.is_reviewer(current_user, challenge),
+        pairs=recommendations.pairs_of_challenge(current_user, challenge) if full else [],
         recommended=recommendations.with_explanations(
             recommendations.for_challenge(current_user, challenge), current_user)
         if can_edit else None)

@@ -8,7 +8,7 @@ from flask_login import current_user
 from govtech import reference
 from govtech.blueprints import pages
 from govtech.blueprints.startups.forms import CapabilityForm, ProfileForm, StartupFilterForm
-from govtech.services import startups
+from govtech.services import recommendations, startups
 
 bp = Blueprint("startups", __name__, url_prefix="/startups")
 
@@ -31,6 +31,7 @@ def show_startup(org_id: int):
     org = startups.get_visible(current_user, org_id)
     return render_template("startups/show.html", org=org,
                            can_edit=startups.can_edit(current_user, org),
+                           pair=recommendations.pair_with_startup(current_user, org.id),
                            served=sorted(startups.served_prefectures(org.regions_served)))
 
 

@@ -37,7 +37,10 @@ from govtech.services.recommendations.interest import express as express_interes
 from govtech.services.recommendations.interest import withdraw as withdraw_interest
 from govtech.services.recommendations.levels import level
 from govtech.services.recommendations.pairs import PairStatus, PairStatuses
+from govtech.services.recommendations.pairs import for_challenges as pairs_for_challenges
+from govtech.services.recommendations.pairs import of_challenge as pairs_of_challenge
 from govtech.services.recommendations.pairs import statuses as pair_statuses
+from govtech.services.recommendations.pairs import with_startup as pair_with_startup
 from govtech.services.recommendations.rebuild import CannotQueue, run_rebuild, start_rebuild
 from govtech.services.recommendations.review import (
     CONFLICT,
@@ -71,6 +74,9 @@ __all__ = [
     "express_interest",
     "level",
     "pair_statuses",
+    "pair_with_startup",
+    "pairs_for_challenges",
+    "pairs_of_challenge",
     "PairStatus",
     "PairStatuses",
     "reason",

@@ -15,7 +15,16 @@ from sqlalchemy import ColumnElement, exists, or_, select
 
 from govtech import formatting
 from govtech.extensions import db
-from govtech.models import Challenge, Pilot, PilotStage, Proposal, ProposalState, User
+from govtech.models import (
+    Challenge,
+    Organisation,
+    OrgKind,
+    Pilot,
+    PilotStage,
+    Proposal,
+    ProposalState,
+    User,
+)
 from govtech.models.base import utcnow
 from govtech.services import access
 
@@ -106,3 +115,57 @@ def _keep(out: PairStatuses, cid: int, town_id: int, sid: int, status: PairStatu
         old = table.get(key)
         if old is None or status.rank() > old.rank():
             table[key] = status
+
+
+# --- where the other party appears outside the recommendation cards ---------------------------
+
+#: At most this many pairs are listed on one challenge's page.
+CHALLENGE_PAIRS = 50
+
+
+def for_challenges(user: User, challenges: Iterable[Challenge]) -> dict[int, PairStatus]:
+    """A startup's own pair with each of these challenges (the challenges list): challenge id →
+    status. Empty for anyone else. One query per table, over the challenges shown."""
+    own = access.own_org_id(user)
+    shown = list(challenges)
+    if own is None or not access.acts_for_kind(user, OrgKind.startup) or not shown:
+        return {}
+    found = statuses(user, {c.organisation_id for c in shown}, [own])
+    return {c.id: status for c in shown if (status := found.pair(c.id, own)) is not None}
+
+
+def with_startup(user: User, startup_id: int) -> PairStatus | None:
+    """How a town's pairs with this startup stand (the furthest along), for the startup's page
+    seen by the town; None for anyone else or without a pair."""
+    own = access.own_org_id(user)
+    if own is None or not access.acts_for_kind(user, OrgKind.municipality):
+        return None
+    return statuses(user, [own], [startup_id]).orgs(own, startup_id)
+
+
+def of_challenge(user: User, challenge: Challenge) -> list[tuple[Organisation, PairStatus]]:
+    """The startups in a live pair (pilot or proposal) with this challenge that the user may
+    see (its town and managers: all; a startup: its own), the furthest along first. At most
+    CHALLENGE_PAIRS, read in four bounded queries."""
+    pilots = access.own_side(user, municipality=Challenge.organisation_id,
+                             startup=Pilot.startup_id)
+    proposals = access.own_side(user, municipality=Challenge.organisation_id,
+                                startup=Proposal.startup_id)
+    ids = set(db.session.scalars(
+        select(Pilot.startup_id).join(Challenge, Challenge.id == Pilot.challenge_id)
+        .where(Pilot.challenge_id == challenge.id, Pilot.stage.not_in(ENDED_STAGES), pilots)
+        .order_by(Pilot.id).limit(CHALLENGE_PAIRS)))
+    ids |= set(db.session.scalars(
+        select(Proposal.startup_id).join(Challenge, Challenge.id == Proposal.challenge_id)
+        .where(Proposal.challenge_id == challenge.id,
+               Proposal.state.in_((ProposalState.submitted, ProposalState.shortlisted)),
+               proposals).order_by(Proposal.id).limit(CHALLENGE_PAIRS)))
+    if not ids:
+        return []
+    found = statuses(user, [challenge.organisation_id], ids)
+    names = {org.id: org for org in db.session.scalars(
+        select(Organisation).where(Organisation.id.in_(ids)))}
+    rows = [(names[sid], status) for sid in ids
+            if sid in names and (status := found.pair(challenge.id, sid)) is not None]
+    rows.sort(key=lambda row: (-row[1].rank(), row[0].name))
+    return rows[:CHALLENGE_PAIRS]
