@@ -153,6 +153,7 @@ POLICY: dict[str, Rule] = {
     "api.introduce_recommendation": MANAGERS,
     "api.reject_recommendation": MANAGERS,
     "api.bulk_recommendations": MANAGERS,
+    "api.save_recommendation_note": MANAGERS,
     "api.list_proposals": MEMBERS,
     "api.apply_to_challenge": STARTUPS,
     "api.get_proposal": MEMBERS,
@@ -177,6 +178,7 @@ POLICY: dict[str, Rule] = {
     "api.edit_marketing": MEMBERS,
     "api.approve_marketing": MEMBERS,
     "api.change_marketing_state": MEMBERS,
+    "api.refresh_marketing_figures": MEMBERS,
     # challenges, startups, case studies, dashboard, notifications (issue 14): as their pages
     "api.list_challenges": PUBLIC,
     "api.get_challenge": PUBLIC,

@@ -112,6 +112,20 @@ def approve_marketing(activity_id: int) -> Response:
     return ok(activity_out(activity), record=activity)
 
 
+@operation("POST", "/marketing/<int:activity_id>/refresh-figures", tag=TAG, response=ActivityOut,
+           mirrors=("marketing.refresh_figures",))
+def refresh_marketing_figures(activity_id: int) -> Response:
+    """Ask the three sides to approve the pilot's current KPI figures
+
+    For an approved or published case study whose pilot's KPIs changed since approval: the
+    approvals are cleared and all three sides are asked again (422 if nothing changed).
+    `If-Match`: 412 on a stale version.
+    """
+    activity = marketing.get_visible(current_user, activity_id)
+    marketing.refresh_figures(current_user, activity, if_match())
+    return ok(activity_out(activity), record=activity)
+
+
 @operation("POST", "/marketing/<int:activity_id>/state", tag=TAG, body=ActivityStateIn,
            response=ActivityOut,
            mirrors=("marketing.move",))

@@ -18,6 +18,7 @@ from govtech.api.schemas_recommendations import (
     DismissIn,
     IntroducedOut,
     IntroduceIn,
+    NoteIn,
     RecommendationOut,
     RecommendationQuery,
     RejectIn,
@@ -149,6 +150,19 @@ def reject_recommendation(rec_id: int, body: RejectIn) -> Response:
     rec = recommendations.get_for(current_user, rec_id)
     check_if_match(rec)
     recommendations.reject(current_user, rec, body.reason)
+    return _one(rec)
+
+
+@operation("PUT", "/recommendations/<int:rec_id>/note", tag=TAG, body=NoteIn,
+           response=RecommendationOut, mirrors=("recommendations.save_note",))
+def save_recommendation_note(rec_id: int, body: NoteIn) -> Response:
+    """Save the programme office's note on a pair (programme office)
+
+    Private to managers: parties read `manager_note` as null.
+    """
+    rec = recommendations.get_for(current_user, rec_id)
+    check_if_match(rec)
+    recommendations.set_note(current_user, rec, body.note)
     return _one(rec)
 
 

@@ -69,6 +69,11 @@ class IntroduceIn(Body):
     note: str = Field("", max_length=500, description="A note for the pair's timeline.")
 
 
+class NoteIn(Body):
+    note: str = Field(max_length=2000, description="The programme office's private note on the "
+                                                   "pair (parties never see it); empty clears it.")
+
+
 class IntroducedOut(Out):
     """The pilot an introduction started."""
 

@@ -127,3 +127,20 @@ def test_anonymous_and_read_only_tokens(api, app, pair):
     assert api.get(f"/api/v1/marketing/{activity_id}", token=reader).status_code == 200
     refused = api.post(f"/api/v1/marketing/{activity_id}/approve", token=reader)
     assert refused.status_code == 403 and refused.get_json()["code"] == "insufficient_scope"
+
+
+def test_changed_figures_go_back_to_the_three_sides(api, app, pair):
+    factories.kpi(app, pair["town"].user, pair["pilot_id"], actual=70.0)
+    activity_id = _activity(app, pair, state="approved")
+    url = f"/api/v1/marketing/{activity_id}/refresh-figures"
+    unchanged = api.post(url, token=pair["town"])
+    assert unchanged.status_code == 422  # the figures have not changed
+    kpi_id = api.get(f"/api/v1/pilots/{pair['pilot_id']}/kpis",
+                     token=pair["town"]).get_json()["items"][0]["id"]
+    api.patch(f"/api/v1/pilots/{pair['pilot_id']}/kpis/{kpi_id}", token=pair["town"],
+              json={"actual": 86.0})
+    assert api.post(url, token=pair["outsider"]).status_code == 404
+    asked = api.post(url, token=pair["startup"])
+    assert asked.status_code == 200, asked.get_json()
+    assert asked.get_json()["state"] == "in_review"
+    assert not any(a["approved"] for a in asked.get_json()["approvals"])

@@ -137,3 +137,14 @@ def test_list_pages_with_cursor_and_refuses_bad_parameters(api, recs):
         response = api.get(f"/api/v1/recommendations?{bad}", token=recs["manager"])
         assert response.status_code == 400, bad
         assert response.get_json()["errors"][0]["field"] == field
+
+
+def test_only_managers_keep_a_note_and_only_they_read_it(api, recs):
+    url = f"/api/v1/recommendations/{recs['high']}"
+    assert api.put(f"{url}/note", token=recs["town"], json={"note": "x"}).status_code == 403
+    saved = api.put(f"{url}/note", token=recs["manager"], json={"note": "来週電話する"})
+    assert saved.status_code == 200 and saved.get_json()["manager_note"] == "来週電話する"
+    assert api.get(url, token=recs["startup"]).get_json()["manager_note"] is None
+    too_long = api.put(f"{url}/note", token=recs["manager"], json={"note": "x" * 2001})
+    assert too_long.status_code == 422
+    assert too_long.get_json()["errors"][0]["field"] == "note"
