@@ -161,6 +161,8 @@ POLICY: dict[str, Rule] = {
     "api.change_proposal_state": MEMBERS,
     "api.download_proposal_attachment": MEMBERS,
     "api.replace_proposal_attachment": STARTUPS,
+    "api.list_proposal_versions": MEMBERS,
+    "api.download_proposal_version_attachment": MEMBERS,
     "api.list_pilots": MEMBERS,
     "api.get_pilot": MEMBERS,
     "api.move_pilot": MEMBERS,

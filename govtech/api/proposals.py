@@ -19,8 +19,10 @@ from govtech.api.schemas_proposals import (
     ProposalPatch,
     ProposalQuery,
     ProposalStateIn,
+    ProposalVersionList,
+    ProposalVersionOut,
 )
-from govtech.models import Proposal
+from govtech.models import Proposal, ProposalVersion
 from govtech.services import challenges, proposals
 from govtech.services.errors import NotFound
 
@@ -28,20 +30,31 @@ TAG = "proposals"
 
 
 def proposal_out(proposal: Proposal) -> ProposalOut:
-    attachment = None
-    if proposal.attachment_key:
-        attachment = AttachmentOut(name=proposal.attachment_name or "proposal.pdf",
-                                   size=proposal.attachment_size or 0)
     return ProposalOut(
         id=proposal.id, updated_at=proposal.updated_at, version=proposal.version,
         challenge=challenge_ref(proposal.challenge),
         startup=OrganisationRef.model_validate(proposal.startup), state=proposal.state.value,
         approach=proposal.approach, timeline=proposal.timeline or "",
         cost_estimate=proposal.cost_estimate, reason=proposal.reason or "",
-        attachment=attachment, created_at=proposal.created_at,
+        attachment=_attachment(proposal), created_at=proposal.created_at,
         can_edit=proposals.can_edit(current_user, proposal),
         locked_reason=proposals.lock_notice(current_user, proposal),
         allowed_states=proposals.allowed_targets(current_user, proposal))  # type: ignore[arg-type]
+
+
+def _attachment(record: Proposal | ProposalVersion) -> AttachmentOut | None:
+    if not record.attachment_key:
+        return None
+    return AttachmentOut(name=record.attachment_name or "proposal.pdf",
+                         size=record.attachment_size or 0)
+
+
+def _pdf(record: Proposal | ProposalVersion, missing: str) -> Response:
+    path = proposals.attachment_path(record)
+    if path is None or not path.exists():
+        raise NotFound(missing)
+    return send_file(path, mimetype="application/pdf", as_attachment=True,
+                     download_name=record.attachment_name or "proposal.pdf", max_age=0)
 
 
 def _upload(form: ProposalForm | AttachmentForm) -> proposals.Upload | None:
@@ -149,8 +162,31 @@ def download_proposal_attachment(proposal_id: int) -> Response:
     `application/pdf`; 404 if it has none.
     """
     proposal = proposals.get_visible(current_user, proposal_id)
-    path = proposals.attachment_path(proposal)
-    if path is None or not path.exists():
-        raise NotFound(_("This proposal has no attachment."))
-    return send_file(path, mimetype="application/pdf", as_attachment=True,
-                     download_name=proposal.attachment_name or "proposal.pdf", max_age=0)
+    return _pdf(proposal, _("This proposal has no attachment."))
+
+
+@operation("GET", "/proposals/<int:proposal_id>/versions", tag=TAG,
+           response=ProposalVersionList, mirrors=("proposals.show_proposal",))
+def list_proposal_versions(proposal_id: int) -> Response:
+    """List a proposal's earlier versions
+
+    What each edit replaced, newest first; for the proposal's startup and its reviewers.
+    """
+    proposal = proposals.get_visible(current_user, proposal_id)
+    items = [ProposalVersionOut(
+        id=v.id, updated_at=v.created_at, version=v.number, number=v.number,
+        approach=v.approach, timeline=v.timeline or "", cost_estimate=v.cost_estimate,
+        attachment=_attachment(v))
+        for v in sorted(proposal.versions, key=lambda v: v.number, reverse=True)]
+    return ok(ProposalVersionList(items=items), record=proposal)
+
+
+@operation("GET", "/proposals/<int:proposal_id>/versions/<int:number>/attachment", tag=TAG,
+           mirrors=("proposals.download_version_attachment",))
+def download_proposal_version_attachment(proposal_id: int, number: int) -> Response:
+    """Download an earlier version's PDF
+
+    `application/pdf`; 404 if that version had none.
+    """
+    version = proposals.get_version(current_user, proposal_id, number)
+    return _pdf(version, _("This version has no attachment."))

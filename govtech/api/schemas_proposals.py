@@ -38,6 +38,23 @@ class ProposalOut(Resource):
         description="The states the caller may move it to now (POST …/state).")
 
 
+class ProposalVersionOut(Resource):
+    """An earlier text of a proposal, kept when its startup edited it. Versions never change:
+    `version` is its number and `updated_at` when it was written."""
+
+    number: int = Field(description="1 for the text first submitted, then each edit's.")
+    approach: str = Field(description="The approach as it was.")
+    timeline: str = Field(description="The timeline as it was.")
+    cost_estimate: int | None = Field(description="The cost estimate (万円) as it was.")
+    attachment: AttachmentOut | None = Field(description="Its PDF, if any (GET …/attachment).")
+
+
+class ProposalVersionList(Out):
+    """A proposal's earlier versions, newest first (a short list, not paged)."""
+
+    items: list[ProposalVersionOut] = Field(description="Newest first.")
+
+
 class ProposalQuery(ListQuery):
     q: str = Field("", max_length=200, description="Words in the challenge's title or the "
                                                    "approach.")

@@ -75,6 +75,13 @@ def test_startup_replaces_its_pdf_and_the_old_one_is_kept(api, setup):
     assert replaced.status_code == 200, replaced.get_json()
     assert replaced.get_json()["attachment"]["name"] == "第2版.pdf"
     assert api.get(url, token=setup["town"]).data == new_pdf
+    base = f"/api/v1/proposals/{created['id']}/versions"
+    versions = api.get(base, token=setup["town"]).get_json()["items"]
+    assert [(v["number"], v["attachment"]["name"]) for v in versions] == [(1, "提案書.pdf")]
+    kept = api.get(f"{base}/1/attachment", token=setup["startup"])
+    assert kept.status_code == 200 and kept.data == factories.PDF_BYTES
+    assert api.get(f"{base}/1/attachment", token=setup["other"]).status_code == 404
+    assert api.get(f"{base}/2/attachment", token=setup["town"]).status_code == 404
     missing = api.put(url, token=setup["startup"], data={}, content_type="multipart/form-data")
     assert missing.status_code == 422
     assert missing.get_json()["errors"][0]["field"] == "attachment"
