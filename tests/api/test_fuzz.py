@@ -17,6 +17,7 @@ Bounded: FUZZ_EXAMPLES per operation (default 12; raise it locally, e.g. FUZZ_EX
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -124,6 +125,17 @@ def _identities(tokens: dict[str, str]) -> list[tuple[str, dict[str, str]]]:
     return found
 
 
+def _describe(exc: BaseException) -> str:
+    """A failure in a few lines: what broke, and the curl command that shows it."""
+    parts = exc.exceptions if isinstance(exc, BaseExceptionGroup) else (exc,)
+    lines = []
+    for part in parts:
+        text = str(part).strip().splitlines()
+        lines.append(" / ".join(line.strip() for line in text[:12] if line.strip()))
+    reproduce = re.search(r"curl [^\n]+", str(exc))
+    return "\n  ".join(lines + ([reproduce.group(0)] if reproduce else []))
+
+
 def test_no_server_error_and_answers_match_the_document(app, served, fuzz_world):
     """Each operation of the document, fuzzed as each identity; every failure is listed."""
     schema = schemathesis.openapi.from_url(f"{served}/api/v1/openapi.json")
@@ -147,7 +159,7 @@ def test_no_server_error_and_answers_match_the_document(app, served, fuzz_world)
 
         try:
             fuzz()
-        except Exception as exc:  # noqa: BLE001  # every operation is fuzzed; all are reported
-            failures.append(f"{operation.label}: {exc}")
+        except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001  # all are reported
+            failures.append(f"{operation.label}: {_describe(exc)}")
     assert operations, "the document lists no operation"
     assert not failures, "\n\n".join(failures)
