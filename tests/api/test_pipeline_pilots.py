@@ -181,3 +181,22 @@ def test_milestones_add_and_tick(api, pair):
     bad_date = api.post(url, token=pair["town"], json={"title": "x", "due_date": "24/12"})
     assert bad_date.status_code == 422
     assert bad_date.get_json()["errors"][0]["field"] == "due_date"
+
+
+@pytest.mark.parametrize("who", ["town", "startup", "manager"])
+def test_list_equals_the_board_per_role_and_filter(api, app, client, pair, who):
+    import re
+
+    from tests.html import get_page, targets
+
+    factories.pilot(app, pair["manager"].user,
+                    factories.challenge(app, pair["town"].user, title="水道の検針"),
+                    pair["startup"].user.org_id, stage="agreement")
+    factories.login(client, pair[who].user)
+    for args in ("", "?mine=y", "?q=検針"):
+        page = get_page(client, f"/pilots/{args}")
+        board = {int(m.group(1)) for target in targets(page)
+                 if (m := re.fullmatch(r"/pilots/(\d+)", target.split("?")[0]))}
+        listed = api.get(f"/api/v1/pilots{args.replace('y', 'true')}", token=pair[who])
+        assert {item["id"] for item in listed.get_json()["items"]} == board, (who, args)
+        assert board or args  # the unfiltered board shows the pairs
