@@ -7,6 +7,7 @@ from pydantic import Field
 
 from govtech.api.schemas_common import Body, Form, ListQuery, Out, Resource, Timestamp, UploadFile
 from govtech.api.schemas_pilots import ChallengeRef, OrganisationRef
+from govtech.security import MAX_ID
 
 ProposalState = Literal["submitted", "shortlisted", "accepted", "declined", "withdrawn"]
 
@@ -58,9 +59,9 @@ class ProposalVersionList(Out):
 class ProposalQuery(ListQuery):
     q: str = Field("", max_length=200, description="Words in the challenge's title or the "
                                                    "approach.")
-    challenge_id: int | None = Field(None, ge=1, description="Only this challenge's proposals "
-                                     "(its municipality and the programme office: the review "
-                                     "page's list).")
+    challenge_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Only this challenge's proposals (its municipality "
+                                           "and the programme office: the review page's list).")
 
 
 class ProposalForm(Form):

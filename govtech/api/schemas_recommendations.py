@@ -1,12 +1,13 @@
 """Models of the recommendation endpoints: pairs the matcher suggests, and their review."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from govtech.api.schemas_common import Body, ListQuery, Out, Resource
 from govtech.api.schemas_pilots import ChallengeRef, OrganisationRef
+from govtech.security import MAX_ID
 
 Level = Literal["high", "medium", "reference"]
 
@@ -82,7 +83,8 @@ class IntroducedOut(Out):
 
 
 class BulkIn(Body):
-    ids: list[int] = Field(min_length=1, max_length=100, description="The pairs (at most 100).")
+    ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        min_length=1, max_length=100, description="The pairs (at most 100).")
     action: Literal["introduce", "reject"] = Field(description="What to do with them.")
     reason: str = Field("", max_length=500, description="Required for `reject`.")
 

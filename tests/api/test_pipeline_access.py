@@ -83,3 +83,15 @@ def test_updated_since_gives_only_what_changed(api, records):
     assert after["/api/v1/pilots"] == [records["pilot"]]
     assert after["/api/v1/proposals"] == [records["proposal"]]
     assert after["/api/v1/marketing"] == [records["activity"]]
+
+
+def test_ids_beyond_the_databases_integers_are_refused_not_500(api, token_for):
+    town, manager = token_for("municipality"), token_for("manager")
+    huge = 2**70
+    listed = api.get(f"/api/v1/proposals?challenge_id={huge}", token=town)
+    assert listed.status_code == 400
+    assert listed.get_json()["errors"][0]["field"] == "challenge_id"
+    bulk = api.post("/api/v1/recommendations/bulk", token=manager,
+                    json={"ids": [huge], "action": "introduce"})
+    assert bulk.status_code == 422 and bulk.get_json()["errors"][0]["field"] == "ids.0"
+    assert api.get(f"/api/v1/pilots/{huge}", token=town).status_code == 404
