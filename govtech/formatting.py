@@ -138,6 +138,12 @@ def aside(text: Any, locale: Any = None) -> str:
     return f"（{text}）" if language(locale) == "ja" else f" ({text})"
 
 
+def label(text: Any, locale: Any = None) -> str:
+    """A label before its value: 「理由：」 with a full-width colon and no space in Japanese,
+    "Reason: " in English (the space is part of it)."""
+    return f"{text}：" if language(locale) == "ja" else f"{text}: "
+
+
 def day_of_month(value: dt.date | dt.datetime | None, locale: Any = None) -> str:
     """A day of the month with its weekday, for lists by month: 2日（水） / Wed 2."""
     if value is None:
@@ -272,4 +278,4 @@ FILTERS = {"date": date, "datetime": datetime, "days_left": days_left, "day_coun
            "yen_range": yen_range, "quantity": quantity, "file_size": file_size,
            "day_of_month": day_of_month}
 # Text filters: an empty remark is left out rather than shown as "—".
-TEXT_FILTERS = {"aside": aside}
+TEXT_FILTERS = {"aside": aside, "label": label}

@@ -301,3 +301,8 @@ def test_case_study_figures_use_the_formatting_module(app):
     with app.test_request_context("/?lang=en"):
         app.preprocess_request()
         assert figures.number(30.0, "分") == "30 min"
+
+
+def test_label_full_width_colon_in_japanese_colon_and_space_in_english():
+    assert f.label("理由", "ja") == "理由："
+    assert f.label("Reason", "en") == "Reason: "

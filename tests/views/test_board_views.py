@@ -66,7 +66,7 @@ def test_cards_show_next_step_side_and_due_date(client, app, programme):
         db.session.commit()
     factories.login(client, users["municipality"])
     cards = _cards(get_page(client, "/pilots/"))
-    assert "次にすること: 選定を判断する" in cards["窓口予約のオンライン化"]
+    assert "次にすること： 選定を判断する" in cards["窓口予約のオンライン化"]  # label, then text
     assert "自治体の対応待ち" in cards["窓口予約のオンライン化"]
     evaluation = cards["河川水位の見える化"]
     assert "すべてのKPIの実績値を記録する" in evaluation
