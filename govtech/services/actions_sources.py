@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, exists, false, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
+from govtech import formatting
 from govtech.extensions import db
 from govtech.labels import stage_label
 from govtech.models import (
@@ -273,8 +274,8 @@ def for_manager(user: User, found: Actions) -> None:
             note=_("A party said it is interested: introduce the pair or say why not")))
     if waiting:
         found.mine.append(Action(
-            "rec_review", _("%(n)d recommended pairs to review", n=waiting), _("Introduce"),
-            url_for("recommendations.list_recommendations"), count=waiting,
+            "rec_review", _("Recommended pairs to review: %(n)s", n=formatting.number(waiting)),
+            _("Introduce"), url_for("recommendations.list_recommendations"), count=waiting,
             note=_("Introduce the good pairs, reject the others with a reason")))
     _marketing(user, access.MANAGER, found)
     _proposals(user, found, reviewer=True, states=[ProposalState.submitted])
