@@ -50,7 +50,7 @@ def _resolve(doc: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def write_operations(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """(method, path, operationId, JSON body schema or None, multipart?) of every write."""
+    """Every write: method, path, operationId, its JSON body's and its form's schemas."""
     found = []
     for path, item in doc["paths"].items():
         for method, op in item.items():
@@ -58,11 +58,11 @@ def write_operations(doc: dict[str, Any]) -> list[dict[str, Any]]:
                 continue
             content = op.get("requestBody", {}).get("content", {})
             body = content.get("application/json", {}).get("schema")
+            form = content.get("multipart/form-data", {}).get("schema")
             found.append({"method": method.upper(), "path": path, "id": op.get("operationId"),
                           "body": _resolve(doc, body) if body else None,
-                          "multipart": "multipart/form-data" in content
-                          or path.endswith("/proposals") or op.get("operationId") in (
-                              "apply_to_challenge", "edit_proposal")})
+                          "form": _resolve(doc, form) if form else None,
+                          "multipart": form is not None})
     return sorted(found, key=lambda op: (op["path"], op["method"]))
 
 
@@ -109,6 +109,13 @@ def minimal_body(doc: dict[str, Any], schema: dict[str, Any] | None) -> dict[str
     schema = _resolve(doc, schema)
     return {name: sample_value(doc, schema["properties"][name])
             for name in schema.get("required", ())}
+
+
+def form_fields(doc: dict[str, Any], op: dict[str, Any], attachment: bytes) -> dict[str, Any]:
+    """A multipart form: the required fields (as text) and the attachment given."""
+    fields = {name: str(value) for name, value in minimal_body(doc, op["form"]).items()
+              if name != "attachment"}
+    return fields | {"attachment": (io.BytesIO(attachment), "提案書.pdf")}
 
 
 def wrong_value(doc: dict[str, Any], schema: dict[str, Any]) -> Any:
@@ -256,9 +263,8 @@ def test_oversized_body(app, world):
         if not op["body"] and not op["multipart"]:
             return  # nothing is read from the body
         if op["multipart"]:
-            data = {"approach": "提案", "attachment": (
-                io.BytesIO(b"%PDF-1.4\n" + b"0" * (app.config["MAX_CONTENT_LENGTH"] + 1)),
-                "big.pdf")}
+            data = form_fields(world["doc"], op, b"%PDF-1.4\n" + b"0" * (
+                app.config["MAX_CONTENT_LENGTH"] + 1))
             response = send(app, world, op, data=data, content_type="multipart/form-data")
         else:
             response = send(app, world, op, json=minimal_body(world["doc"], op["body"])
@@ -296,8 +302,7 @@ def test_attachment_that_is_not_a_pdf(app, world):
     def check(op, label):
         if op not in ops:
             return
-        data = {"approach": "IoTで水位を測ります。", "timeline": "3か月", "cost_estimate": "300",
-                "attachment": (io.BytesIO(b"<html>not a pdf</html>"), "提案書.pdf")}
+        data = form_fields(world["doc"], op, b"<html>not a pdf</html>")
         response = send(app, world, op, role="startup", data=data,
                         content_type="multipart/form-data")
         problem = assert_problem(response, label, (400, 415, 422))
@@ -326,7 +331,8 @@ def test_stale_if_match(app, world):
         attempts: list[dict[str, Any]] = [{"json": body}
                                           for body in body_variants(world["doc"], op["body"])]
         if op["multipart"]:
-            attempts = [{"data": {"approach": "改訂"}, "content_type": "multipart/form-data"}]
+            attempts = [{"data": form_fields(world["doc"], op, factories.PDF_BYTES),
+                         "content_type": "multipart/form-data"}]
         statuses = []
         for kwargs in attempts:
             response = send(app, world, op, headers={"If-Match": '"987654321"'}, **kwargs)

@@ -35,6 +35,7 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
 )
 from werkzeug.serving import make_server  # noqa: E402
 
+from govtech import jobs  # noqa: E402
 from tests import factories  # noqa: E402
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
@@ -95,7 +96,6 @@ def sample_programme(app) -> tuple[dict[str, factories.UserRecord], dict[str, in
     challenge = factories.challenge(app, town)
     other = factories.challenge(app, town, title="観光データの活用")
     pilot = factories.pilot(app, manager, other, startup.org_id, stage="pilot")
-    rec = factories.recommendation(app, challenge, startup.org_id)
     note = factories.notification(app, town)
     ids = {"challenge_id": challenge, "capability_id": factories.capability(app, startup),
            "proposal_id": factories.proposal(app, startup, challenge, pdf=True),
@@ -105,9 +105,12 @@ def sample_programme(app) -> tuple[dict[str, factories.UserRecord], dict[str, in
            "activity_id": factories.marketing(app, pilot, town, startup, manager),
            "case_id": factories.marketing(app, pilot, town, startup, manager,
                                           state="published", title="公開事例"),
-           "rec_id": rec, "recommendation_id": rec, "note_id": note, "notification_id": note,
+           "note_id": note, "notification_id": note,
            "org_id": startup.org_id, "startup_id": startup.org_id,
            "organisation_id": startup.org_id}
+    jobs.wait_for_threads()  # the matcher's refresh rewrites a challenge's suggested pairs
+    ids["rec_id"] = ids["recommendation_id"] = factories.recommendation(app, challenge,
+                                                                        startup.org_id)
     return {"municipality": town, "startup": startup, "manager": manager}, ids
 
 

@@ -31,6 +31,7 @@ from typing import Any
 import pytest
 from flask import url_for
 
+from govtech import jobs
 from tests import factories
 from tests.api.conftest import make_token
 from tests.routes import edit_once
@@ -165,7 +166,6 @@ def _records(app, people: Programme, role: str) -> dict[str, int]:
     town, startup, manager = users["municipality"], users["startup"], users["manager"]
     challenge_id = factories.challenge(app, town, state="open")
     capability_id = factories.capability(app, startup)
-    rec_id = factories.recommendation(app, challenge_id, startup.org_id)
     reader = users["municipality"] if role in OTHERS else users.get(role, manager)
     note_id = factories.notification(app, reader)
     pilot_id = factories.pilot(app, town, challenge_id, startup.org_id)
@@ -176,7 +176,7 @@ def _records(app, people: Programme, role: str) -> dict[str, int]:
     ids = {"token_id": make_token(app, owner, name="parity sample").token_id,
            "org_id": startup.org_id, "startup_id": startup.org_id,
            "organisation_id": startup.org_id, "challenge_id": challenge_id,
-           "capability_id": capability_id, "rec_id": rec_id, "recommendation_id": rec_id,
+           "capability_id": capability_id,
            "note_id": note_id, "notification_id": note_id, "proposal_id": proposal_id,
            "pilot_id": pilot_id, "pair_id": pilot_id,
            "kpi_id": factories.kpi(app, manager, pilot_id),
@@ -184,6 +184,9 @@ def _records(app, people: Programme, role: str) -> dict[str, int]:
            "activity_id": factories.marketing(app, *parties),
            "case_id": factories.marketing(app, *parties, state="published"),
            "number": 1}
+    jobs.wait_for_threads()  # the matcher's refresh rewrites a challenge's suggested pairs
+    ids["rec_id"] = ids["recommendation_id"] = factories.recommendation(app, challenge_id,
+                                                                        startup.org_id)
     return ids
 
 
