@@ -139,11 +139,11 @@ def test_administrators_and_managers_register_others_may_not(app, people):
 @pytest.mark.parametrize("url, message", [
     ("http://example.com/hook", "https://"),
     ("ftp://example.com/hook", "https://"),
-    ("https://user:pw@example.com/hook", "user name or password"),
-    ("https://10.0.0.5/hook", "private or local"),
-    ("https://192.168.1.1/hook", "private or local"),
-    ("https://169.254.169.254/latest", "private or local"),
-    ("", "Enter the address"),
+    ("https://user:pw@example.com/hook", "ユーザー名やパスワード"),
+    ("https://10.0.0.5/hook", "プライベートまたはローカル"),
+    ("https://192.168.1.1/hook", "プライベートまたはローカル"),
+    ("https://169.254.169.254/latest", "プライベートまたはローカル"),
+    ("", "送信先URLを入力"),
 ])
 def test_addresses_refused_each_with_its_reason(people, url, message):
     with pytest.raises(DomainError, match=message) as refused:
@@ -166,7 +166,7 @@ def test_local_addresses_only_when_allowed(app, people):
 
 
 def test_events_must_be_chosen_and_known(people):
-    with pytest.raises(DomainError, match="at least one event"):
+    with pytest.raises(DomainError, match="イベントを1つ以上"):
         webhooks.register(_user(people["town"]), "http://127.0.0.1:9/x", [])
     with pytest.raises(DomainError):
         webhooks.register(_user(people["town"]), "http://127.0.0.1:9/x", ["user.deleted"])
@@ -182,7 +182,7 @@ def test_edit_turn_off_and_delete_with_history(people, queued):
         webhooks.update(town, hook.id, url="http://127.0.0.1:9/c", events=ALL,
                         expected_version=1)
     webhooks.set_active(town, hook.id, False)
-    with pytest.raises(DomainError, match="Turn the webhook on"):
+    with pytest.raises(DomainError, match="テスト送信の前に"):
         webhooks.ping(town, hook.id)
     webhooks.set_active(town, hook.id, True)
     delivery = webhooks.ping(town, hook.id)
