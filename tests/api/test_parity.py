@@ -45,7 +45,6 @@ API_TO_PAGE: dict[str, str] = {
     "api.get_me": "auth.account",
     # the document and its reference page are public, like the public pages
     "api.openapi": "public.index",
-    "api.docs": "public.index",
     "api.problem_type": "public.index",
     "api.reference": "public.index",
     # pairs/pilots: the board and the pilot's page (its KPIs, milestones, report are on it)
@@ -128,6 +127,8 @@ def test_every_api_operation_mirrors_a_page(app):
     assert not wrong, f"mirrored pages that do not exist: {wrong}"
     unruled = sorted({rule.endpoint for rule in rules if rule.endpoint not in POLICY})
     assert not unruled, f"API endpoints without a POLICY line: {unruled}"
+    stale = sorted(set(API_TO_PAGE) - {rule.endpoint for rule in rules})
+    assert not stale, f"API_TO_PAGE names endpoints that no longer exist: {stale}"
 
 
 @dataclass
