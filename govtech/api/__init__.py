@@ -28,9 +28,24 @@ MODULES = ("docs", "me", "challenges", "startups", "cases", "dashboard", "notifi
            "recommendations", "proposals", "pilots", "marketing", "webhooks")
 
 
+_NAMES: dict[str, type] = {}
+
+
 def _component_name(model: type) -> str:
-    """A component name OpenAPI accepts (`Page[ChallengeOut]` → `Page_ChallengeOut_`)."""
-    return re.sub(r"[^A-Za-z0-9._-]", "_", model.__name__)
+    """A component name OpenAPI accepts (`Page[ChallengeOut]` → `Page_ChallengeOut_`), unique:
+    a second model of the same name from another module is named after its module too."""
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", model.__name__)
+    owner = _NAMES.setdefault(name, model)
+    if owner is not model:
+        name = f"{model.__module__.rsplit('.', 1)[-1]}.{name}"
+        _NAMES.setdefault(name, model)
+    return name
+
+
+def _nested_name(parent: str, child: str) -> str:
+    """A model nested in another is named after both (`PilotOut.OrganisationRef`): two
+    modules' models of the same name never overwrite each other."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", f"{parent}.{child}")
 
 
 spec = SpecTree(
@@ -41,7 +56,7 @@ spec = SpecTree(
                 "(account page → API tokens). Errors: RFC 9457 problem documents.",
     validation_error_model=ProblemOut,
     naming_strategy=_component_name,
-    nested_naming_strategy=lambda _parent, child: re.sub(r"[^A-Za-z0-9._-]", "_", child),
+    nested_naming_strategy=_nested_name,
 )
 
 

@@ -21,10 +21,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, get_args, get_origin
 
-from flask import Response, current_app, request
+from flask import Response, current_app, jsonify, request
 from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
 from spectree import Response as SpecResponse
@@ -65,6 +65,28 @@ def _is_list(annotation: Any) -> bool:
     return any(_is_list(arg) for arg in get_args(annotation))
 
 
+def _nul_fields(value: Any, path: str = "") -> list[str]:
+    """Fields whose text holds a NUL character (PostgreSQL stores no NUL in text)."""
+    if isinstance(value, str):
+        return [path] if "\x00" in value else []
+    if isinstance(value, dict):
+        return [found for key, item in value.items()
+                for found in _nul_fields(item, f"{path}.{key}" if path else str(key))]
+    if isinstance(value, list | tuple):
+        return [found for index, item in enumerate(value)
+                for found in _nul_fields(item, f"{path}.{index}" if path else str(index))]
+    return []
+
+
+def _refuse_nul(parsed: BaseModel, status: int, code: str) -> BaseModel:
+    fields = _nul_fields(parsed.model_dump())
+    if fields:
+        message = _("Text may not contain control characters.")
+        raise Problem(status, code, message,
+                      errors=[{"field": field, "message": message} for field in fields])
+    return parsed
+
+
 def parse_query(model: type[BaseModel]) -> BaseModel:
     values: dict[str, Any] = {}
     for name, given in request.args.lists():
@@ -73,10 +95,11 @@ def parse_query(model: type[BaseModel]) -> BaseModel:
         field = model.model_fields.get(name)
         values[name] = given if field is not None and _is_list(field.annotation) else given[-1]
     try:
-        return model.model_validate(values)
+        parsed = model.model_validate(values)
     except ValidationError as exc:
         raise Problem(400, "invalid_parameter", _("A query parameter is not valid."),
                       errors=_errors(exc)) from exc
+    return _refuse_nul(parsed, 400, "invalid_parameter")
 
 
 def parse_form(model: type[BaseModel]) -> BaseModel:
@@ -91,10 +114,11 @@ def parse_form(model: type[BaseModel]) -> BaseModel:
             values[name] = given if field is not None and _is_list(field.annotation) \
                 else given[-1]
     try:
-        return model.model_validate(values)
+        parsed = model.model_validate(values)
     except ValidationError as exc:
         raise Problem(422, "validation_failed", _("Some fields are not valid."),
                       errors=_errors(exc)) from exc
+    return _refuse_nul(parsed, 422, "validation_failed")
 
 
 def parse_body(model: type[BaseModel]) -> BaseModel:
@@ -108,7 +132,7 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
     if len(raw) > limit:
         raise Problem(413, "payload_too_large", _("The request body is too large."))
     try:
-        return model.model_validate_json(raw)
+        parsed = model.model_validate_json(raw)
     except ValidationError as exc:
         if any(item["type"] == "json_invalid" for item in exc.errors()):
             raise Problem(400, "invalid_json", _("The body is not valid JSON.")) from exc
@@ -116,6 +140,7 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
             raise Problem(400, "invalid_json", _("The body must be a JSON object.")) from exc
         raise Problem(422, "validation_failed", _("Some fields are not valid."),
                       errors=_errors(exc)) from exc
+    return _refuse_nul(parsed, 422, "validation_failed")
 
 
 def version_of(record: Any) -> int:
@@ -124,7 +149,9 @@ def version_of(record: Any) -> int:
     if isinstance(version, int):
         return version
     updated: datetime = record.updated_at
-    return int(updated.replace(tzinfo=None).timestamp() * 1_000_000)
+    if updated.tzinfo is None:  # SQLite hands back naive UTC
+        updated = updated.replace(tzinfo=UTC)
+    return int(updated.timestamp() * 1_000_000)
 
 
 def etag(version: int) -> str:
@@ -155,7 +182,7 @@ def check_if_match(record: Any) -> None:
 def ok(model: BaseModel, *, status: int = 200, record: Any = None,
        headers: dict[str, str] | None = None) -> Response:
     """A JSON response of one object; with `record`, its ETag (the version)."""
-    result = current_app.json.response(model.model_dump(mode="json"))
+    result = jsonify(model.model_dump(mode="json"))
     result.status_code = status
     if record is not None:
         result.headers["ETag"] = etag(version_of(record))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from flask import Response, current_app, redirect, render_template, url_for
+from flask import Response, jsonify, redirect, render_template, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from govtech.api import bp, spec
@@ -26,6 +26,8 @@ def document() -> dict[str, Any]:
             for code, answer in operation.get("responses", {}).items():
                 if code.isdigit() and int(code) >= 400 and "content" in answer:
                     answer["content"] = {PROBLEM_JSON: answer["content"]["application/json"]}
+            operation["responses"] = dict(sorted(  # the success first, then the errors
+                operation.get("responses", {}).items(), key=lambda item: item[0]))
             declared = by_operation.get(operation.get("operationId", ""))
             if declared is None:
                 continue
@@ -70,7 +72,7 @@ def _drop_null_defaults(node: Any) -> None:
 
 @bp.get("/openapi.json")
 def openapi() -> Response:
-    return current_app.json.response(document())
+    return jsonify(document())
 
 
 def _operations(doc: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:

@@ -18,7 +18,7 @@ from govtech.services import accounts, api_tokens
 TAG = "account"
 
 
-class OrganisationRef(Out):
+class MyOrganisation(Out):
     id: int
     name: str
     kind: str
@@ -43,7 +43,7 @@ class MeOut(Resource):
     locale: str | None
     is_org_admin: bool
     is_approved: bool
-    organisation: OrganisationRef | None
+    organisation: MyOrganisation | None
     token: TokenOut | None = Field(None, description="The token this request was made with.")
 
 
@@ -59,7 +59,7 @@ def _me(user: User) -> MeOut:
         "email": user.email, "name": user.name, "role": user.role.value,
         "locale": user.locale, "is_org_admin": user.is_org_admin,
         "is_approved": user.is_approved,
-        "organisation": OrganisationRef.model_validate({
+        "organisation": MyOrganisation.model_validate({
             "id": org.id, "name": org.name, "kind": org.kind.value, "state": org.state.value,
         }) if org is not None else None,
         "token": TokenOut.model_validate(token) if token is not None else None,

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
-from flask import Response, current_app, request
+from flask import Response, jsonify, request
 from flask_babel import gettext as _
 from pydantic import BaseModel
 from sqlalchemy import Select
@@ -110,7 +110,7 @@ def respond(page: PageResult[Any], items: Sequence[BaseModel]) -> Response:
     """The list response: `{"items": [...], "next_cursor": …}` and a `Link` header."""
     body = {"items": [item.model_dump(mode="json") for item in items],
             "next_cursor": page.next_cursor}
-    result = current_app.json.response(body)
+    result = jsonify(body)
     if page.next_cursor:
         result.headers["Link"] = next_link(page.next_cursor)
     return result

@@ -14,7 +14,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    WithJsonSchema,
+    field_validator,
+)
 from werkzeug.datastructures import FileStorage
 
 T = TypeVar("T")
@@ -69,7 +77,17 @@ class ListQuery(Query):
 
 
 class Out(BaseModel):
+    """A response model. Every timestamp is given with its offset (UTC): SQLite hands back
+    naive values, RFC 3339 (`format: date-time`) needs the offset."""
+
     model_config = ConfigDict(from_attributes=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _utc(cls, value: Any) -> Any:
+        if isinstance(value, datetime) and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
 
 
 class Resource(Out):

@@ -43,3 +43,19 @@ def test_reference_page_uses_no_external_url_and_no_script(api):
                 if url.startswith(("http:", "https:", "//"))]
     assert external == []
     assert not [tag for tag in page.select("script") if tag.get("src") is None]
+
+
+def test_timestamps_carry_their_offset(api, token_for):
+    body = api.get("/api/v1/me", token=token_for("startup")).get_json()
+    for value in (body["updated_at"], body["token"]["created_at"], body["token"]["expires_at"]):
+        assert value.endswith(("Z", "+00:00")), value
+
+
+def test_models_of_the_same_name_keep_their_own_schemas(api):
+    doc = api.get("/api/v1/openapi.json").get_json()
+    schemas = doc["components"]["schemas"]
+    me = schemas["MeOut"]["properties"]["organisation"]["anyOf"][0]["$ref"].rsplit("/", 1)[-1]
+    assert set(schemas[me]["required"]) == {"id", "name", "kind", "state"}
+    assert "MyOrganisation" in me
+    responses = list(doc["paths"]["/api/v1/me"]["get"]["responses"])
+    assert responses[0] == "200"

@@ -185,3 +185,13 @@ def test_a_stale_version_is_412_when_if_match_was_sent(app):
 def test_body_model_is_strict(ctx):
     with pytest.raises(ValueError):
         MeIn.model_validate_json('{"locale": ["en"]}')
+
+
+def test_text_with_a_nul_character_is_refused_naming_the_field(api, token_for):
+    town = token_for("municipality")
+    body = _problem(api.patch("/api/v1/me", token=town, data='{"locale": "e\\u0000n"}',
+                              content_type="application/json"), 422, "validation_failed")
+    assert body["errors"][0]["field"] == "locale"
+    body = _problem(api.get("/api/v1/me/tokens?cursor=a%00b", token=town), 400,
+                    "invalid_parameter")
+    assert body["errors"][0]["field"] == "cursor"
