@@ -32,7 +32,8 @@ OVERRIDES: dict[tuple[str, str], int] = {
     **{("webhooks.create", role): 400 for role in ("municipality", "startup", "manager")},
     **{(endpoint, role): 404 for role in ("municipality", "startup", "manager")
        for endpoint in ("webhooks.show_webhook", "webhooks.ping", "webhooks.set_active",
-                        "webhooks.delete")},    # API tokens: revoking without ticking the confirmation box is refused
+                        "webhooks.delete")},
+    # API tokens: revoking without ticking the confirmation box is refused
     **{("auth.revoke_api_token", role): 400 for role in ROLES if role != "anonymous"},
     # The API (issue 14) never reads the signed-in client's cookie: every role is anonymous
     # there, public reads answer and the rest is 401 (tests/api/test_parity.py checks the roles

@@ -141,6 +141,9 @@ def test_ids_beyond_the_column_range_are_404(app, client, login_as, role):
             path = re.sub(rf"<[^>]*\b{name}>", value, path)
         for method in sorted((rule.methods or set()) & {"GET", "POST"}):
             response = client.open(path, method=method)
-            assert response.status_code == 404, f"{method} {path} as {role}"
+            # werkzeug answers some unmatched API addresses 405 (the path is known under another
+            # method); either way a refusal, never the OverflowError's 500
+            allowed = {404, 405} if path.startswith("/api/") else {404}
+            assert response.status_code in allowed, f"{method} {path} as {role}"
             checked += 1
     assert checked > 20

@@ -76,7 +76,8 @@ def authenticate_request() -> None:
     header = request.headers.get("Authorization")
     if header is None:
         _rate_limit(f"ip:{request.remote_addr}", "API_RATE_LIMIT_ANONYMOUS")
-        if request.method not in SAFE_METHODS:
+        # an address that matches no operation answers 404/405 as it would with a token
+        if request.method not in SAFE_METHODS and request.routing_exception is None:
             raise Problem(401, "token_required",
                           _("Changes through the API need a personal access token with the "
                             "write scope; a signed-in browser session is not accepted."),

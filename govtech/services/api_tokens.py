@@ -20,7 +20,7 @@ from govtech.extensions import db
 from govtech.models import User
 from govtech.models.api_token import READ, SCOPES, WRITE, ApiToken
 from govtech.models.base import utcnow
-from govtech.services import history
+from govtech.services import audit, history
 from govtech.services.errors import DomainError, NotFound
 from govtech.services.transaction import unit_of_work
 
@@ -78,6 +78,7 @@ def create(user: User, name: str, scopes: list[str] | tuple[str, ...], days: int
     db.session.add(token)
     db.session.flush()
     history.record("api_token", token.id, user, None, "created", note=name)
+    audit.record("api_token.created", actor=user, target=token, name=name, scopes=token.scopes)
     return Created(token, secret)
 
 
@@ -103,6 +104,7 @@ def revoke(user: User, token_id: int) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = clock()
         history.record("api_token", token.id, user, "live", "revoked", note=token.name)
+        audit.record("api_token.revoked", actor=user, target=token, name=token.name)
     return token
 
 

@@ -54,9 +54,12 @@ EVENTS: dict[str, Any] = {
     "role.changed": _l("Role changed"),
     "signup.confirmed": _l("Sign-up e-mail address confirmed"),
     "data.exported": _l("Personal data downloaded"),
+    "api_token.created": _l("API token created"),
+    "api_token.revoked": _l("API token revoked"),
+    "webhook.created": _l("Webhook registered"),
+    "webhook.deleted": _l("Webhook deleted"),
     "account.anonymised": _l("Account deleted (anonymised)"),
     "email.changed": _l("E-mail address changed"),
-    "api_token.created": None, "api_token.revoked": None,
 }
 _TARGET_TYPES = {"User": "user", "UserSession": "user_session", "Organisation": "organisation"}
 

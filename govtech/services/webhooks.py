@@ -20,7 +20,14 @@ from sqlalchemy.orm import joinedload
 from govtech.extensions import db
 from govtech.models import Organisation, User
 from govtech.models.webhook import Webhook, WebhookDelivery
-from govtech.services import access, history, transaction, webhooks_events, webhooks_urls
+from govtech.services import (
+    access,
+    audit,
+    history,
+    transaction,
+    webhooks_events,
+    webhooks_urls,
+)
 from govtech.services.errors import DomainError
 
 EVENTS = webhooks_events.EVENTS
@@ -104,6 +111,7 @@ def register(actor: User, url: str, events: list[str], *, programme_wide: bool =
     db.session.add(hook)
     db.session.flush()
     history.record("webhook", hook.id, actor, None, "active", clean)
+    audit.record("webhook.created", actor=actor, organisation_id=org_id, target=hook, url=clean)
     return hook, secret
 
 
@@ -143,6 +151,8 @@ def delete(actor: User, webhook_id: int, *, expected_version: int | None = None)
     hook = get(actor, webhook_id)
     transaction.check_version(hook, expected_version)
     history.record("webhook", hook.id, actor, _state(hook), "deleted", hook.url)
+    audit.record("webhook.deleted", actor=actor, organisation_id=hook.organisation_id,
+                 target=hook, url=hook.url)
     db.session.execute(sql_delete(WebhookDelivery).where(WebhookDelivery.webhook_id == hook.id))
     db.session.delete(hook)
 

@@ -1,10 +1,9 @@
 """The README's API examples run as written, against the app served on 127.0.0.1.
 
-The examples are the ```sh blocks of README.md's "API" section (or, until the section is in
-README.md, of the brief it is written in). They are run one after the other in one bash, as the
-README says to; only the first block's `export …=` lines get this server's address and real
-tokens of a town's member, a startup's member and a manager. Every later block must succeed
-(curl --fail-with-body) and print JSON.
+The examples are the ```sh blocks of README.md's "API" section. They are run one after the
+other in one bash, as the README says to; only the first block's `export …=` lines get this
+server's address and real tokens of a town's member, a startup's member and a manager. Every
+later block must succeed (curl --fail-with-body) and print JSON.
 """
 from __future__ import annotations
 
@@ -22,12 +21,11 @@ from tests.api.conftest import make_token
 from tests.api.test_fuzz import serve
 
 ROOT = Path(__file__).resolve().parents[2]
-BRIEF = Path("/work/brief/api-readme.md")
 MARKER = "@@example-block@@"
 
 
 def api_section() -> str | None:
-    """README.md's "API" section (to the next heading of its level), else the brief's text."""
+    """README.md's "API" section (to the next heading of its level)."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     match = re.search(r"^(#{1,3}) API\s*$", readme, flags=re.MULTILINE)
     if match:
@@ -35,8 +33,6 @@ def api_section() -> str | None:
         rest = readme[match.end():]
         end = re.search(rf"^#{{1,{len(level)}}} ", rest, flags=re.MULTILINE)
         return rest[:end.start()] if end else rest
-    if BRIEF.exists():
-        return BRIEF.read_text(encoding="utf-8")
     return None
 
 
