@@ -33,7 +33,8 @@ log = logging.getLogger(__name__)
 # code → (status, title); titles are translated when the problem is built
 CODES: dict[str, int] = {
     "bad_request": 400, "invalid_parameter": 400, "invalid_json": 400, "invalid_header": 400,
-    "unauthorized": 401, "invalid_token": 401, "token_required": 401,
+    # bandit B105 below: problem codes that name tokens, not secrets
+    "unauthorized": 401, "invalid_token": 401, "token_required": 401,  # nosec B105
     "forbidden": 403, "insufficient_scope": 403, "pending_approval": 403,
     "two_step_required": 403,
     "not_found": 404, "method_not_allowed": 405, "not_acceptable": 406,
