@@ -83,7 +83,10 @@ def urls(app, args: dict[str, dict[str, object]]) -> Iterator[tuple[str, str, st
 
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: ("GET" not in (r.methods or ()),
                                                                 r.endpoint)):
-        method = "GET" if "GET" in (rule.methods or ()) else "POST"
+        methods = rule.methods or set()
+        # a page's form posts; an API operation is sent with its own verb (PATCH, PUT, DELETE)
+        method = next((verb for verb in ("GET", "POST", "PATCH", "PUT", "DELETE")
+                       if verb in methods), "POST")
         with app.test_request_context():  # left before the caller's request, not held
             url = url_for(rule.endpoint, **args[rule.endpoint])
         yield rule.endpoint, method, url

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import time
 
-from flask import current_app, g, request
+from flask import current_app, g, request, session
 from flask_babel import gettext as _
 from limits import parse
 
@@ -37,10 +37,13 @@ def current_token() -> ApiToken | None:
 
 
 def _language() -> None:
-    """Problem titles and messages follow Accept-Language (ja by default), or ?lang=."""
+    """Problem titles and messages follow Accept-Language (ja by default), or ?lang=; the
+    reference page, read by people, also keeps the language chosen with the header's switch."""
     if not g.get("lang"):
         languages = current_app.config["LANGUAGES"]
-        g.lang = request.accept_languages.best_match(languages) or languages[0]
+        chosen = session.get("lang") if request.endpoint == "api.reference" else None
+        g.lang = (chosen if chosen in languages
+                  else request.accept_languages.best_match(languages) or languages[0])
 
 
 def _rate_limit(key: str, setting: str) -> None:

@@ -36,9 +36,12 @@ ROLES = ["anonymous", "municipality", "startup", "manager"]
 NOT_PAGES = {"static", "public.health", "admin.audit_export", "dashboard.export",
              "auth.download_data", "proposals.download_attachment",
              "proposals.download_version_attachment"}
+# the API's one HTML page; every other api.* endpoint answers JSON
+API_REFERENCE = "api.reference"
 # Public pages whose content does not change with who is signed in: swept once, as anonymous.
-SAME_FOR_EVERYONE = {"public.accessibility", "auth.forgot_password", "auth.reset_password",
-                     "auth.accept_invitation", "auth.confirm_email", "auth.resend_confirmation"}
+SAME_FOR_EVERYONE = {"public.accessibility", API_REFERENCE, "auth.forgot_password",
+                     "auth.reset_password", "auth.accept_invitation", "auth.confirm_email",
+                     "auth.resend_confirmation"}
 # The WCAG 1.4.12 text-spacing override (as in the well-known bookmarklet).
 TEXT_SPACING = """* { line-height: 1.5 !important; letter-spacing: .12em !important;
   word-spacing: .16em !important; } p { margin-bottom: 2em !important; }"""
@@ -76,6 +79,8 @@ def reachable_pages(app, role: str, args: dict) -> list[str]:
     for endpoint, method, url in urls(app, args):
         if method != "GET" or endpoint in NOT_PAGES:
             continue
+        if endpoint.startswith("api.") and endpoint != API_REFERENCE:
+            continue  # JSON for programs, not a page (the reference page is one)
         if role == "anonymous" and POLICY[endpoint].roles is not None:
             continue
         if role != "anonymous" and endpoint in SAME_FOR_EVERYONE:
