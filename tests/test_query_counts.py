@@ -107,8 +107,8 @@ def grow(app, programme: Programme, units: int) -> None:
     jobs.wait_for_threads()  # a save's background matching finishes before pages are counted
 
 
-def count_statements(app, client, url: str) -> tuple[int, int, list[str]]:
-    """The statements one GET runs, with the response's status."""
+def run_counted(app, send):
+    """`send()`'s response and the SQL statements it ran."""
     with app.app_context():
         engine = db.engine
     statements: list[str] = []
@@ -118,9 +118,15 @@ def count_statements(app, client, url: str) -> tuple[int, int, list[str]]:
 
     event.listen(engine, "before_cursor_execute", seen)
     try:
-        response = client.get(url)
+        response = send()
     finally:
         event.remove(engine, "before_cursor_execute", seen)
+    return response, statements
+
+
+def count_statements(app, client, url: str) -> tuple[int, int, list[str]]:
+    """The statements one GET runs, with the response's status."""
+    response, statements = run_counted(app, lambda: client.get(url))
     return len(statements), response.status_code, statements
 
 

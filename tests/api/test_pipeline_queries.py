@@ -1,27 +1,14 @@
 """API pipeline lists run as many SQL statements for many items as for few (no N+1)."""
 from __future__ import annotations
 
-from sqlalchemy import event
-
-from govtech.extensions import db
 from tests import factories
+from tests.test_query_counts import run_counted
 
 LISTS = ("/api/v1/recommendations", "/api/v1/proposals", "/api/v1/pilots", "/api/v1/marketing")
 
 
 def _count(app, api, url: str, token) -> int:
-    with app.app_context():
-        engine = db.engine
-    statements: list[str] = []
-
-    def seen(conn, cursor, statement, parameters, context, executemany) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        response = api.get(url, token=token)
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
+    response, statements = run_counted(app, lambda: api.get(url, token=token))
     assert response.status_code == 200, (url, response.get_json())
     return len(statements)
 
