@@ -5,7 +5,16 @@ import secrets
 
 from sqlalchemy import func, select
 
-from govtech.demo import data, marketing, pipeline
+from govtech.demo import (
+    data,
+    marketing,
+    pipeline,
+    purchase_catalogue,
+    purchase_checklist,
+    purchase_commitment,
+    purchase_evidence,
+    purchase_readiness,
+)
 from govtech.extensions import db
 from govtech.models import Organisation, OrgKind, OrgState, Role, User
 from govtech.services import history, two_step
@@ -103,6 +112,9 @@ def load(password: str | None = None, only_if_empty: bool = False) -> str:
     _load_content()
     pipeline.load()
     marketing.load()
+    for part in (purchase_commitment, purchase_checklist, purchase_readiness,
+                 purchase_evidence, purchase_catalogue):  # the road to purchase (issue 17)
+        part.load()
     if not created:
         return "Demo programme already loaded; nothing changed."
     lines = [f"Demo users (password: {password}):"]

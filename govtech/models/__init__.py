@@ -22,6 +22,15 @@ from govtech.models.marketing import MarketingActivity
 from govtech.models.notification import Notification, NotificationPreference
 from govtech.models.organisation import Organisation
 from govtech.models.pilot import Milestone, Pilot, PilotKPI
+from govtech.models.procurement import (  # noqa: F401 - issue 17
+    BidRegistration,
+    BudgetCalendar,
+    Certification,
+    ChecklistEntry,
+    ProcurementProfile,
+    Solution,
+    SolutionRating,
+)
 from govtech.models.proposal import Proposal, ProposalVersion
 from govtech.models.recommendation import MatchingRun, Recommendation
 from govtech.models.search import SearchTerm

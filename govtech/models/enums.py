@@ -88,3 +88,33 @@ class MarketingState(enum.StrEnum):
     approved = "approved"
     published = "published"
     cancelled = "cancelled"
+
+
+class ProcurementRoute(enum.StrEnum):
+    """How a town intends to buy what a successful pilot proves (issue 17)."""
+
+    undecided = "undecided"
+    small_amount = "small_amount"  # 少額随意契約 (地方自治法施行令 第167条の2第1項第1号)
+    certified = "certified"  # 第167条の2第1項第4号 認定 and 随意契約
+    proposal = "proposal"  # 公募型プロポーザル
+    marketplace = "marketplace"  # a marketplace listing (e.g. the Digital Agency's)
+
+
+class ChecklistMark(enum.StrEnum):
+    """A stored checklist item: recorded, or waived with a reason."""
+
+    done = "done"
+    waived = "waived"
+
+
+class CertificationState(enum.StrEnum):
+    """A 第4号 認定 (新事業分野開拓者) application: drafted, then granted or refused."""
+
+    draft = "draft"
+    granted = "granted"
+    refused = "refused"
+
+
+class RatingOccasion(enum.StrEnum):
+    at_adoption = "at_adoption"
+    six_months = "six_months"

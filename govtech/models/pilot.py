@@ -3,7 +3,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Enum, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govtech.models.base import Base, Timestamped, utcnow
@@ -38,6 +49,12 @@ class Pilot(Timestamped, Base):
     learned: Mapped[str] = mapped_column(Text, default="")
     changed: Mapped[str] = mapped_column(Text, default="")
     adoption_decision: Mapped[str] = mapped_column(Text, default="")
+    # Cost in yen (issue 17): the pilot itself, and a year of the adopted service.
+    pilot_cost: Mapped[int | None] = mapped_column(BigInteger)
+    annual_cost: Mapped[int | None] = mapped_column(BigInteger)
+    # The catalogue's solution this pair proves (set at adoption).
+    solution_id: Mapped[int | None] = mapped_column(
+        ForeignKey("solution.id", ondelete="SET NULL"), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     challenge: Mapped[Challenge] = relationship()

@@ -35,7 +35,15 @@ from govtech.models import (
 from govtech.models.base import utcnow
 from govtech.models.pilot import FINAL_STAGES
 from govtech.models.recommendation import PairInterest
-from govtech.services import access, challenges, pipeline_status, recommendations, workflow
+from govtech.services import (
+    access,
+    actions_budget,
+    actions_rating,
+    challenges,
+    pipeline_status,
+    recommendations,
+    workflow,
+)
 from govtech.services.actions_items import Action, Actions, pair_name
 
 #: Rows read per source: enough for the page and its "N more", never the whole table.
@@ -244,6 +252,8 @@ def for_party(user: User, found: Actions) -> None:
     _pilots(user, side, found)
     _milestones(user, found)
     _asked_introductions(user, side, found)
+    actions_budget.add(user, side, found)
+    actions_rating.add(user, side, found)
     if not town:
         _calls_closing(user, found)
     found.links = [(_("All proposals"), url_for("proposals.list_proposals")),

@@ -33,6 +33,7 @@ from govtech.models.base import utcnow
 from govtech.models.pilot import FINAL_STAGES
 from govtech.services import (
     access,
+    catalogue,
     challenges,
     history,
     kpis,
@@ -110,6 +111,7 @@ def create_pending(actor: User, challenge: Challenge, startup_org: Organisation,
     now = utcnow()
     pilot = Pilot(challenge=challenge, startup=startup_org, stage=stage, stage_entered_at=now,
                   started_at=now)
+    pilot.kpis = [PilotKPI(name=name) for name in challenge.success_kpis or []]  # the commitment
     db.session.add(pilot)
     db.session.flush()
     history.record("pilot", pilot.id, actor, None, stage, note)
@@ -198,6 +200,8 @@ def move(actor: User, pilot: Pilot, target: str, note: str = "", *, expected_ver
     _enter(actor, pilot, target_stage, note)
     if target_stage == PilotStage.not_adopted:
         pilot.not_adopted_reason, pilot.not_adopted_note = reason, note
+    if target_stage == PilotStage.adopted:
+        catalogue.adopted(actor, pilot)  # the solution joins the catalogue
     if target_stage == PilotStage.adopted:  # 横展開: offer the proven solution to other towns
         transaction.after_commit(lambda: recommendations.refresh_quietly("pilot", pilot))
     return pilot

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from govtech import reference
 from govtech.blueprints import pages
+from govtech.blueprints.challenges import panel_readiness
 from govtech.blueprints.challenges.forms import (
     ChallengeFilterForm,
     ChallengeForm,
@@ -94,7 +95,7 @@ def show_challenge(challenge_id: int):
         pairs=recommendations.pairs_of_challenge(current_user, challenge) if full else [],
         recommended=recommendations.with_explanations(
             recommendations.for_challenge(current_user, challenge), current_user)
-        if can_edit else None)
+        if can_edit else None, **panel_readiness.context(current_user, challenge))
 
 
 @bp.route("/<int:challenge_id>/edit", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from govtech.blueprints import pages
 from govtech.blueprints.pilots import board as drawing
+from govtech.blueprints.pilots import panels
 from govtech.blueprints.pilots.forms import (
     BoardFilterForm,
     KPIForm,
@@ -39,6 +40,7 @@ def _page(pilot, status: int = 200, *, move_form: MoveForm | None = None, **form
     blank = {"report_form": ReportForm(formdata=None, obj=pilot),
              "kpi_form": KPIForm(formdata=None, prefix="kpi"),
              "milestone_form": MilestoneForm(formdata=None)}
+    blank.update(panels.for_pilot(current_user, pilot))
     blank.update(forms)
     moves = []
     for target in pilots.allowed_targets(current_user, pilot):
@@ -147,3 +149,7 @@ def toggle_milestone(pilot_id: int, milestone_id: int):
     milestone = pilots.get_milestone(pilot, milestone_id)
     pages.run(lambda: pilots.toggle_milestone(current_user, milestone))
     return _to_pilot(pilot_id, "milestones")
+
+
+# Routes of the pair page's road-to-purchase panels (issue 17), on this blueprint.
+from govtech.blueprints.pilots import checklist_pages, evidence_pages  # noqa: E402,F401

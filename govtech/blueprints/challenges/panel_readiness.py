@@ -1,0 +1,9 @@
+"""The challenge page's procurement-readiness panel for a startup: what it lacks for the
+challenge's intended route (issue 17, part 6)."""
+from __future__ import annotations
+
+from typing import Any
+
+
+def context(user, challenge) -> dict[str, Any]:
+    return {}
