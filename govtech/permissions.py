@@ -81,6 +81,8 @@ POLICY: dict[str, Rule] = {
     "startups.new_capability": STARTUP_EDITORS,
     "startups.edit_capability": STARTUP_EDITORS,
     "startups.delete_capability": STARTUP_EDITORS,
+    "startups.edit_procurement": STARTUP_EDITORS,  # issue 17: procurement readiness
+    "startups.remove_bid": STARTUP_EDITORS,
     "recommendations.list_recommendations": MEMBERS,
     "recommendations.dismiss": MEMBERS,
     "recommendations.interest": ORG_MEMBERS,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from govtech.services import readiness
+
 
 def context(user, challenge) -> dict[str, Any]:
-    return {}
+    return {"readiness_panel": readiness.route_panel(user, challenge)}

@@ -17,7 +17,7 @@ from flask_login import current_user
 from govtech.blueprints import pages
 from govtech.blueprints.proposals.forms import ProposalFilterForm, ProposalForm, ProposalStateForm
 from govtech.labels import state_label
-from govtech.services import challenges, proposals
+from govtech.services import challenges, proposals, readiness
 from govtech.services.errors import NotFound, PermissionDenied
 
 bp = Blueprint("proposals", __name__)
@@ -40,8 +40,26 @@ def _form_page(form: ProposalForm, challenge, proposal):
 def list_proposals():
     form = ProposalFilterForm(request.args)
     form.validate()
-    page = pages.list_page(proposals.list_query(current_user, form.q.data or ""), per_page=20)
-    return render_template("proposals/list.html", form=form, page=page, args=pages.list_args())
+    minimum = _min_readiness()
+    page = pages.list_page(readiness.proposals_filtered(
+        proposals.list_query(current_user, form.q.data or ""), minimum), per_page=20)
+    return render_template("proposals/list.html", form=form, page=page, args=pages.list_args(),
+                           applied=pages.applied_filters(), **_readiness_of(page.items, minimum))
+
+
+def _min_readiness() -> int | None:
+    """`?readiness=` (towns and managers): a level 1..3, anything else ignored."""
+    value = request.args.get("readiness", type=int)
+    return value if readiness.filters_for(current_user) and value in (1, 2, 3) else None
+
+
+def _readiness_of(items, minimum: int | None) -> dict:
+    """The list's readiness badges (one query for the page) and its filter, for towns and
+    managers only."""
+    shown = readiness.filters_for(current_user)
+    return {"can_filter_readiness": shown, "min_readiness": minimum,
+            "readiness_levels": readiness.levels_for({p.startup_id for p in items})
+            if shown else {}}
 
 
 @bp.route("/challenges/<int:challenge_id>/apply", methods=["GET", "POST"])
@@ -66,9 +84,13 @@ def new_proposal(challenge_id: int):
 @bp.get("/challenges/<int:challenge_id>/proposals")
 def review_proposals(challenge_id: int):
     challenge = challenges.get_visible(current_user, challenge_id)
-    page = pages.list_page(proposals.review_query(current_user, challenge), per_page=20)
+    minimum = _min_readiness()
+    page = pages.list_page(readiness.proposals_filtered(
+        proposals.review_query(current_user, challenge), minimum), per_page=20)
     return render_template("proposals/review.html", challenge=challenge, page=page,
-                           items=page.items, args={"challenge_id": challenge.id},
+                           items=page.items, args={"challenge_id": challenge.id,
+                                                   **pages.list_args()},
+                           **_readiness_of(page.items, minimum),
                            actions={p.id: proposals.allowed_targets(current_user, p)
                                     for p in page.items})
 

@@ -11,7 +11,7 @@ from wtforms.validators import Length, NumberRange, Optional
 from govtech import reference
 from govtech.blueprints import pages
 from govtech.forms import PrefectureField, finite
-from govtech.services import access, challenges, introductions, recommendations
+from govtech.services import access, challenges, introductions, readiness, recommendations
 
 bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
 
@@ -46,22 +46,42 @@ def list_recommendations():
                    else form.min_score.data),
         proven_only=request.args.get("proven") == "1",
         levels=LEVEL_FILTERS.get(form.level.data or "", LEVEL_FILTERS[""]),
-        sort=(form.sort.data or "") if flags["is_manager"] else "")
+        sort=(form.sort.data or "") if flags["is_manager"] else "",
+        min_readiness=_min_readiness())
     page = pages.list_page(recommendations.visible_query(current_user, filters))
     others: list = []
     other_count = 0
     if "medium" in filters.levels and filters.min_score is None:
         others, other_count = recommendations.folded(current_user, filters)
     shown = [*page.items, *others]
+    rows = recommendations.with_explanations(page.items, current_user)
+    other_rows = recommendations.with_explanations(others, current_user)
+    _with_readiness([*rows, *other_rows])
     return render_template(
         "recommendations/list.html", form=form, page=page,
         accepting={rec.challenge_id for rec in shown
                    if flags["is_startup"] and challenges.accepts_proposals(rec.challenge)},
-        rows=recommendations.with_explanations(page.items, current_user),
-        others=recommendations.with_explanations(others, current_user),
+        rows=rows, others=other_rows, min_readiness=filters.min_readiness,
+        can_filter_readiness=readiness.filters_for(current_user),
         other_count=other_count, args=pages.list_args(), applied=pages.applied_filters(),
         can_review=flags["is_manager"],
         card_mode=_card_mode(flags), proven_only=filters.proven_only)
+
+
+def _min_readiness() -> int | None:
+    """`?readiness=` (towns and managers): a level 1..3, anything else ignored."""
+    value = request.args.get("readiness", type=int)
+    return value if readiness.filters_for(current_user) and value in (1, 2, 3) else None
+
+
+def _with_readiness(rows: list[dict]) -> None:
+    """Each card's startup readiness level for towns and managers (one query for the page):
+    the cards' badge (templates/macros/readiness.html)."""
+    if not readiness.filters_for(current_user):
+        return
+    levels = readiness.levels_for({row["rec"].startup_id for row in rows})
+    for row in rows:
+        row["readiness"] = levels.get(row["rec"].startup_id, 0)
 
 
 def _card_mode(flags: dict[str, bool]) -> str:

@@ -6,7 +6,15 @@ import re
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import URL, InputRequired, Length, Optional, ValidationError
 
 from govtech.forms import (
@@ -96,3 +104,37 @@ class StartupFilterForm(FlaskForm):
     prefecture = PrefectureField(_l("Serves prefecture"), validators=[Optional()], blank=_l("All"))
     sort = SelectField(_l("Sort"), validators=[Optional()], choices=[
         ("name", _l("Name")), ("new", _l("Newest"))])
+
+
+class ProcurementForm(FlaskForm):
+    """全省庁統一資格, GビズID プライム, ISMAP and marketplace listings (issue 17)."""
+
+    action = HiddenField(default="profile")
+    # the service refuses a grade outside A–D with its own message (validate_choice=False)
+    unified_grade = SelectField(_l("全省庁統一資格: grade"), validate_choice=False, choices=[
+        ("", _l("None")), ("A", "A"), ("B", "B"), ("C", "C"), ("D", "D")])
+    unified_valid_until = DateField(_l("全省庁統一資格: valid until"), validators=[Optional()],
+                                    description=_l("The last day of the qualification's period."))
+    gbizid_prime = BooleanField(_l("We have GビズID プライム"))
+    ismap = SelectField(_l("ISMAP registration"), validate_choice=False, choices=[
+        ("", _l("None")), ("ismap", "ISMAP"), ("ismap_liu", "ISMAP-LIU")])
+    marketplace_listings = TextAreaField(_l("Marketplace listings"), description=_l(
+        "One per line: the marketplace's name or the web address of your listing."),
+        validators=[Length(max=7000)])
+    version = HiddenField()
+
+    def values(self) -> dict:
+        return {"unified_grade": self.unified_grade.data or None,
+                "unified_valid_until": self.unified_valid_until.data,
+                "gbizid_prime": bool(self.gbizid_prime.data), "ismap": self.ismap.data or None,
+                "marketplace_listings": (self.marketplace_listings.data or "").splitlines()}
+
+
+class BidForm(FlaskForm):
+    """A town whose list of qualified bidders the startup is on."""
+
+    action = HiddenField(default="bid")
+    town = StringField(_l("Municipality"), validators=[InputRequired(), Length(max=100)],
+                       description=_l("Type the name, e.g. 由利本荘市 or 秋田県由利本荘市."),
+                       render_kw={"list": "town-names", "autocomplete": "off"})
+    valid_until = DateField(_l("Valid until (optional)"), validators=[Optional()])

@@ -7,8 +7,14 @@ from flask_login import current_user
 
 from govtech import reference
 from govtech.blueprints import pages
-from govtech.blueprints.startups.forms import CapabilityForm, ProfileForm, StartupFilterForm
-from govtech.services import recommendations, startups
+from govtech.blueprints.startups.forms import (
+    BidForm,
+    CapabilityForm,
+    ProcurementForm,
+    ProfileForm,
+    StartupFilterForm,
+)
+from govtech.services import readiness, recommendations, startups
 
 bp = Blueprint("startups", __name__, url_prefix="/startups")
 
@@ -32,6 +38,7 @@ def show_startup(org_id: int):
     return render_template("startups/show.html", org=org,
                            can_edit=startups.can_edit(current_user, org),
                            pair=recommendations.pair_with_startup(current_user, org.id),
+                           readiness=readiness.for_org(current_user, org.id),
                            served=sorted(startups.served_prefectures(org.regions_served)))
 
 
@@ -79,3 +86,57 @@ def delete_capability(capability_id: int):
     pages.run(pages.confirmed_first(lambda: startups.delete_capability(current_user, capability)),
               _("The capability is removed."))
     return redirect(url_for("startups.show_startup", org_id=org_id))
+
+
+def _stored_form(org) -> ProcurementForm:
+    """The profile form as stored (blank for a startup without one yet)."""
+    profile = readiness.profile_of(org.id)
+    form = ProcurementForm(formdata=None)
+    if profile is not None:
+        form.version.data = profile.version
+        form.unified_grade.data = profile.unified_grade or ""
+        form.unified_valid_until.data = profile.unified_valid_until
+        form.gbizid_prime.data = profile.gbizid_prime
+        form.ismap.data = profile.ismap or ""
+        form.marketplace_listings.data = "\n".join(profile.marketplace_listings or [])
+    return form
+
+
+@bp.route("/<int:org_id>/procurement", methods=["GET", "POST"])
+def edit_procurement(org_id: int):
+    """The procurement readiness form: the profile, and the towns where the startup may bid.
+    Both forms post here (`action`); the one refused is shown again as typed."""
+    org = startups.get_editable(current_user, org_id)
+    posted = request.form.get("action") if request.method == "POST" else None
+    form = ProcurementForm() if posted == "profile" else _stored_form(org)
+    bid_form = BidForm() if posted == "bid" else BidForm(formdata=None)
+    if posted == "bid" and pages.submit(bid_form, lambda: startups.add_bid_registration(
+            current_user, org, town=bid_form.town.data or "",
+            valid_until=bid_form.valid_until.data), _("The registration is added.")):
+        return redirect(url_for("startups.edit_procurement", org_id=org.id) + "#bids")
+    if posted == "profile" and pages.submit(form, lambda: startups.save_procurement(
+            current_user, org, expected_version=_int(form.version.data), **form.values()),
+            _("Your changes are saved.")):
+        return redirect(url_for("startups.show_startup", org_id=org.id))
+    if posted not in (None, "bid", "profile"):
+        form.form_errors.append(_("The request was not valid. Please try again."))
+    bids = readiness.bids_of(org.id)
+    return render_template(
+        "startups/procurement_form.html", org=org, form=form, bid_form=bid_form, bids=bids,
+        towns=readiness.town_names(bids), town_choices=startups.town_choices(),
+        summary=readiness.for_org(current_user, org.id),
+        today=startups.today()), pages.status(form, bid_form)
+
+
+def _int(value: str | None) -> int | None:
+    text = value or ""
+    return int(text) if text.isdigit() else None
+
+
+@bp.post("/<int:org_id>/bids/remove")
+def remove_bid(org_id: int):
+    org = startups.get_editable(current_user, org_id)
+    pages.run(pages.confirmed_first(lambda: startups.remove_bid_registration(
+        current_user, org, _int(request.form.get("bid_id")))),
+        _("The registration is removed."))
+    return redirect(url_for("startups.edit_procurement", org_id=org.id) + "#bids")

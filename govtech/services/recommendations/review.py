@@ -29,6 +29,7 @@ from govtech.services import (
     access,
     history,
     listsearch,
+    readiness,
     search,
     transaction,
     workflow,
@@ -53,6 +54,8 @@ class Filters:
     levels: tuple[str, ...] = levels.SHOWN
     #: "interest": pairs either party said 関心あり about first (the managers' review list)
     sort: str = ""
+    #: only startups at this procurement-readiness level or above today (services.readiness)
+    min_readiness: int | None = None
 
 
 def visible_query(user: User, filters: Filters | None = None) -> Select[tuple[Recommendation]]:
@@ -86,6 +89,7 @@ def visible_query(user: User, filters: Filters | None = None) -> Select[tuple[Re
         query = query.where(Recommendation.score >= filters.min_score)
     if filters.proven_only:
         query = query.where(Recommendation.proven_pilot_id.is_not(None))
+    query = readiness.filtered(query, Recommendation.startup_id, filters.min_readiness)
     query = query.where(listsearch.words_match(filters.q, Challenge.title, startup.name))
     if filters.sort == "interest":
         interested = exists(select(PairInterest.id).where(
