@@ -110,6 +110,18 @@ POLICY: dict[str, Rule] = {
     "pilots.edit_kpi": MEMBERS,
     "pilots.add_milestone": MEMBERS,
     "pilots.toggle_milestone": MEMBERS,
+    # the pilot's cost and evidence pack (issue 17): the pair's parties and managers
+    # (services.evidence); 第4号 certifications: the town and managers change, the startup
+    # reads its own (services.certifications)
+    "pilots.save_cost": MEMBERS,
+    "pilots.evidence_pdf_file": MEMBERS,
+    "pilots.evidence_docx_file": MEMBERS,
+    "certifications.list_certifications": MEMBERS,
+    "certifications.show_certification": MEMBERS,
+    "certifications.application_pdf": MEMBERS,
+    "certifications.application_docx": MEMBERS,
+    "certifications.decide": CHALLENGE_EDITORS,
+    "certifications.draft_from_pilot": CHALLENGE_EDITORS,
     # marketing: the pair's parties and managers; services give others a 404
     "marketing.list_activities": MEMBERS,
     "marketing.calendar": MEMBERS,

@@ -41,6 +41,11 @@ OVERRIDES: dict[tuple[str, str], int] = {
     **{(endpoint, role): 200 if POLICY[endpoint].roles is None else 401
        for endpoint in POLICY if endpoint.startswith("api.") for role in ROLES},
     **{("api.problem_type", role): 302 for role in ROLES},
+    # the evidence pack of a pair before evaluation: back to its page, which says why; a
+    # certification decision sent empty: its page again with the fields marked
+    **{(endpoint, role): 302 for role in ("municipality", "startup", "manager")
+       for endpoint in ("pilots.evidence_pdf_file", "pilots.evidence_docx_file")},
+    **{("certifications.decide", role): 400 for role in ("municipality", "manager")},
 }
 
 
@@ -51,6 +56,9 @@ def sample_args(app, ids: dict[str, int]) -> dict[str, dict[str, object]]:
     values.setdefault("webhook_id", 999_999)  # no such hook: its pages answer 404
     values.setdefault("token_id", 999_999)  # no such API token
     values.setdefault("code", "not_found")  # an API problem type
+    if "challenge_id" in ids and "org_id" in ids:  # a 第4号 application of the sample pair
+        from tests.evidence_factories import certification
+        values.setdefault("cert_id", certification(app, ids["challenge_id"], ids["org_id"]))
     result = {}
     for rule in app.url_map.iter_rules():
         missing = set(rule.arguments) - set(values)

@@ -1,0 +1,175 @@
+"""The pilot's cost and the evidence pack (issue 17, part 4): the purchase panel, the cost form,
+the PDF and .docx downloads opened and read back, permissions, bad input."""
+from __future__ import annotations
+
+import io
+import re
+import time
+
+import docx
+import pypdf
+import pytest
+
+from govtech.extensions import db
+from govtech.models import Pilot
+from tests import evidence_factories, factories
+from tests.html import field_errors, flash_messages, get_page, post_page
+
+
+@pytest.fixture
+def pair(app):
+    town = factories.user(app, "municipality")
+    firm = factories.user(app, "startup")
+    office = factories.user(app, "manager")
+    cid = factories.challenge(app, town, title="窓口予約の実証実験", budget_owner="市民課",
+                              success_criteria="待ち時間を半分に")
+    pid = factories.pilot(app, office, cid, firm.org_id, stage="evaluation")
+    factories.kpi(app, office, pid, name="窓口待ち時間", unit="分", baseline=30.0,
+                  target=15.0, actual=12.0)
+    evidence_factories.costs(app, pid, 1_200_000, 3_600_000)
+    return {"municipality": town, "startup": firm, "manager": office}, cid, pid
+
+
+def _pdf_text(data: bytes) -> tuple[str, pypdf.PdfReader]:
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages), reader
+
+
+def embedded_fonts(reader: pypdf.PdfReader) -> list[str]:
+    """The names of the fonts whose descriptor carries the font file (embedded)."""
+    found = []
+    for page in reader.pages:
+        fonts = page["/Resources"].get_object().get("/Font", {})
+        for font in fonts.values():
+            font = font.get_object()
+            descriptors = [font.get("/FontDescriptor")]
+            for child in font.get("/DescendantFonts", []) or []:
+                descriptors.append(child.get_object().get("/FontDescriptor"))
+            for desc in descriptors:
+                desc = desc.get_object() if desc is not None else None
+                if desc is not None and ("/FontFile2" in desc or "/FontFile3" in desc):
+                    found.append(str(font.get("/BaseFont")))
+    return found
+
+
+@pytest.mark.parametrize("who", ["municipality", "startup", "manager"])
+def test_parties_download_the_pack_as_pdf(client, pair, who):
+    users, _cid, pid = pair
+    factories.login(client, users[who])
+    page = get_page(client, f"/pilots/{pid}")
+    links = [a["href"] for a in page.select("#purchase a.button")]
+    assert f"/pilots/{pid}/evidence.pdf" in links and f"/pilots/{pid}/evidence.docx" in links
+    response = client.get(f"/pilots/{pid}/evidence.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment") and ".pdf" in disposition
+    text, reader = _pdf_text(response.data)
+    compact = re.sub(r"\s+", "", text)
+    for expected in ("窓口予約の実証実験", "実証", "市民課", "待ち時間を半分に", "窓口待ち時間",
+                     "120万円", "360万円", "検証した"):
+        assert expected in compact, expected
+    assert embedded_fonts(reader) and all("IPAexGothic" in f for f in embedded_fonts(reader))
+
+
+def test_the_pack_in_english_and_as_docx(client, pair):
+    users, _cid, pid = pair
+    factories.login(client, users["municipality"])
+    text, _reader = _pdf_text(client.get(f"/pilots/{pid}/evidence.pdf?lang=en").data)
+    assert "Evidence pack" in text and "¥1,200,000" in text and "窓口予約の実証実験" in text
+    response = client.get(f"/pilots/{pid}/evidence.docx")
+    assert response.status_code == 200 and ".docx" in response.headers["Content-Disposition"]
+    document = docx.Document(io.BytesIO(response.data))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    body = "\n".join(p.text for p in document.paragraphs) + "\n".join(cells)
+    for expected in ("窓口予約の実証実験", "市民課", "窓口待ち時間", "120万円", "█"):
+        assert expected in body, expected
+
+
+def test_the_pack_is_fast(client, pair):
+    users, _cid, pid = pair
+    factories.login(client, users["startup"])
+    client.get(f"/pilots/{pid}/evidence.pdf")  # the font is registered once per process
+    for suffix in ("pdf", "docx"):
+        start = time.perf_counter()
+        assert client.get(f"/pilots/{pid}/evidence.{suffix}").status_code == 200
+        assert time.perf_counter() - start < 1.0
+
+
+def test_before_evaluation_the_page_says_why(client, app, pair):
+    users, cid, _pid = pair
+    other = factories.user(app, "startup")
+    early = factories.pilot(app, users["manager"], cid, other.org_id, stage="meeting")
+    factories.login(client, users["municipality"])
+    page = get_page(client, f"/pilots/{early}")
+    assert "評価" in page.select_one("#purchase").get_text() and \
+        not page.select("#purchase a[href$='evidence.pdf']")
+    response = client.get(f"/pilots/{early}/evidence.pdf")
+    assert response.status_code == 302
+    followed = get_page(client, response.headers["Location"])
+    assert any("評価" in m for m in flash_messages(followed))
+
+
+@pytest.mark.parametrize("who", ["municipality", "startup", "anonymous"])
+def test_outsiders_get_no_pack(client, app, pair, who):
+    _users, _cid, pid = pair
+    if who != "anonymous":
+        factories.login(client, factories.user(app, who))
+    for suffix in ("pdf", "docx"):
+        response = client.get(f"/pilots/{pid}/evidence.{suffix}")
+        assert response.status_code == (302 if who == "anonymous" else 404)
+        if who == "anonymous":
+            assert "/login" in response.headers["Location"]
+    response = client.post(f"/pilots/{pid}/cost", data={"cost-pilot_cost": "1"})
+    assert response.status_code == (302 if who == "anonymous" else 404)
+
+
+@pytest.mark.parametrize("who", ["municipality", "startup", "manager"])
+def test_parties_save_the_cost_with_history(client, app, pair, who):
+    users, _cid, pid = pair
+    factories.login(client, users[who])
+    response = client.post(f"/pilots/{pid}/cost", data={"cost-pilot_cost": "500000",
+                                                        "cost-annual_cost": ""})
+    assert response.status_code == 302 and response.headers["Location"].endswith("#purchase")
+    with app.app_context():
+        pilot = db.session.get(Pilot, pid)
+        assert (pilot.pilot_cost, pilot.annual_cost) == (500_000, None)
+    page = get_page(client, f"/pilots/{pid}")
+    history = page.select_one("#purchase").get_text()
+    assert "50万円" in history and "120万円 → 50万円" in history
+
+
+@pytest.mark.parametrize("value, message", [("-1", "ゼロ未満"), ("abc", None),
+                                            ("10000000000000", "1,000,000,000,000")])
+def test_bad_costs_are_refused_and_kept(client, app, pair, value, message):
+    users, _cid, pid = pair
+    factories.login(client, users["municipality"])
+    page = post_page(client, f"/pilots/{pid}/cost", {"cost-pilot_cost": value,
+                                                     "cost-annual_cost": "2000000"}, status=400)
+    errors = field_errors(page, "cost-pilot_cost")
+    assert errors and (message is None or message in errors[0])
+    assert page.select_one("#cost-pilot_cost")["value"] == value
+    assert page.select_one("#cost-annual_cost")["value"] == "2000000"
+    assert page.select_one("#purchase details.add").has_attr("open")
+    with app.app_context():
+        assert db.session.get(Pilot, pid).pilot_cost == 1_200_000
+
+
+def test_comparable_adoptions_from_other_towns(client, app, pair):
+    users, _cid, pid = pair
+    other_town = factories.user(app, "municipality")
+    far_town = factories.user(app, "municipality")
+    with app.app_context():
+        from govtech.models import Organisation
+        for record, population in ((users["municipality"], 50_000), (other_town, 120_000),
+                                   (far_town, 3_000_000)):
+            db.session.get(Organisation, record.org_id).population = population
+        db.session.commit()
+    for town, title in ((other_town, "隣町の窓口予約"), (far_town, "大都市の窓口予約")):
+        cid = factories.challenge(app, town, title=title)
+        done = factories.pilot(app, users["manager"], cid, users["startup"].org_id,
+                               stage="adopted")
+        evidence_factories.costs(app, done, 800_000, 2_400_000)
+    factories.login(client, users["municipality"])
+    text, _reader = _pdf_text(client.get(f"/pilots/{pid}/evidence.pdf").data)
+    compact = re.sub(r"\s+", "", text)
+    assert "240万円" in compact and "120,000名" in compact and "3,000,000名" not in compact
