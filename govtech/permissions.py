@@ -134,6 +134,12 @@ POLICY: dict[str, Rule] = {
     # published public case studies are the public's window on pilots
     "cases.list_cases": PUBLIC,
     "cases.show_case": PUBLIC,
+    # the catalogue of adopted solutions (issue 17): public; managers edit its texts; a town
+    # rates what its pair adopted (services.ratings decides which pair)
+    "catalogue.list_solutions": PUBLIC,
+    "catalogue.show_solution": PUBLIC,
+    "catalogue.edit_solution": MANAGERS,
+    "catalogue.rate_pilot": MUNICIPALITIES,
     # the dashboard: managers see the programme, members their own pairs (services.dashboard)
     "dashboard.index": MEMBERS,
     "dashboard.export": MEMBERS,

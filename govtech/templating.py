@@ -27,6 +27,7 @@ NAV = [
     ("dashboard.index", _l("Dashboard"), frozenset(Role), None),
     ("marketing.list_activities", _l("Marketing"), frozenset(Role), "more"),
     ("cases.list_cases", _l("Case studies"), None, "more"),
+    ("catalogue.list_solutions", _l("Solution catalogue"), None, "more"),  # issue 17
     ("admin.organisations", _l("Organisations"), MANAGERS, "manage"),
     ("admin.managers", _l("Programme managers"), MANAGERS, "manage"),
     ("admin.audit", _l("Audit log"), MANAGERS, "manage"),

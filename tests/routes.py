@@ -41,6 +41,8 @@ OVERRIDES: dict[tuple[str, str], int] = {
     **{(endpoint, role): 200 if POLICY[endpoint].roles is None else 401
        for endpoint in POLICY if endpoint.startswith("api.") for role in ROLES},
     **{("api.problem_type", role): 302 for role in ROLES},
+    # a town's rating sent empty: the pair's page again with the scores marked
+    ("catalogue.rate_pilot", "municipality"): 400,
     # the evidence pack of a pair before evaluation: back to its page, which says why; a
     # certification decision sent empty: its page again with the fields marked
     **{(endpoint, role): 302 for role in ("municipality", "startup", "manager")
@@ -56,6 +58,8 @@ def sample_args(app, ids: dict[str, int]) -> dict[str, dict[str, object]]:
     values.setdefault("webhook_id", 999_999)  # no such hook: its pages answer 404
     values.setdefault("token_id", 999_999)  # no such API token
     values.setdefault("code", "not_found")  # an API problem type
+    if "challenge_id" in ids and "org_id" in ids:  # the catalogue: a listed solution
+        values.setdefault("solution_id", sample_solution(app, ids["challenge_id"], ids["org_id"]))
     if "challenge_id" in ids and "org_id" in ids:  # a 第4号 application of the sample pair
         from tests.evidence_factories import certification
         values.setdefault("cert_id", certification(app, ids["challenge_id"], ids["org_id"]))
@@ -65,6 +69,30 @@ def sample_args(app, ids: dict[str, int]) -> dict[str, dict[str, object]]:
         assert not missing, f"{rule.endpoint}: no sample value for {missing}"
         result[rule.endpoint] = {name: values[name] for name in rule.arguments}
     return result
+
+
+def sample_solution(app, challenge_id: int, startup_id: int) -> int:
+    """A solution the catalogue lists: the first one there is, else one made plainly for the
+    sample startup with an adopted pilot of the sample challenge."""
+    from govtech.extensions import db
+    from govtech.models import Pilot, PilotStage
+    from govtech.models.base import utcnow
+    from govtech.models.procurement import Solution
+    from govtech.services import catalogue_lists
+
+    with app.app_context():
+        found = db.session.scalar(catalogue_lists.listed().with_only_columns(Solution.id)
+                                  .order_by(Solution.id).limit(1))
+        if found is not None:
+            return found
+        solution = Solution(startup_id=startup_id, name="避難所混雑マップ", categories=["disaster"])
+        db.session.add(solution)
+        db.session.flush()
+        db.session.add(Pilot(challenge_id=challenge_id, startup_id=startup_id,
+                             stage=PilotStage.adopted, closed_at=utcnow(),
+                             solution_id=solution.id, annual_cost=1_200_000))
+        db.session.commit()
+        return solution.id
 
 
 def expected_status(endpoint: str, role: str, method: str) -> int:
