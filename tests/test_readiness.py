@@ -97,7 +97,8 @@ def test_a_bid_registration_raises_the_level_and_is_refused_twice(app, ctx):
 
 
 @pytest.mark.parametrize("town_text,message", [
-    ("", "Enter the name"), ("どこにもない町", "No municipality"), ("x" * 80, "No municipality")])
+    ("", "自治体名を入力"), ("どこにもない町", "この名前の自治体はありません"),
+    ("x" * 80, "この名前の自治体はありません")])
 def test_unknown_towns_are_refused(app, ctx, town_text, message):
     _town, firm = _setup(app)
     user, org = _actor(firm)
@@ -111,7 +112,7 @@ def test_a_startup_is_not_a_town_and_namesakes_need_the_prefecture(app, ctx):
     _town, firm = _setup(app)
     other = factories.user(app, "startup")
     user, org = _actor(firm)
-    with pytest.raises(DomainError, match="No municipality"):
+    with pytest.raises(DomainError, match="この名前の自治体はありません"):
         startups.add_bid_registration(user, org, town=db.session.get(
             Organisation, other.org_id).name, valid_until=None)
     a = Organisation(kind="municipality", state="approved", name="府中市", prefecture="13")
