@@ -253,3 +253,17 @@ def test_a_profile_row_without_bids_or_with_a_stored_level_alone_is_level_zero(a
                                       marketplace_listings=[]))
     db.session.commit()
     assert _level_sql(firm.org_id) == 0
+
+
+def test_the_demo_shows_every_level(app, ctx, monkeypatch):
+    from govtech import demo
+    for part in (demo.pipeline, demo.marketing, demo.purchase_commitment,
+                 demo.purchase_checklist, demo.purchase_evidence, demo.purchase_catalogue):
+        monkeypatch.setattr(part, "load", lambda: None)
+    demo.load(password="demo-password-1")
+    names = {org.name: org.id for org in db.session.scalars(select(Organisation))}
+    levels = readiness.levels_for(list(names.values()))
+    order = ("株式会社Momo", "株式会社VOTE FOR", "株式会社MaaS Tech Japan", "ATLシステムズ株式会社",
+             "株式会社ヘッドウォータース", "株式会社エムティーアイ")
+    assert [levels[names[n]] for n in order] == [3, 3, 2, 2, 1, 0]
+    assert len(readiness.bids_of(names["株式会社MaaS Tech Japan"])) == 2
