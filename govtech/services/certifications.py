@@ -121,8 +121,9 @@ def prefill(pilot: Pilot) -> dict[str, str]:
     name = solution.name if solution else capability.title if capability else \
         _("%(startup)s: solution for %(challenge)s", startup=pilot.startup.name,
           challenge=challenge.title)
-    kpis = evidence._kpis(pilot)
+    kpis = evidence.kpi_rows(pilot)
     year = challenge.adoption_fiscal_year
+    period = evidence.run_period(pilot, history.timeline("pilot", pilot.id))
     return {
         "product_name": name[:200],
         "plan_targets": "\n".join(t for t in (challenge.desired_outcome,
@@ -131,8 +132,8 @@ def prefill(pilot: Pilot) -> dict[str, str]:
             solution.summary if solution else capability.description if capability else "",
             pilot.verified) if t),
         "plan_timing": _("Adoption from FY %(year)s, after the pilot (%(period)s).",
-                         year=year, period=evidence._period(pilot)) if year else
-        _("After the pilot (%(period)s).", period=evidence._period(pilot)),
+                         year=year, period=period) if year else
+        _("After the pilot (%(period)s).", period=period),
         "plan_funding": _("Pilot cost: %(pilot)s. Annual cost after adoption: %(annual)s.",
                           pilot=formatting.yen(pilot.pilot_cost),
                           annual=formatting.yen(pilot.annual_cost)),

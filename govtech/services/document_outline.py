@@ -122,7 +122,8 @@ def evidence_outline(pack: Pack) -> Document:
     else:
         add(Text(_("No adopted pilot of the same category in a town of similar size yet.")))
     add(Heading(_("8. The intended procurement route")))
-    add(Facts([(_("Route"), pack.route_label)]))
+    add(Facts([(_("Route"), pack.route_label)] + (
+        [(_("Certification under item 4"), pack.certified)] if pack.certified else [])))
     add(Text(pack.route_meaning))
     return doc
 

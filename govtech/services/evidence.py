@@ -25,8 +25,8 @@ from govtech import formatting
 from govtech.extensions import db
 from govtech.labels import stage_label
 from govtech.models import Challenge, Organisation, Pilot, PilotStage, User
-from govtech.models.enums import ProcurementRoute
-from govtech.models.procurement import BudgetCalendar
+from govtech.models.enums import CertificationState, ProcurementRoute
+from govtech.models.procurement import BudgetCalendar, Certification
 from govtech.reference import category_label
 from govtech.services import access, history, pilots, transaction, workflow
 from govtech.services.errors import DomainError, InvalidTransition
@@ -125,6 +125,7 @@ class Pack:
     pilot_cost: str
     annual_cost: str
     comparables: list[Comparable] = field(default_factory=list)
+    certified: str | None = None  # the town's valid 第4号 certification of the startup
 
     @property
     def file_stem(self) -> str:
@@ -204,7 +205,7 @@ def route_meaning(challenge: Challenge) -> tuple[str, str, str]:
     return route.value, str(ROUTE_LABELS[route]), meaning
 
 
-def _kpis(pilot: Pilot) -> list[KPIRow]:
+def kpi_rows(pilot: Pilot) -> list[KPIRow]:
     return [KPIRow(k.name, k.unit or "", k.baseline, k.target, k.actual) for k in pilot.kpis]
 
 
@@ -245,22 +246,40 @@ def comparables(pilot: Pilot) -> list[Comparable]:
         town=other.challenge.organisation.name, population=_population(
             other.challenge.organisation), title=other.challenge.title,
         startup=other.startup.name, pilot_cost=formatting.yen(other.pilot_cost),
-        annual_cost=formatting.yen(other.annual_cost), kpis=_kpis(other))
+        annual_cost=formatting.yen(other.annual_cost), kpis=kpi_rows(other))
         for *_rest, other in scored[:COMPARABLE_LIMIT]]
 
 
-def _stages(pilot: Pilot) -> list[tuple[str, str]]:
-    events = history.timeline("pilot", pilot.id)
+def _stages(events: list) -> list[tuple[str, str]]:
     return [(stage_label(e.to_state), formatting.date(e.created_at)) for e in events]
 
 
-def _period(pilot: Pilot) -> str:
-    challenge = pilot.challenge
-    start, end = challenge.pilot_start, challenge.pilot_end
-    if start is None and end is None:
-        start, end = pilot.started_at, pilot.closed_at
+def run_period(pilot: Pilot, events: list) -> str:
+    """From entering the pilot stage to entering evaluation (the run itself, from history);
+    the challenge's planned period where the pair has not run yet."""
+    started = next((e.created_at for e in events if e.to_state == PilotStage.pilot.value), None)
+    ended = next((e.created_at for e in events if e.to_state == PilotStage.evaluation.value),
+                 None)
+    if started is None:
+        started, ended = pilot.challenge.pilot_start, pilot.challenge.pilot_end
+    if started is None and ended is None:
+        return "—"
     joiner = "～" if formatting.language() == "ja" else " – "
-    return f"{formatting.date(start)}{joiner}{formatting.date(end) if end else ''}".strip()
+    return f"{formatting.date(started)}{joiner}{formatting.date(ended) if ended else ''}"
+
+
+def _certified(pilot: Pilot) -> str | None:
+    """The town's granted, still-valid certification of this startup, as one line."""
+    found = db.session.scalar(select(Certification).where(
+        Certification.municipality_id == pilot.challenge.organisation_id,
+        Certification.startup_id == pilot.startup_id,
+        Certification.state == CertificationState.granted,
+        Certification.valid_until >= formatting.local_today())
+        .order_by(Certification.valid_until.desc()).limit(1))
+    if found is None:
+        return None
+    return _("Certified: No. %(number)s, valid until %(date)s", number=found.number,
+             date=formatting.date(found.valid_until))
 
 
 def get(user: User | None, pilot_id: int) -> Pilot:
@@ -277,6 +296,7 @@ def pack(user: User | None, pilot: Pilot) -> Pack:
         raise InvalidTransition(reason)
     challenge, town = pilot.challenge, pilot.challenge.organisation
     route, label, meaning = route_meaning(challenge)
+    events = history.timeline("pilot", pilot.id)
     none = "—"
     return Pack(
         lang=formatting.language(), made_on=formatting.date(date.today()),
@@ -284,10 +304,12 @@ def pack(user: User | None, pilot: Pilot) -> Pack:
         categories="・".join(category_label(c) for c in challenge.categories or []) or none,
         summary=challenge.summary or none, desired_outcome=challenge.desired_outcome or none,
         budget_owner=challenge.budget_owner or none, route=route, route_label=label,
-        route_meaning=meaning, success_criteria=challenge.success_criteria or none,
+        route_meaning=meaning, certified=_certified(pilot),
+        success_criteria=challenge.success_criteria or none,
         fiscal_year=_fiscal_year(challenge.adoption_fiscal_year),
-        startup=pilot.startup.name, period=_period(pilot), stage=stage_label(pilot.stage),
-        stages=_stages(pilot), kpis=_kpis(pilot), verified=pilot.verified or none,
+        startup=pilot.startup.name, period=run_period(pilot, events),
+        stage=stage_label(pilot.stage), stages=_stages(events), kpis=kpi_rows(pilot),
+        verified=pilot.verified or none,
         learned=pilot.learned or none, changed=pilot.changed or none,
         adoption_decision=pilot.adoption_decision or none,
         pilot_cost=formatting.yen(pilot.pilot_cost), annual_cost=formatting.yen(

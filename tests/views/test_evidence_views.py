@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import time
+from datetime import date, timedelta
 
 import docx
 import pypdf
@@ -57,8 +58,9 @@ def test_parties_download_the_pack_as_pdf(client, pair, who):
     users, _cid, pid = pair
     factories.login(client, users[who])
     page = get_page(client, f"/pilots/{pid}")
-    links = [a["href"] for a in page.select("#purchase a.button")]
-    assert f"/pilots/{pid}/evidence.pdf" in links and f"/pilots/{pid}/evidence.docx" in links
+    links = [a["href"] for a in page.select("#purchase a.button")]  # in the page's language
+    assert f"/pilots/{pid}/evidence.pdf?lang=ja" in links
+    assert f"/pilots/{pid}/evidence.docx?lang=ja" in links
     response = client.get(f"/pilots/{pid}/evidence.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     disposition = response.headers["Content-Disposition"]
@@ -173,3 +175,47 @@ def test_comparable_adoptions_from_other_towns(client, app, pair):
     text, _reader = _pdf_text(client.get(f"/pilots/{pid}/evidence.pdf").data)
     compact = re.sub(r"\s+", "", text)
     assert "240万円" in compact and "120,000名" in compact and "3,000,000名" not in compact
+
+
+def test_the_route_section_names_a_valid_certification(client, app, pair):
+    users, cid, pid = pair
+    with app.app_context():
+        from govtech.models import Challenge
+        from govtech.models.enums import ProcurementRoute
+        db.session.get(Challenge, cid).procurement_route = ProcurementRoute.certified
+        db.session.commit()
+    evidence_factories.certification(app, cid, users["startup"].org_id, state="granted",
+                                     valid_until=date.today() + timedelta(days=400))
+    factories.login(client, users["municipality"])
+    text, _reader = _pdf_text(client.get(f"/pilots/{pid}/evidence.pdf").data)
+    compact = re.sub(r"\s+", "", text)
+    assert "第4号認定による随意契約" in compact and "認定番号R8-001" in compact
+    assert "第167条の2第1項第4号" in compact
+
+
+def test_comparables_are_few_and_best_first(app, pair):
+    users, _cid, pid = pair
+    from govtech.models import Organisation
+    from govtech.services import evidence
+
+    titles = []
+    for index in range(5):
+        town = factories.user(app, "municipality")
+        with app.app_context():
+            db.session.get(Organisation, town.org_id).population = 40_000 + index * 10_000
+            db.session.commit()
+        title = f"近隣の導入事例{index}"
+        cid = factories.challenge(app, town, title=title,
+                                  categories=["disaster", "online_procedures"] if index == 4
+                                  else ["disaster"])
+        factories.pilot(app, users["manager"], cid, users["startup"].org_id, stage="adopted")
+        titles.append(title)
+    with app.app_context():
+        db.session.get(Organisation, users["municipality"].org_id).population = 50_000
+        from govtech.models import Challenge
+        own = db.session.get(Pilot, pid)
+        db.session.get(Challenge, own.challenge_id).categories = ["disaster", "online_procedures"]
+        db.session.commit()
+    with app.test_request_context():
+        found = evidence.comparables(db.session.get(Pilot, pid))
+        assert [c.title for c in found] == [titles[4], titles[1], titles[2]]  # 60,000 is nearer
