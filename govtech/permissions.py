@@ -110,6 +110,11 @@ POLICY: dict[str, Rule] = {
     "pilots.edit_kpi": MEMBERS,
     "pilots.add_milestone": MEMBERS,
     "pilots.toggle_milestone": MEMBERS,
+    "pilots.record_item": MEMBERS,  # the checklist (services.checklist decides who)
+    "pilots.waive_item": MEMBERS,
+    "pilots.reopen_item": MEMBERS,
+    "pilots.set_item_due": MEMBERS,
+    "pilots.agreement_draft": MEMBERS,
     # the pilot's cost and evidence pack (issue 17): the pair's parties and managers
     # (services.evidence); 第4号 certifications: the town and managers change, the startup
     # reads its own (services.certifications)

@@ -15,6 +15,7 @@ from govtech.extensions import db
 from govtech.models import Organisation, OrgKind, OrgState, Role, User
 from govtech.services import accounts, organisations
 from govtech.services import two_step as two_step_service
+from tests import walk
 
 PASSWORD = "correct-horse-battery-9"
 _counter = itertools.count(1)
@@ -176,8 +177,8 @@ def pilot(app, starter: UserRecord, challenge_id: int, startup_org_id: int, *,
                                changed="変わった", adoption_decision="")
         steps = order[1:order.index(stage) + 1] if stage in order else [stage]
         for target in steps:
-            pilots.move(who, created, target, expected_version=created.version,
-                        reason="budget" if target == "not_adopted" else None)
+            walk.move(who, created, target, expected_version=created.version,
+                      reason="budget" if target == "not_adopted" else None)
         return created.id
 
 
@@ -194,7 +195,7 @@ def move_pilot(app, mover: UserRecord, pilot_id: int, stage: str) -> None:
             pilots.save_report(who, found, verified="検証した", learned="学んだ",
                                changed="変わった", adoption_decision="本格導入する")
         for target in order[order.index(found.stage.value) + 1:order.index(stage) + 1]:
-            pilots.move(who, found, target, expected_version=found.version)
+            walk.move(who, found, target, expected_version=found.version)
 
 
 def kpi(app, actor: UserRecord, pilot_id: int, **values) -> int:

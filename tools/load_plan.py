@@ -34,7 +34,7 @@ from govtech.models import (
     TwoStep,
     User,
 )
-from govtech.services import challenges, marketing, pilots, two_step
+from govtech.services import challenges, marketing, pilots, pipeline_status, two_step
 from govtech.services.proposals import ACTIVE
 
 _PASSWORD = re.compile(r"password(?: for every account)?: ([^\s)]+)")
@@ -143,7 +143,7 @@ def _next_move(user: User, pilot: Pilot) -> str | None:
     allowed = pilots.allowed_targets(user, pilot)
     if not allowed or allowed[0] in (PilotStage.not_adopted, PilotStage.withdrawn):
         return None
-    if pilot.stage == PilotStage.evaluation and not pilot.has_report:
+    if pipeline_status.blocking(pilot):  # the gate: a required record is still open
         return None
     return allowed[0]
 

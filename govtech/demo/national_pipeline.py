@@ -44,6 +44,7 @@ def pilots(world: World, counts: Counts) -> dict[str, list[dict]]:
     rows: list[dict] = []
     kpis: list[dict] = []
     milestones: list[dict] = []
+    entries: list[dict] = []
     called = [cid for cid, info in world.challenges.items() if info[3] is not None]
     stages = rng.choices(list(STAGE_WEIGHTS), list(STAGE_WEIGHTS.values()), k=counts.pilots)
     for stage in stages:
@@ -108,7 +109,29 @@ def pilots(world: World, counts: Counts) -> dict[str, list[dict]]:
                                    "title": label, "due_date": due.date(),
                                    "is_done": due < world.now and n < 2 or reported})
         world.pilots.append((pilot_id, org_id, startup_id, title, path, stamps))
-    return {"pilot": rows, "pilot_kpi": kpis, "milestone": milestones}
+        entries += _records(rng, pilot_id, stage, stamps[-1], town_user, len(entries))
+    return {"pilot": rows, "pilot_kpi": kpis, "milestone": milestones, "checklist_entry": entries}
+
+
+# The required records of a stage (services.checklist), kept by most pairs at that stage so the
+# load test finds movable pairs: (key, body, amount in yen).
+Record = tuple[str, str, int | None]
+RECORDS: dict[str, list[Record]] = {
+    "meeting": [("meeting_notes", "初回面談の議事メモ。課題と実証の範囲を確認した。", None)],
+    "selected": [("agreement", "実証実験に関する協定書を締結。", None)],
+    "agreement": [("pilot_plan", "実証計画書：目的、範囲、期間、体制、評価方法。", None)],
+    "budgeting": [("budget_request", "", 3_000_000), ("contract", "", 2_900_000)]}
+
+
+def _records(rng, pilot_id: int, stage: str, entered, actor: int, taken: int) -> list[dict]:
+    """Entries for the pair's current stage: about two pairs in three have kept them."""
+    if stage not in RECORDS or rng.random() > 0.65:
+        return []
+    when = entered  # kept as the pair entered the stage
+    return [{"id": taken + n + 1, "pilot_id": pilot_id, "key": key, "mark": "done",
+             "body": body, "recorded_on": when.date(), "amount": amount, "reason": "",
+             "due_on": None, "updated_by_id": actor, "updated_at": when}
+            for n, (key, body, amount) in enumerate(RECORDS[stage])]
 
 
 def marketing(world: World, counts: Counts, kpis: list[dict]) -> list[dict]:

@@ -101,6 +101,14 @@ def _spread_history(pilot: Pilot, days_in_last: int) -> None:
     for event, stamp in zip(events, stamps, strict=True):
         db.session.execute(update(HistoryEvent).where(HistoryEvent.id == event.id)
                            .values(created_at=stamp))
+    records = db.session.scalars(select(HistoryEvent).where(  # kept a day before the move
+        HistoryEvent.entity_type == "checklist", HistoryEvent.entity_id == pilot.id)).all()
+    for record in records:
+        after = next((stamp for event, stamp in zip(events, stamps, strict=True)
+                      if event.id > record.id), None)
+        if after is not None:
+            db.session.execute(update(HistoryEvent).where(HistoryEvent.id == record.id)
+                               .values(created_at=after - timedelta(days=1)))
     values = {"started_at": stamps[0], "stage_entered_at": stamps[-1]}
     if not pilot.is_open:
         values["closed_at"] = stamps[-1]
@@ -109,6 +117,7 @@ def _spread_history(pilot: Pilot, days_in_last: int) -> None:
 
 
 def load_pairs() -> None:
+    from govtech.demo import purchase_checklist
     from govtech.services import pilots, workflow
 
     manager = _by_key("manager")
@@ -144,6 +153,8 @@ def load_pairs() -> None:
         for step in steps:
             actor = town_user if step in ("adopted", "not_adopted", "agreement") else (
                 startup_user if step in ("meeting", "proposal") else manager)
+            if step not in ("not_adopted", "withdrawn"):  # the gate wants the stage's records
+                purchase_checklist.keep(town_user, pilot)
             pilots.move(actor, pilot, step, notes.get(step, ""), expected_version=pilot.version,
                         reason=reason if step == "not_adopted" else None)
         _spread_history(pilot, age)

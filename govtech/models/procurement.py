@@ -21,7 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from govtech.models.base import Base, Timestamped, utcnow
 from govtech.models.enums import CertificationState, ChecklistMark, ProcurementRoute, RatingOccasion
@@ -80,7 +80,10 @@ class ChecklistEntry(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
-    pilot: Mapped[Pilot] = relationship()
+    # Pilot.checklist_entries: loaded with every pilot (one IN query per batch), so the
+    # checklist and next step of a list of pairs cost no query each (services.checklist).
+    pilot: Mapped[Pilot] = relationship(backref=backref(
+        "checklist_entries", lazy="selectin", passive_deletes=True))
 
     __table_args__ = (UniqueConstraint("pilot_id", "key"),)
 

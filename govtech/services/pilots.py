@@ -2,8 +2,9 @@
 
 A pilot is one challenge and one startup. Its stage moves only through `move` (or, from an
 accepted proposal, `select_pair`), which checks the transition table, who may make the move, the
-results report, and the version the mover saw; the stage, its history event and the
-notifications are written in one unit of work.
+stage's required checklist items (services.checklist: a forward move needs each recorded or
+waived; ending a pair only the results report), and the version the mover saw; the stage, its
+history event and the notifications are written in one unit of work.
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from govtech.services import (
     access,
     catalogue,
     challenges,
+    checklist,
     history,
     kpis,
     listsearch,
@@ -189,9 +191,8 @@ def move(actor: User, pilot: Pilot, target: str, note: str = "", *, expected_ver
     if not _may_make(who, target_stage):
         raise PermissionDenied(_("Only the municipality or the programme office can move the "
                                  "pair to %(stage)s.", stage=stage_label(target_stage)))
-    if pilot.stage == PilotStage.evaluation and not pilot.has_report:
-        raise DomainError(_("Write the results report (what was verified, what was learned, "
-                            "what changed) before the pilot leaves evaluation."), field="verified")
+    checklist.require_ready(pipeline_status.checklist(pilot), ending=target_stage in (
+        PilotStage.not_adopted, PilotStage.withdrawn))  # the gate: the stage's records
     if target_stage == PilotStage.not_adopted and reason not in NOT_ADOPTED_REASONS:
         raise DomainError(_("Choose why the pilot was not adopted."), field="reason")
     # Told first: its queries flush, and the stage's UPDATE is best left to the commit, which

@@ -12,8 +12,8 @@ steps) and the stage's requirements: the programme office arranges the first mee
 it introduced, a frozen pair waits on the office to lift the suspension, and a pilot in
 evaluation without its results report waits on either party to write it.
 
-A checklist item is identified by `key` so that stored items and waivers (issue 17) can later
-be joined to the derived ones without changing the callers.
+The items of each stage, their stable keys and the stored records and waivers are in
+services.checklist; this module works out the derived items' state.
 """
 from __future__ import annotations
 
@@ -34,10 +34,11 @@ from govtech.models.base import utcnow
 from govtech.models.enums import OrgState
 from govtech.models.pilot import FINAL_STAGES
 from govtech.services import access, figure_cache, sqltime, workflow
+from govtech.services import checklist as records
 from govtech.services.access import MANAGER, MUNICIPALITY, STARTUP
+from govtech.services.checklist import EITHER, OFFICE, Item
 from govtech.services.dashboard import Scope
 
-OFFICE, EITHER = "office", "either"
 SIDES = (MUNICIPALITY, STARTUP, OFFICE, EITHER)
 MIN_STUCK_DAYS = 7  # below this nobody is stuck, whatever the median says
 PHASES = (  # the board's three phases: マッチング / 実証 / 導入
@@ -54,17 +55,6 @@ class NextStep:
     text: str  # translated, short: 「協定を締結する」
     side: str | None  # municipality, startup, office or either; None once the pair has ended
     due: date | None  # the next open milestone's due date
-
-
-@dataclass(frozen=True)
-class Item:
-    key: str  # stable name of the requirement (issue 17 stores waivers against it)
-    text: str
-    done: bool
-    side: str
-    due: date | None = None
-    required: bool = False  # enforced by services.pilots.move (the results report)
-    detail: str = ""  # e.g. 「2 / 3」
 
 
 @dataclass(frozen=True)
@@ -215,43 +205,36 @@ def _dated(milestones: list[Milestone]) -> list[Milestone]:
 
 
 def checklist(pilot: Pilot) -> list[Item]:
-    """What the pair must record to move on from its current stage, each item done or not,
-    who owes it and its due date if known. Stages with nothing to record (the move is the step:
-    a selection, an agreement) have an empty list; an ended pair has none."""
-    stage = pilot.stage
+    """What the pair must record to move on from its current stage, each item done (or waived)
+    or not, who owes it and its due date if known (services.checklist lists the items of each
+    stage and keeps the stored ones); an ended pair has none. No query: the pilot's milestones,
+    KPIs and checklist entries come loaded."""
+    if not pilot.is_open:
+        return []
     milestones, kpis = list(pilot.milestones), list(pilot.kpis)
     open_dates = [m.due_date for m in milestones if m.due_date is not None and not m.is_done]
     due = min(open_dates, default=None)
-    if stage == PilotStage.introduced:
-        return [Item("first_meeting_scheduled", _("Schedule the first meeting (a dated milestone)"),
-                     bool(_dated(milestones)), OFFICE, due)]
-    if stage == PilotStage.meeting:
-        return [Item("first_meeting_held", _("Hold the first meeting and tick its milestone off"),
-                     any(m.is_done for m in milestones), EITHER, due)]
-    if stage == PilotStage.pilot:
-        done_kpis = [k for k in kpis if k.baseline is not None and k.target is not None]
-        done_milestones = [m for m in milestones if m.is_done]
-        return [
-            Item("kpis_defined", _("Agree KPIs with a baseline and a target"),
-                 bool(kpis) and len(done_kpis) == len(kpis), EITHER,
-                 detail=f"{len(done_kpis)} / {len(kpis)}"),
-            Item("milestones_done", _("Plan the milestones and tick them off"),
-                 bool(milestones) and len(done_milestones) == len(milestones), EITHER, due,
-                 detail=f"{len(done_milestones)} / {len(milestones)}"),
-        ]
-    if stage == PilotStage.evaluation:
-        measured = [k for k in kpis if k.actual is not None]
-        return [
-            Item("kpi_actuals", _("Record the actual value of every KPI"),
-                 bool(kpis) and len(measured) == len(kpis), EITHER,
-                 detail=f"{len(measured)} / {len(kpis)}"),
-            Item("results_report", _("Write the results report"), pilot.has_report, EITHER,
-                 required=True),
-        ]
-    if stage == PilotStage.budgeting:
-        return [Item("adoption_decision", _("Record the adoption decision"),
-                     bool((pilot.adoption_decision or "").strip()), MUNICIPALITY, due)]
-    return []
+    baselined = [k for k in kpis if k.baseline is not None and k.target is not None]
+    done_milestones = [m for m in milestones if m.is_done]
+    measured = [k for k in kpis if k.actual is not None]
+    derived = {
+        "first_meeting_scheduled": (bool(_dated(milestones)), "", due),
+        "first_meeting_held": (bool(done_milestones), "", due),
+        "kpis_defined": (bool(kpis) and len(baselined) == len(kpis),
+                         f"{len(baselined)} / {len(kpis)}", None),
+        "milestones_done": (bool(milestones) and len(done_milestones) == len(milestones),
+                            f"{len(done_milestones)} / {len(milestones)}", due),
+        "kpi_actuals": (bool(kpis) and len(measured) == len(kpis),
+                        f"{len(measured)} / {len(kpis)}", None),
+        "results_report": (pilot.has_report, "", None),
+        "adoption_decision": (bool((pilot.adoption_decision or "").strip()), "", due),
+    }
+    return records.items(pilot, derived, due)
+
+
+def blocking(pilot: Pilot) -> list[Item]:
+    """The required items of the stage still open: what stops the move forward."""
+    return records.blocking(checklist(pilot))
 
 
 # --- time in stage ------------------------------------------------------------------------------

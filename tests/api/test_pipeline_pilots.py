@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests import factories
+from tests import factories, walk
 
 
 @pytest.fixture
@@ -15,6 +15,7 @@ def pair(app, token_for):
     challenge_id = factories.challenge(app, town.user)
     pilot_id = factories.pilot(app, manager.user, challenge_id, startup.user.org_id,
                                stage="meeting")
+    walk.fill_stage(app, manager.user, pilot_id)  # the meeting notes: the pair may move on
     return {"town": town, "startup": startup, "manager": manager, "outsider": outsider,
             "challenge_id": challenge_id, "pilot_id": pilot_id}
 

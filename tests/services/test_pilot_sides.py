@@ -9,7 +9,7 @@ from govtech.extensions import db
 from govtech.models import Milestone, OrgState, Pilot, User
 from govtech.services import organisations, pilots, programme, workflow
 from govtech.services.errors import DomainError, PermissionDenied
-from tests import factories
+from tests import factories, walk
 
 SIDES = ("municipality", "startup", "manager")
 # What the issue asks, written out here independently of the table it checks.
@@ -57,11 +57,11 @@ def test_each_move_is_made_by_the_sides_the_table_names(app, pair, current, targ
     assert (target in pilots.allowed_targets(actor, pilot)) is allowed
     reason = "budget" if target == "not_adopted" else None
     if allowed:
-        pilots.move(actor, pilot, target, expected_version=pilot.version, reason=reason)
+        walk.move(actor, pilot, target, expected_version=pilot.version, reason=reason)
         assert pilot.stage == target
     else:
         with pytest.raises(PermissionDenied, match="自治体と事務局だけ"):
-            pilots.move(actor, pilot, target, expected_version=pilot.version, reason=reason)
+            walk.move(actor, pilot, target, expected_version=pilot.version, reason=reason)
         db.session.refresh(pilot)
         assert pilot.stage == current
 
@@ -72,12 +72,12 @@ def test_a_startup_cannot_inflate_the_public_pilot_count(app, pair):
     before = programme.public_counts()["pilots"]
     for target in ("selected", "agreement", "budgeting"):
         with pytest.raises((PermissionDenied, DomainError)):
-            pilots.move(startup, pilot, target, expected_version=pilot.version)
+            walk.move(startup, pilot, target, expected_version=pilot.version)
         db.session.refresh(pilot)
     pilot = _pilot_at(app, pair, pilot, "evaluation")
     counted = programme.public_counts()["pilots"]
     with pytest.raises(PermissionDenied):
-        pilots.move(startup, pilot, "budgeting", expected_version=pilot.version)
+        walk.move(startup, pilot, "budgeting", expected_version=pilot.version)
     db.session.refresh(pilot)
     assert pilot.stage == "evaluation" and before == 0 and counted == 1
     assert programme.public_counts()["pilots"] == counted
@@ -139,7 +139,7 @@ def test_a_suspended_party_freezes_the_pilot(app, pair, suspended):
     assert pilot.stage == "pilot" and pilot.verified == "" and len(pilot.milestones) == 1
     organisations.set_state(manager, db.session.get(User, records[suspended].id).organisation,
                             OrgState.approved)
-    pilots.move(manager, pilot, "evaluation", expected_version=pilot.version)  # thawed
+    walk.move(manager, pilot, "evaluation", expected_version=pilot.version)  # thawed
 
 
 def test_a_frozen_pilots_kpis_cannot_change(app, pair):

@@ -19,7 +19,7 @@ from govtech.services.errors import (
     NotFound,
     PermissionDenied,
 )
-from tests import factories
+from tests import factories, walk
 
 PIPELINE = [s.value for s in workflow.PILOT_PIPELINE]
 
@@ -48,7 +48,7 @@ def _user(records, who) -> User:
 
 
 def _move(pilot, actor, target, **kw):
-    return pilots.move(actor, pilot, target, expected_version=pilot.version, **kw)
+    return walk.move(actor, pilot, target, expected_version=pilot.version, **kw)
 
 
 def test_every_forward_step_writes_stage_and_history(app, pair):
@@ -162,7 +162,7 @@ def test_stale_version_is_refused_and_writes_nothing(app, pair):
     seen = pilot.version
     _move(pilot, _user(pair[0], "startup"), "meeting")
     with pytest.raises(ConcurrentChange, match="他の人"):
-        pilots.move(_user(pair[0], "municipality"), pilot, "proposal", expected_version=seen)
+        walk.move(_user(pair[0], "municipality"), pilot, "proposal", expected_version=seen)
     assert pilot.stage == "meeting"
     assert db.session.scalar(select(func.count()).select_from(HistoryEvent).where(
         HistoryEvent.entity_type == "pilot")) == 2
@@ -174,7 +174,7 @@ def test_report_and_kpis_do_not_make_a_move_form_stale(app, pair):
     manager = _user(pair[0], "manager")
     pilots.save_report(manager, pilot, verified="x")
     pilots.add_kpi(manager, pilot, name="問い合わせ件数", unit="件", baseline=120, target=60)
-    pilots.move(manager, pilot, "meeting", expected_version=seen)
+    walk.move(manager, pilot, "meeting", expected_version=seen)
     assert pilot.stage == "meeting"
 
 
@@ -186,7 +186,7 @@ def test_start_refuses_a_second_open_pilot_for_the_pair(app, pair):
     first = pilots.start(manager, challenge, startup_org, PilotStage.introduced, "推薦から紹介")
     with pytest.raises(DomainError, match="進行中"):
         pilots.start(manager, challenge, startup_org)
-    pilots.move(manager, first, "withdrawn", expected_version=first.version)
+    walk.move(manager, first, "withdrawn", expected_version=first.version)
     assert pilots.start(manager, challenge, startup_org).id != first.id  # ended ones don't count
 
 
@@ -263,7 +263,7 @@ def test_two_people_moving_at_once_one_wins(app, pair):
             pilot.challenge  # noqa: B018 — load what the permission check reads
             loaded.wait(timeout=10)
             try:
-                pilots.move(actor, pilot, target, expected_version=version)
+                walk.move(actor, pilot, target, expected_version=version)
                 outcomes.append("moved")
             except ConcurrentChange:
                 outcomes.append("concurrent")

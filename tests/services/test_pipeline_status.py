@@ -13,7 +13,7 @@ from govtech.models.base import utcnow
 from govtech.models.enums import OrgState
 from govtech.services import pilots, pipeline_status, workflow
 from govtech.services.pipeline_status import EITHER, MUNICIPALITY, OFFICE
-from tests import factories
+from tests import factories, walk
 
 OPEN = [s.value for s in workflow.PILOT_PIPELINE if s.value != "adopted"]
 
@@ -37,11 +37,11 @@ EXPECTED = {  # stage: (text of the next step on a bare pilot, whose side)
     "introduced": ("初回面談の日程を決める（期日付きのマイルストーン）", OFFICE),
     "meeting": ("初回面談を実施し、マイルストーンを完了にする", EITHER),
     "proposal": ("選定を判断する", MUNICIPALITY),
-    "selected": ("協定を締結する", MUNICIPALITY),
-    "agreement": ("実証を開始する", EITHER),
+    "selected": ("協定書の締結を記録する", MUNICIPALITY),
+    "agreement": ("実証計画書を作成する", EITHER),
     "pilot": ("KPIの基準値と目標値を決める", EITHER),
     "evaluation": ("すべてのKPIの実績値を記録する", EITHER),
-    "budgeting": ("導入判断を記録する", MUNICIPALITY),
+    "budgeting": ("予算要求を記録する", MUNICIPALITY),
 }
 
 
@@ -128,17 +128,25 @@ def test_checklist_of_the_first_stages(app, pair):
 
     records, _challenge = pair
     meeting = _pilot(app, (records, factories.challenge(app, records["municipality"])), "meeting")
-    assert _keys(pipeline_status.checklist(meeting)) == {"first_meeting_held": False}
+    assert _keys(pipeline_status.checklist(meeting)) == {"first_meeting_held": False,
+                                                         "meeting_notes": False}
     db.session.add(Milestone(pilot=meeting, title="初回面談", is_done=True))
     db.session.flush()
     db.session.refresh(meeting)
-    assert _keys(pipeline_status.checklist(meeting)) == {"first_meeting_held": True}
-    assert pipeline_status.next_step(meeting).text == "スタートアップから提案を受け取る"
+    assert _keys(pipeline_status.checklist(meeting)) == {"first_meeting_held": True,
+                                                         "meeting_notes": False}
+    assert pipeline_status.next_step(meeting).text == "初回面談の議事メモを残す"
 
 
-@pytest.mark.parametrize("stage", ["proposal", "selected", "agreement"])
-def test_decision_stages_have_nothing_to_record(app, pair, stage):
-    assert pipeline_status.checklist(_pilot(app, pair, stage)) == []
+def test_the_proposal_stage_has_nothing_to_record(app, pair):
+    assert pipeline_status.checklist(_pilot(app, pair, "proposal")) == []
+
+
+@pytest.mark.parametrize(("stage", "keys"), [
+    ("selected", {"agreement": False}),
+    ("agreement", {"pilot_plan": False, "kpis_defined": False})])
+def test_decision_stages_keep_their_documents(app, pair, stage, keys):
+    assert _keys(pipeline_status.checklist(_pilot(app, pair, stage))) == keys
 
 
 def test_checklist_of_the_pilot_stage_wants_kpis_with_baseline_and_target_and_milestones(
@@ -170,16 +178,17 @@ def test_checklist_of_evaluation_holds_the_report_rule(app, pair):
     assert items["results_report"].done
     # the rule is the one services.pilots.move enforces: a written report lets the pair on
     manager = db.session.get(User, records["manager"].id)
-    pilots.move(manager, pilot, "budgeting", expected_version=pilot.version)
+    walk.move(manager, pilot, "budgeting", expected_version=pilot.version)
     assert pilot.stage == "budgeting"
 
 
-def test_checklist_of_budgeting_is_the_adoption_decision(app, pair):
+def test_checklist_of_budgeting_is_the_request_the_contract_and_the_decision(app, pair):
     pilot = _pilot(app, pair, "budgeting")
-    [item] = pipeline_status.checklist(pilot)
+    *stored, item = pipeline_status.checklist(pilot)
+    assert [(i.key, i.required) for i in stored] == [("budget_request", True), ("contract", True)]
     assert (item.key, item.done, item.side) == ("adoption_decision", False, MUNICIPALITY)
     pilot.adoption_decision = "来年度予算で本格導入する"
-    assert pipeline_status.checklist(pilot)[0].done
+    assert pipeline_status.checklist(pilot)[-1].done
 
 
 # --- medians and stuck --------------------------------------------------------------------------

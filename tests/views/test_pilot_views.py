@@ -9,7 +9,7 @@ from govtech.blueprints.pilots import board
 from govtech.extensions import db
 from govtech.models import Pilot, User
 from govtech.services import pilots
-from tests import factories
+from tests import factories, walk
 from tests.html import field_value, flash_messages, get_page, post_page
 
 
@@ -20,6 +20,7 @@ def pair(app):
     manager = factories.user(app, "manager")
     cid = factories.challenge(app, municipality, title="河川水位の見える化")
     pid = factories.pilot(app, manager, cid, startup.org_id, stage="meeting")
+    walk.fill_stage(app, manager, pid)  # the meeting notes: the pair may move on
     return {"municipality": municipality, "startup": startup, "manager": manager}, pid
 
 

@@ -1,6 +1,8 @@
 """Pilot forms: moves, the results report, KPIs and milestones. Rules live in services.pilots."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -16,7 +18,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from govtech.forms import finite
+from govtech.forms import count_range, finite
 from govtech.labels import NOT_ADOPTED_REASONS
 
 
@@ -77,3 +79,46 @@ class BoardFilterForm(FlaskForm):
 
     q = StringField(_l("Search"), validators=[Length(max=200)])
     mine = BooleanField(_l("My pairs"))
+
+
+# --- the checklist (services.checklist): one set of forms per item, ids prefixed by its key ---
+
+class ChecklistRecordForm(FlaskForm):
+    body = TextAreaField(_l("Record"), validators=[Length(max=20000)])
+    recorded_on = DateField(_l("Date"), validators=[Optional()])
+    amount = IntegerField(_l("Amount (yen)"), validators=[Optional(), count_range(0, 10**13)])
+
+
+class WaiveForm(FlaskForm):
+    reason = TextAreaField(_l("Why it is waived"), validators=[Length(max=2000)],
+                           description=_l("Kept on the checklist and in the timeline."))
+
+
+class DueForm(FlaskForm):
+    due_on = DateField(_l("Due date"), validators=[Optional()])
+
+
+class ReopenForm(FlaskForm):
+    pass
+
+
+CHECKLIST_FORMS: dict[str, type[Any]] = {"record": ChecklistRecordForm, "waive": WaiveForm,
+                                         "due": DueForm}
+
+
+def checklist_forms(items, sent: tuple[str, str, FlaskForm] | None = None) -> dict:
+    """{key: {"record": form, "waive": form, "due": form}} for the stage's items, blank but for
+    the one sent back with its errors (kind, key, form)."""
+    result: dict = {}
+    for item in items:
+        entry = item.entry
+        forms: dict[str, Any] = {
+            "record": ChecklistRecordForm(formdata=None, prefix=f"{item.key}-record", obj=entry),
+            "waive": WaiveForm(formdata=None, prefix=f"{item.key}-waive", obj=entry),
+            "due": DueForm(formdata=None, prefix=f"{item.key}-due", obj=entry)}
+        if sent is not None and sent[1] == item.key:
+            forms[sent[0]] = sent[2]
+        if item.body_label:
+            forms["record"].body.label.text = item.body_label
+        result[item.key] = forms
+    return result

@@ -14,10 +14,11 @@ from govtech.blueprints.pilots.forms import (
     MilestoneForm,
     MoveForm,
     ReportForm,
+    checklist_forms,
 )
 from govtech.labels import stage_label
 from govtech.models import PilotStage
-from govtech.services import kpis, marketing, pilots, pipeline_status
+from govtech.services import checklist, kpis, marketing, pilots, pipeline_status
 
 bp = Blueprint("pilots", __name__, url_prefix="/pilots")
 ENDINGS = (PilotStage.not_adopted.value, PilotStage.withdrawn.value)  # confirmed first
@@ -34,9 +35,11 @@ def board():
                            phases=phases, ended=ended, mine=filters.mine)
 
 
-def _page(pilot, status: int = 200, *, move_form: MoveForm | None = None, **forms):
+def _page(pilot, status: int = 200, *, move_form: MoveForm | None = None,
+          checklist_form: tuple | None = None, **forms):
     """The pair's page, with any submitted form (and its errors) in place of a blank one."""
     events = pilots.timeline(current_user, pilot)
+    items = pipeline_status.checklist(pilot)
     blank = {"report_form": ReportForm(formdata=None, obj=pilot),
              "kpi_form": KPIForm(formdata=None, prefix="kpi"),
              "milestone_form": MilestoneForm(formdata=None)}
@@ -60,8 +63,17 @@ def _page(pilot, status: int = 200, *, move_form: MoveForm | None = None, **form
         and not pilot.has_report, marketing=marketing.for_pilot(current_user, pilot),
         kpi_events=kpis.timeline(current_user, pilot),
         now=drawing.card(pilot, pipeline_status.stage_medians()),
-        checklist=pipeline_status.checklist(pilot), side_name=pipeline_status.side_name,
+        checklist=items, side_name=pipeline_status.side_name,
+        checklist_forms=checklist_forms(items, checklist_form),
+        changeable=checklist.changeable(current_user, pilot),
+        blocking=checklist.blocking(items) if moves else [],
+        story=_story(events, checklist.events(pilot)), item_text=checklist.text,
         **blank), status
+
+
+def _story(stages: list, records: list) -> list:
+    """The pair's timeline: its stage moves and its checklist records, oldest first."""
+    return sorted([*stages, *records], key=lambda e: (e.created_at, e.id))
 
 
 @bp.get("/<int:pilot_id>")
