@@ -219,3 +219,16 @@ def test_comparables_are_few_and_best_first(app, pair):
     with app.test_request_context():
         found = evidence.comparables(db.session.get(Pilot, pid))
         assert [c.title for c in found] == [titles[4], titles[1], titles[2]]  # 60,000 is nearer
+
+
+def test_without_the_japanese_font_the_page_says_what_to_install(client, pair, monkeypatch):
+    from govtech.services import evidence_pdf
+
+    users, _cid, pid = pair
+    monkeypatch.setattr(evidence_pdf, "font_path", lambda: None)
+    monkeypatch.setattr(evidence_pdf.pdfmetrics, "getRegisteredFontNames", lambda: [])
+    factories.login(client, users["municipality"])
+    response = client.get(f"/pilots/{pid}/evidence.pdf")
+    assert response.status_code == 503
+    assert "matplotlib-fontja" in response.get_data(as_text=True)
+    assert client.get(f"/pilots/{pid}/evidence.docx").status_code == 200  # needs no font

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -79,15 +79,14 @@ def _download(cert_id: int, kind: str):
     cert = certifications.get_visible(current_user, cert_id)
     doc = document_outline.application_outline(
         cert, cert.municipality.name, cert.startup.name, certifications.state_label(cert.state))
-    try:
-        data = (evidence_pdf.render if kind == "pdf" else evidence_docx.render)(doc)
-    except evidence_pdf.FontMissing as missing:
-        abort(503, description=missing.message)
+    data = (evidence_pdf.render if kind == "pdf" else evidence_docx.render)(doc)  # FontMissing:
+    # a DomainError (503) whose page says what to install
     mimetype = "application/pdf" if kind == "pdf" else \
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     stem = "".join(ch if ch.isalnum() else "-" for ch in cert.product_name)[:50].strip("-")
+    prefix = _("application")  # the file name's first word
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
-                     download_name=f"{_('application')}-{stem or cert.id}.{kind}")
+                     download_name=f"{prefix}-{stem or cert.id}.{kind}")
 
 
 @bp.get("/<int:cert_id>/application.pdf")
