@@ -69,6 +69,9 @@ POLICY: dict[str, Rule] = {
     "auth.api_tokens_page": SIGNED_IN,  # one's own API tokens (issue 14)
     "auth.revoke_api_token": SIGNED_IN,  # services.api_tokens: one's own only
     "home.index": SIGNED_IN,
+    # a town's budget calendar (issue 17): its own members, managers any (services.budget_calendar)
+    "calendar.own_calendar": CHALLENGE_EDITORS,
+    "calendar.town_calendar": CHALLENGE_EDITORS,
     # challenges: the list and pages are public (open ones, summary only); services decide more
     "challenges.list_challenges": PUBLIC,
     "challenges.show_challenge": PUBLIC,

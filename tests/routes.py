@@ -58,6 +58,8 @@ def sample_args(app, ids: dict[str, int]) -> dict[str, dict[str, object]]:
     values.setdefault("webhook_id", 999_999)  # no such hook: its pages answer 404
     values.setdefault("token_id", 999_999)  # no such API token
     values.setdefault("code", "not_found")  # an API problem type
+    if "challenge_id" in ids:  # a town's budget calendar: the sample challenge's town
+        values.setdefault("town_id", _town_of(app, ids["challenge_id"]))
     if "challenge_id" in ids and "org_id" in ids:  # the catalogue: a listed solution
         values.setdefault("solution_id", sample_solution(app, ids["challenge_id"], ids["org_id"]))
     if "challenge_id" in ids and "org_id" in ids:  # a 第4号 application of the sample pair
@@ -93,6 +95,14 @@ def sample_solution(app, challenge_id: int, startup_id: int) -> int:
                              solution_id=solution.id, annual_cost=1_200_000))
         db.session.commit()
         return solution.id
+
+
+def _town_of(app, challenge_id: int) -> int:
+    from govtech.extensions import db
+    from govtech.models import Challenge
+
+    with app.app_context():
+        return db.session.get(Challenge, challenge_id).organisation_id
 
 
 def expected_status(endpoint: str, role: str, method: str) -> int:

@@ -43,6 +43,11 @@ def challenge_out(challenge: Challenge, *, texts: bool = False) -> ChallengeOut:
         pilot_end=challenge.pilot_end if full else None,
         description=challenge.description if full and texts else None,
         desired_outcome=challenge.desired_outcome if full and texts else None,
+        has_commitment=challenge.has_commitment, budget_owner=challenge.budget_owner,
+        procurement_route=challenge.procurement_route.value,  # type: ignore[arg-type]
+        success_criteria=challenge.success_criteria,
+        success_kpis=list(challenge.success_kpis or []),
+        adoption_fiscal_year=challenge.adoption_fiscal_year,
         can_edit=challenges.can_edit(current_user, challenge),
         allowed_states=challenges.allowed_targets(current_user, challenge))  # type: ignore[arg-type]
 
@@ -59,7 +64,7 @@ def list_challenges(query: ChallengeQuery) -> Response:
     filters = challenges.Filters(
         q=query.q, category=query.category or "", prefecture=query.prefecture or "",
         budget=query.budget, state=query.state or "", deadline=query.deadline or "",
-        mine=query.mine)
+        mine=query.mine, commitment=query.commitment or "")
     stmt = challenges.list_query(current_user, filters)
     if stmt is None:  # a search of only stop words finds nothing, as on the page
         return paging.respond(paging.PageResult([], None), [])

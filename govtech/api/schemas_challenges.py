@@ -27,6 +27,12 @@ class MunicipalityRef(Out):
                                    examples=["11"])
 
 
+Route = Literal["undecided", "small_amount", "certified", "proposal", "marketplace"]
+_ROUTE = ("How the town intends to buy what works: `undecided`, `small_amount` (少額随意契約, "
+          "within the town's limit), `certified` (第4号認定, where the town certifies), "
+          "`proposal` (公募型プロポーザル) or `marketplace`.")
+
+
 class ChallengeOut(Resource):
     """A municipality's DX challenge. Fields marked *details* are null for readers who may see
     only the public summary (anonymous callers and members of pending organisations), as on the
@@ -56,6 +62,16 @@ class ChallengeOut(Resource):
         description="Markdown (*details*; only when reading one challenge, null in lists).")
     desired_outcome: str | None = Field(
         description="Desired outcome (*details*; only when reading one challenge).")
+    has_commitment: bool = Field(description="The town's commitment to buy what works is "
+                                             "complete (the mark 「導入の約束あり」).")
+    budget_owner: str = Field(description="The department that will request the adoption's "
+                                          "budget.", examples=["市民課"])
+    procurement_route: Route = Field(description=_ROUTE, examples=["proposal"])
+    success_criteria: str = Field(description="The results that would make the town adopt it.")
+    success_kpis: list[str] = Field(description="KPI names; a new pilot starts with them.")
+    adoption_fiscal_year: int | None = Field(description="The fiscal year (年度) whose budget "
+                                                         "is to pay for the adoption.",
+                                             examples=[2027])
     can_edit: bool = Field(description="Whether the caller may edit it and change its state.")
     allowed_states: list[State] = Field(description="States the caller may move it to "
                                                     "(POST /challenges/{id}/state).")
@@ -77,6 +93,9 @@ class ChallengeQuery(ListQuery):
     deadline: Literal["accepting", "soon"] | None = Field(
         None, description="`accepting`: deadline not passed; `soon`: within two weeks.")
     mine: bool = Field(False, description="Only the caller's own municipality's challenges.")
+    commitment: Literal["made", "missing"] | None = Field(
+        None, description="Members: only challenges whose commitment to buy is complete "
+                          "(`made`) or not (`missing`).")
 
     @field_validator("category")
     @classmethod
@@ -93,6 +112,10 @@ _TITLE = "Its title."
 _SUMMARY = "Two or three sentences; the public sees this."
 _BUDGET = "In units of 10,000 yen."
 _NOT_NULL: Any = None  # a default that is not validated: absent is fine, null is refused
+_OWNER = "The department that will request the adoption's budget."
+_CRITERIA = "The results that would make the town adopt it."
+_KPIS = "KPI names (at most 10); a new pilot starts with them."
+_YEAR = "The fiscal year (年度) of the adoption: not past, at most 5 years ahead."
 
 
 class ChallengeIn(Body):
@@ -109,6 +132,11 @@ class ChallengeIn(Body):
     pilot_start: date | None = Field(None, description="Pilot starts (ISO date).")
     pilot_end: date | None = Field(None, description="Pilot ends (ISO date).")
     deadline: date | None = Field(None, description="Application deadline; not in the past.")
+    budget_owner: str = Field("", max_length=200, description=_OWNER)
+    procurement_route: Route = Field("undecided", description=_ROUTE)
+    success_criteria: str = Field("", max_length=2000, description=_CRITERIA)
+    success_kpis: list[str] = Field([], max_length=10, description=_KPIS)
+    adoption_fiscal_year: int | None = Field(None, ge=2000, le=2200, description=_YEAR)
 
 
 class ChallengePatch(Body):
@@ -132,6 +160,11 @@ class ChallengePatch(Body):
     pilot_start: date | None = Field(None, description="Pilot starts (ISO date).")
     pilot_end: date | None = Field(None, description="Pilot ends (ISO date).")
     deadline: date | None = Field(None, description="Application deadline; not in the past.")
+    budget_owner: str = Field(_NOT_NULL, max_length=200, description=_OWNER)
+    procurement_route: Route = Field(_NOT_NULL, description=_ROUTE)
+    success_criteria: str = Field(_NOT_NULL, max_length=2000, description=_CRITERIA)
+    success_kpis: list[str] = Field(_NOT_NULL, max_length=10, description=_KPIS)
+    adoption_fiscal_year: int | None = Field(None, ge=2000, le=2200, description=_YEAR)
 
 
 class ChallengeStateIn(Body):

@@ -16,12 +16,21 @@ from govtech.models import Challenge, ChallengeState, Organisation, OrgKind, Org
 from govtech.models.base import utcnow
 from govtech.models.history import HistoryEvent
 from govtech.reference import CATEGORIES
-from govtech.services import access, history, recommendations, search, transaction, workflow
+from govtech.services import (
+    access,
+    commitment,
+    history,
+    recommendations,
+    search,
+    transaction,
+    workflow,
+)
 from govtech.services.errors import DomainError
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 EDITABLE = ("title", "summary", "description", "categories", "tags", "desired_outcome",
-            "budget_min", "budget_max", "pilot_start", "pilot_end", "deadline")
+            "budget_min", "budget_max", "pilot_start", "pilot_end", "deadline",
+            *commitment.FIELDS)
 MAX_TAGS, MAX_TAG_LENGTH = 10, 30
 
 
@@ -165,6 +174,8 @@ def create(actor: User, **values) -> Challenge:
     access.require(can_post(actor), _("Only approved municipalities can post challenges."))
     org = actor.organisation
     _validate(values)
+    if org is not None:  # can_post: an approved municipality's member
+        commitment.check(org, values)
     _check_deadline(values.get("deadline"))
     challenge = Challenge(organisation=org, state=ChallengeState.draft,
                           **{k: values.get(k) for k in EDITABLE if k in values})
@@ -183,6 +194,7 @@ def update(actor: User, challenge: Challenge, *, expected_version: int | None,
     _require_editor(actor, challenge)
     transaction.check_version(challenge, expected_version)
     _validate(values)
+    commitment.check(challenge.organisation, values, challenge)
     _check_deadline(values.get("deadline"), challenge.deadline)
     for key in EDITABLE:
         if key in values:
@@ -228,6 +240,7 @@ class Filters:
     deadline: str = ""  # "accepting" | "soon"
     sort: str = "new"  # new | deadline | title
     mine: bool = False
+    commitment: str = ""  # "made" | "missing": the commitment at posting filled in or not
 
 
 SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
@@ -270,6 +283,9 @@ def list_query(user: User | None, filters: Filters) -> Select[tuple[Challenge]] 
         query = query.where(or_(Challenge.budget_max >= filters.budget,
                                 Challenge.budget_max.is_(None) & (Challenge.budget_min
                                                                   >= filters.budget)))
+    if filters.commitment in ("made", "missing") and member is not None:
+        made = commitment.made_clause()
+        query = query.where(made if filters.commitment == "made" else ~made)
     if filters.deadline == "accepting":
         query = query.where(or_(Challenge.deadline.is_(None), Challenge.deadline >= today()))
     elif filters.deadline == "soon":

@@ -15,7 +15,7 @@ from govtech.blueprints.challenges.forms import (
 )
 from govtech.labels import state_label
 from govtech.models import ChallengeState
-from govtech.services import access, challenges, proposals, recommendations
+from govtech.services import access, challenges, commitment, proposals, recommendations
 from govtech.text import render_markdown
 
 bp = Blueprint("challenges", __name__, url_prefix="/challenges")
@@ -36,7 +36,8 @@ def list_challenges():
         q=form.q.data or "", category=form.category.data or "",
         prefecture=form.prefecture.data or "", budget=None if form.budget.errors else
         form.budget.data, state=form.state.data or "", deadline=form.deadline.data or "",
-        sort=form.sort.data or "new", mine=request.args.get("mine") == "1")
+        sort=form.sort.data or "new", mine=request.args.get("mine") == "1",
+        commitment=form.commitment.data or "")
     query = challenges.list_query(current_user, filters)
     page = pages.list_page(query) if query is not None else None
     pair_of = recommendations.pairs_for_challenges(current_user, page.items) if page else {}
@@ -44,6 +45,7 @@ def list_challenges():
                            pair_of=pair_of,
                            applied=pages.applied_filters(ignore=("sort", "mine")),
                            signed_in=access.member(current_user),
+                           show_missing=access.manager(current_user),
                            can_post=challenges.can_post(current_user),
                            today=challenges.today())
 
@@ -86,6 +88,8 @@ def show_challenge(challenge_id: int):
     events = challenges.timeline(current_user, challenge)
     return render_template(
         "challenges/show.html", challenge=challenge, full=full, can_edit=can_edit,
+        route_label=commitment.route_label(challenge.procurement_route),
+        fiscal_year=commitment.fiscal_year_label(challenge.adoption_fiscal_year),
         description=render_markdown(challenge.description) if full else None,
         accepting=challenges.accepts_proposals(challenge), events=events,
         actions=challenges.allowed_targets(current_user, challenge),
