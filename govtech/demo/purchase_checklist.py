@@ -53,7 +53,8 @@ def _pilot(title: str) -> Pilot | None:
 
 
 def load() -> None:
-    """The pairs at a stage with records to keep: one recorded, one open with a due date."""
+    """The pairs at a stage with records to keep: one recorded, one waived, open ones with a
+    due date."""
     from govtech.services import checklist
 
     soon = utcnow().date() + timedelta(days=10)
@@ -64,6 +65,9 @@ def load() -> None:
         checklist.record(town, budgeting, "budget_request", body=body, amount=amount,
                          recorded_on=utcnow().date() - timedelta(days=5))
         checklist.set_due(town, budgeting, "contract", soon + timedelta(days=90))
+    planned = _pilot(WAIVED[0])  # at agreement: its plan is an annex of the agreement
+    if planned is not None and planned.stage == "agreement":
+        checklist.waive(planned.challenge.organisation.users[0], planned, WAIVED[1], WAIVED[2])
     meeting = _pilot("子育て支援アプリによる情報発信")
     if meeting is not None and meeting.is_open:
         checklist.set_due(meeting.challenge.organisation.users[0], meeting, "meeting_notes", soon)
