@@ -198,3 +198,13 @@ def test_case_pages_link_to_the_catalogue(app, client):
     assert listing.select_one(f"a[href='/cases/{case_id}']") is not None
     nav = get_page(client, "/")
     assert "導入実績カタログ" in texts(nav, "#site-nav a")
+
+
+def test_a_rating_for_a_pair_not_adopted_is_refused_in_words(app, client):
+    town, firm = factories.user(app, "municipality"), factories.user(app, "startup")
+    challenge_id = factories.challenge(app, town)
+    pilot_id = factories.pilot(app, town, challenge_id, firm.org_id, stage="budgeting")
+    factories.login(client, town)
+    page = post_page(client, f"/catalogue/pilots/{pilot_id}/rating", SCORES, status=400)
+    assert any("導入していません" in m for m in texts(page, "main .alert"))
+    assert _ratings(app) == 0

@@ -2,7 +2,7 @@
 7). A refusal shows the pair's page again with the form as it was filled in."""
 from __future__ import annotations
 
-from flask import redirect, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -22,4 +22,7 @@ def rate_pilot(pilot_id: int):
                                                **form.values()),
                     _("Thank you: your rating is saved.")):
         return redirect(url_for("pilots.show_pilot", pilot_id=pilot.id, _anchor="rating"))
+    if not ratings.may_rate(current_user, pilot):  # no rating form on the page to show it in
+        for error in [*form.form_errors, *(e for f in form for e in f.errors)]:
+            flash(error, "error")
     return pair_page._page(pilot, pages.refusal_status(form), rating_form=form)
