@@ -14,7 +14,6 @@ results to show (`READY_STAGES`, `not_ready_reason`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -299,7 +298,7 @@ def pack(user: User | None, pilot: Pilot) -> Pack:
     events = history.timeline("pilot", pilot.id)
     none = "—"
     return Pack(
-        lang=formatting.language(), made_on=formatting.date(date.today()),
+        lang=formatting.language(), made_on=formatting.date(formatting.local_today()),
         title=challenge.title, town=town.name, population=_population(town),
         categories="・".join(category_label(c) for c in challenge.categories or []) or none,
         summary=challenge.summary or none, desired_outcome=challenge.desired_outcome or none,

@@ -35,7 +35,10 @@ ROLES = ["anonymous", "municipality", "startup", "manager"]
 # Not HTML pages: files, exports, the health check.
 NOT_PAGES = {"static", "public.health", "admin.audit_export", "dashboard.export",
              "auth.download_data", "proposals.download_attachment",
-             "proposals.download_version_attachment"}
+             "proposals.download_version_attachment",
+             # the evidence pack and the 第4号 application (issue 17): PDF and .docx files
+             "pilots.evidence_pdf_file", "pilots.evidence_docx_file",
+             "certifications.application_pdf", "certifications.application_docx"}
 # the API's one HTML page; every other api.* endpoint answers JSON
 API_REFERENCE = "api.reference"
 # Public pages whose content does not change with who is signed in: swept once, as anonymous.
