@@ -61,7 +61,8 @@ def test_read_gives_next_step_checklist_and_moves(api, pair):
     assert body["stage"] == "meeting" and body["my_side"] == "startup"
     assert response.headers["ETag"] == f'"{body["version"]}"'
     assert body["next_step"]["side"] == "either"
-    assert [item["key"] for item in body["checklist"]] == ["first_meeting_held"]
+    assert [(item["key"], item["done"]) for item in body["checklist"]] == [
+        ("first_meeting_held", False), ("meeting_notes", True)]  # recorded by the fixture
     assert "proposal" in body["allowed_moves"] and "selected" not in body["allowed_moves"]
     assert body["report"]["may_decide"] is False
 
