@@ -38,7 +38,8 @@ NOT_PAGES = {"static", "public.health", "admin.audit_export", "dashboard.export"
              "proposals.download_version_attachment",
              # the evidence pack and the 第4号 application (issue 17): PDF and .docx files
              "pilots.evidence_pdf_file", "pilots.evidence_docx_file",
-             "certifications.application_pdf", "certifications.application_docx"}
+             "certifications.application_pdf", "certifications.application_docx",
+             "pilots.agreement_draft"}  # the 協定書 draft (.docx)
 # the API's one HTML page; every other api.* endpoint answers JSON
 API_REFERENCE = "api.reference"
 # Public pages whose content does not change with who is signed in: swept once, as anonymous.
