@@ -177,6 +177,14 @@ def number(value: Number | None, locale: Any = None, decimals: int = 2) -> str:
     return text
 
 
+def score(value: Number | None, locale: Any = None) -> str:
+    """An average score out of five, always with one decimal (4 → 4.0, 4.25 → 4.3), so that
+    averages side by side read alike."""
+    if value is None:
+        return NONE
+    return f"{_decimal(value).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):f}"
+
+
 def percent(ratio: Number | None, locale: Any = None) -> str:
     """A ratio as a percentage: whole percents from 10 % up (0.5 → 50%, 0.125 → 13%), one
     decimal below 10 % where it is not zero (0.075 → 7.5%, 0.05 → 5%), and "<0.1%" for a share
@@ -274,8 +282,8 @@ def quantity(value: Number | None, unit: str | None = "", locale: Any = None) ->
 
 
 FILTERS = {"date": date, "datetime": datetime, "days_left": days_left, "day_count": day_count,
-           "year": year, "number": number, "percent": percent, "people": people, "yen": yen,
-           "yen_range": yen_range, "quantity": quantity, "file_size": file_size,
+           "year": year, "number": number, "score": score, "percent": percent, "people": people,
+           "yen": yen, "yen_range": yen_range, "quantity": quantity, "file_size": file_size,
            "day_of_month": day_of_month}
 # Text filters: an empty remark is left out rather than shown as "—".
 TEXT_FILTERS = {"aside": aside, "label": label}

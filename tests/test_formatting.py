@@ -125,6 +125,11 @@ def test_number_without_needless_decimals(value, text):
     assert f.number(value, "en") == text
 
 
+@pytest.mark.parametrize("value, text", [(4, "4.0"), (4.25, "4.3"), (3.04, "3.0"), (None, "—")])
+def test_score_always_has_one_decimal(value, text):
+    assert f.score(value) == text
+
+
 def test_number_decimals_can_be_chosen():
     assert f.number(3.14159, "en", decimals=0) == "3"
     assert f.number(3.14159, "en", decimals=3) == "3.142"

@@ -81,6 +81,8 @@ def test_national_programme_at_one_percent(app, client):
         assert stages == set(workflow.PILOT)
         _assert_history_is_valid()
         _assert_terms_as_the_services_make_them()
+        adopted = db.session.scalars(select(Pilot).where(Pilot.stage == "adopted")).all()
+        assert adopted and all(p.solution_id is not None for p in adopted)  # in the catalogue
         managers = db.session.scalars(select(User).where(User.role == "manager")).all()
         assert managers and all(db.session.get(TwoStep, m.id).is_enabled for m in managers)
         town_user = db.session.scalar(select(User).where(User.role == "municipality")
@@ -91,7 +93,7 @@ def test_national_programme_at_one_percent(app, client):
     assert record.email == f"muni-{first[0]}@national.example.jp"
     factories.login(client, record)
     for url in ("/home", "/challenges/", "/pilots/", "/proposals/", "/recommendations/",
-                "/notifications/", "/marketing/"):
+                "/notifications/", "/marketing/", "/catalogue/", "/calendar/"):
         assert client.get(url).status_code == 200, url
     client.post("/logout")
     assert client.get("/challenges/?q=防災").status_code == 200

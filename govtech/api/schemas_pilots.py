@@ -56,6 +56,9 @@ class ChecklistItemOut(Out):
     due: date | None = Field(None, description="Its due date, if known.")
     required: bool = Field(False, description="True if moving on is refused until it is done.")
     detail: str = Field("", description="Progress, e.g. `2 / 3`.", examples=["2 / 3"])
+    waived: bool = Field(False, description="Done by a waiver (with a reason) rather than a "
+                                            "record.")
+    reason: str = Field("", description="Why it was waived; empty unless waived.")
 
 
 class KpiOut(Resource):

@@ -26,7 +26,7 @@ from govtech.demo import national_texts as texts
 from govtech.extensions import db
 from govtech.models import MatchingRun, Organisation, User
 from govtech.models.base import utcnow
-from govtech.services import bulk
+from govtech.services import bulk, catalogue
 
 BATCH = 5000
 Echo = Callable[[str], None]
@@ -166,6 +166,9 @@ def build(scale: float = 1.0, password: str | None = None, force: bool = False,
     stage(f"search terms ({terms:,})")
     bulk.reset_sequences(db.session.connection())
     db.session.commit()
+    joined = catalogue.backfill()  # the adopted pilots' solutions, as adoption makes them
+    db.session.commit()
+    stage(f"catalogue ({joined:,} adopted pilots)")
     secrets_by_email = _enrol_managers(world)
     stage("two-step sign-in of the managers")
     _analyse()

@@ -88,6 +88,11 @@ class Item:
     def recorded(self) -> bool:
         return self.entry is not None and self.entry.mark == ChecklistMark.done
 
+    @property
+    def reason(self) -> str:
+        """Why it was waived; empty unless it was."""
+        return (self.entry.reason or "") if self.waived and self.entry is not None else ""
+
 
 _KPIS = Spec("kpis_defined", _l("Agree KPIs with a baseline and a target"), EITHER)
 SPECS: dict[PilotStage, tuple[Spec, ...]] = {
