@@ -15,6 +15,7 @@ from govtech.demo.pipeline import _by_key, _challenge
 from govtech.extensions import db
 from govtech.models import Organisation
 from govtech.models.enums import ProcurementRoute
+from govtech.models.procurement import BudgetCalendar
 from govtech.services import budget_calendar, challenges
 
 CALENDAR: dict[str, Any] = {"request_month": 10, "request_day": 15, "council_start_month": 2,
@@ -51,7 +52,7 @@ def load() -> None:
     if yurihonjo is None:
         return
     town = db.session.get(Organisation, yurihonjo.organisation_id)
-    if town is not None:
+    if town is not None and db.session.get(BudgetCalendar, town.id) is None:  # once
         budget_calendar.update(yurihonjo, town, **CALENDAR)
     this_year = budget_calendar.fiscal_year_of(budget_calendar.today())
     for key, title, owner, route, criteria, kpis, ahead, end_days in COMMITMENTS:

@@ -75,8 +75,8 @@ def test_ratings_show_averages_with_their_count(app, client):
     page = get_page(client, f"/catalogue/{_solution_id(app, first.pilot_id)}")
     averages = {dd.find_previous_sibling("dt").get_text(): dd.get_text()
                 for dd in page.select("#ratings .rating-average dd")}
-    assert averages == {"業務への適合": "4.5（2件）", "サポート": "5（2件）", "価格": "3（2件）",
-                        "成果": "4（2件）"}
+    assert averages == {"業務への適合": "4.5（2件）", "サポート": "5.0（2件）",
+                        "価格": "3.0（2件）", "成果": "4.0（2件）"}
     listing = get_page(client, "/catalogue/?lang=en")
     assert "4.5 (2 ratings)" in text(listing.select_one(".rating-averages"))
     assert "職員の負担が減った。" in text(page.select_one(".rating-comments"))
