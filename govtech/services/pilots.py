@@ -201,9 +201,8 @@ def move(actor: User, pilot: Pilot, target: str, note: str = "", *, expected_ver
     _enter(actor, pilot, target_stage, note)
     if target_stage == PilotStage.not_adopted:
         pilot.not_adopted_reason, pilot.not_adopted_note = reason, note
-    if target_stage == PilotStage.adopted:
-        catalogue.adopted(actor, pilot)  # the solution joins the catalogue
-    if target_stage == PilotStage.adopted:  # 横展開: offer the proven solution to other towns
+    if target_stage == PilotStage.adopted:  # the solution joins the catalogue; 横展開: offer
+        catalogue.adopted(actor, pilot)  # the proven solution to other towns
         transaction.after_commit(lambda: recommendations.refresh_quietly("pilot", pilot))
     return pilot
 
